@@ -1,0 +1,42 @@
+//! Lazy Polars queries over the tidy tables: comparisons against a baseline and their
+//! summaries.
+
+pub mod compare;
+pub mod summary;
+
+pub use compare::{compare, CompareSpec, Comparison, Pick};
+pub use summary::{averages, context, Averages, AverageRow, Context, DeltaRow};
+
+use crate::error::Result;
+use crate::frames::Tables;
+
+/// Everything a renderer needs: the comparison, its averages and the header facts.
+#[derive(Debug, Clone)]
+pub struct Report {
+    /// What was compared.
+    pub spec: CompareSpec,
+    /// Candidates compared, sorted.
+    pub candidates: Vec<String>,
+    /// Facts for the header.
+    pub context: Context,
+    /// One row per model × candidate × pick × load, matched or not.
+    pub deltas: Vec<DeltaRow>,
+    /// Mean % changes per model, then across models.
+    pub averages: Vec<AverageRow>,
+    /// The deltas as a frame (stable column names, for CSV and machines).
+    pub deltas_frame: polars::prelude::DataFrame,
+}
+
+/// Runs the comparison of `spec` over `tables` and gathers what reports print.
+pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
+    let comparison = compare(tables.metrics.clone(), tables.runs.clone(), spec)?;
+    let averages = averages(&comparison)?;
+    Ok(Report {
+        spec: spec.clone(),
+        candidates: comparison.candidates.clone(),
+        context: context(tables.runs.clone(), &comparison)?,
+        deltas: summary::delta_rows(&comparison)?,
+        averages: summary::average_rows(&averages)?,
+        deltas_frame: comparison.deltas,
+    })
+}

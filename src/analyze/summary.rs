@@ -1,0 +1,322 @@
+//! Summaries of a comparison (mean % change per model and across models) and the facts about
+//! the compared runs that reports print in their headers, plus typed rows for renderers.
+
+use polars::prelude::*;
+
+use super::compare::{col_names as c, Comparison};
+use crate::error::{Error, Result};
+use crate::schema::runs as r;
+
+/// One row of [`Comparison::deltas`], typed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DeltaRow {
+    /// Model.
+    pub model: String,
+    /// Candidate value of the `by` label.
+    pub candidate: String,
+    /// Strategy.
+    pub strategy: String,
+    /// Load value (null when the source did not give it).
+    pub load: Option<f64>,
+    /// Metric.
+    pub metric: String,
+    /// Statistic.
+    pub stat: String,
+    /// Request status.
+    pub status: String,
+    /// Unit.
+    pub unit: String,
+    /// Baseline value.
+    pub baseline_value: Option<f64>,
+    /// Candidate value.
+    pub candidate_value: Option<f64>,
+    /// Candidate − baseline.
+    pub difference: Option<f64>,
+    /// % change against the baseline.
+    pub pct_change: Option<f64>,
+    /// Either value came from rounded console text.
+    pub rounded: bool,
+    /// Metric direction.
+    pub direction: String,
+    /// Verdict.
+    pub verdict: String,
+    /// "both", "baseline only", "candidate only".
+    pub matched: String,
+    /// Position of the pick in the spec.
+    #[serde(skip)]
+    pub pick: usize,
+}
+
+/// Mean % change of one pick for one model and candidate.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct AverageRow {
+    /// Model, or `None` for the cross-model average.
+    pub model: Option<String>,
+    /// Candidate.
+    pub candidate: String,
+    /// Metric.
+    pub metric: String,
+    /// Statistic.
+    pub stat: String,
+    /// Request status.
+    pub status: String,
+    /// Mean of the per-level % changes (per model), or of the per-model means (across models).
+    pub mean_pct_change: Option<f64>,
+    /// Load levels (per model) or models (across models) averaged.
+    pub count: u32,
+    /// Some level's values came from rounded text.
+    pub rounded: bool,
+    /// Position of the pick in the spec.
+    #[serde(skip)]
+    pub pick: usize,
+}
+
+/// Mean % changes per model and across models.
+#[derive(Debug, Clone)]
+pub struct Averages {
+    /// Per model × candidate × pick.
+    pub per_model: DataFrame,
+    /// Per candidate × pick, averaged over models.
+    pub overall: DataFrame,
+}
+
+fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |e| Error::polars(format!("summarizing: {step}"), e)
+}
+
+/// Mean % change over matched load levels per model, and the mean of those over models.
+pub fn averages(comparison: &Comparison) -> Result<Averages> {
+    let matched = comparison
+        .deltas
+        .clone()
+        .lazy()
+        .filter(col(c::MATCHED).eq(lit("both")));
+    let per_model = matched
+        .group_by([
+            col(c::MODEL),
+            col(c::CANDIDATE),
+            col(c::PICK),
+            col(c::METRIC),
+            col(c::STAT),
+            col(c::STATUS),
+        ])
+        .agg([
+            col(c::PCT_CHANGE).mean().alias("mean_pct_change"),
+            col(c::PCT_CHANGE).count().alias("count"),
+            col(c::ROUNDED).any(true).alias(c::ROUNDED),
+        ])
+        .sort(
+            [c::MODEL, c::CANDIDATE, c::PICK],
+            SortMultipleOptions::default(),
+        );
+    let overall = per_model
+        .clone()
+        .group_by([
+            col(c::CANDIDATE),
+            col(c::PICK),
+            col(c::METRIC),
+            col(c::STAT),
+            col(c::STATUS),
+        ])
+        .agg([
+            col("mean_pct_change").mean(),
+            col("mean_pct_change").count().alias("count"),
+            col(c::ROUNDED).any(true),
+        ])
+        .sort([c::CANDIDATE, c::PICK], SortMultipleOptions::default());
+    Ok(Averages {
+        per_model: per_model.collect().map_err(polars_err("per model"))?,
+        overall: overall.collect().map_err(polars_err("across models"))?,
+    })
+}
+
+/// Reads typed columns of a collected frame.
+struct Columns<'a>(&'a DataFrame);
+
+impl Columns<'_> {
+    fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let column = self.0.column(name).map_err(polars_err(name))?;
+        let column = column
+            .cast(&DataType::String)
+            .map_err(polars_err(name))?;
+        Ok(column
+            .str()
+            .map_err(polars_err(name))?
+            .iter()
+            .map(|v| v.map(String::from))
+            .collect())
+    }
+
+    fn float(&self, name: &str) -> Result<Vec<Option<f64>>> {
+        let column = self.0.column(name).map_err(polars_err(name))?;
+        let column = column
+            .cast(&DataType::Float64)
+            .map_err(polars_err(name))?;
+        Ok(column.f64().map_err(polars_err(name))?.iter().collect())
+    }
+
+    fn boolean(&self, name: &str) -> Result<Vec<bool>> {
+        let column = self.0.column(name).map_err(polars_err(name))?;
+        Ok(column
+            .bool()
+            .map_err(polars_err(name))?
+            .iter()
+            .map(|v| v.unwrap_or(false))
+            .collect())
+    }
+}
+
+/// The deltas of `comparison` as typed rows, in report order.
+pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
+    let cols = Columns(&comparison.deltas);
+    let text = |n| cols.text(n);
+    let (model, candidate, strategy, metric, stat, status, unit) = (
+        text(c::MODEL)?,
+        text(c::CANDIDATE)?,
+        text(c::STRATEGY)?,
+        text(c::METRIC)?,
+        text(c::STAT)?,
+        text(c::STATUS)?,
+        text(c::UNIT)?,
+    );
+    let (direction, verdict, matched) = (text(c::DIRECTION)?, text(c::VERDICT)?, text(c::MATCHED)?);
+    let (load, base, cand, diff, pct, pick) = (
+        cols.float(c::LOAD)?,
+        cols.float(c::BASELINE_VALUE)?,
+        cols.float(c::CANDIDATE_VALUE)?,
+        cols.float(c::DIFFERENCE)?,
+        cols.float(c::PCT_CHANGE)?,
+        cols.float(c::PICK)?,
+    );
+    let rounded = cols.boolean(c::ROUNDED)?;
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..comparison.deltas.height())
+        .map(|i| DeltaRow {
+            model: s(&model[i]),
+            candidate: s(&candidate[i]),
+            strategy: s(&strategy[i]),
+            load: load[i],
+            metric: s(&metric[i]),
+            stat: s(&stat[i]),
+            status: s(&status[i]),
+            unit: s(&unit[i]),
+            baseline_value: base[i],
+            candidate_value: cand[i],
+            difference: diff[i],
+            pct_change: pct[i],
+            rounded: rounded[i],
+            direction: s(&direction[i]),
+            verdict: s(&verdict[i]),
+            matched: s(&matched[i]),
+            pick: pick[i].unwrap_or(0.0) as usize,
+        })
+        .collect())
+}
+
+/// The averages as typed rows: per model first, then across models (`model` = `None`).
+pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
+    let mut rows = Vec::new();
+    for (frame, per_model) in [(&averages.per_model, true), (&averages.overall, false)] {
+        let cols = Columns(frame);
+        let model = if per_model {
+            cols.text(c::MODEL)?
+        } else {
+            vec![None; frame.height()]
+        };
+        let (candidate, metric, stat, status) = (
+            cols.text(c::CANDIDATE)?,
+            cols.text(c::METRIC)?,
+            cols.text(c::STAT)?,
+            cols.text(c::STATUS)?,
+        );
+        let (mean, count, pick) = (
+            cols.float("mean_pct_change")?,
+            cols.float("count")?,
+            cols.float(c::PICK)?,
+        );
+        let rounded = cols.boolean(c::ROUNDED)?;
+        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        rows.extend((0..frame.height()).map(|i| AverageRow {
+            model: model[i].clone(),
+            candidate: s(&candidate[i]),
+            metric: s(&metric[i]),
+            stat: s(&stat[i]),
+            status: s(&status[i]),
+            mean_pct_change: mean[i],
+            count: count[i].unwrap_or(0.0) as u32,
+            rounded: rounded[i],
+            pick: pick[i].unwrap_or(0.0) as usize,
+        }));
+    }
+    Ok(rows)
+}
+
+/// Facts about the compared runs that report headers print.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
+pub struct Context {
+    /// File names of the sources, in order of first appearance.
+    pub sources: Vec<String>,
+    /// Distinct `max_seconds` values.
+    pub max_seconds: Vec<f64>,
+    /// Distinct load values compared, ascending.
+    pub loads: Vec<f64>,
+    /// Distinct rate types.
+    pub rate_types: Vec<String>,
+    /// Distinct workload prompt tokens.
+    pub prompt_tokens: Vec<i64>,
+    /// Distinct workload output tokens.
+    pub output_tokens: Vec<i64>,
+    /// Distinct workload prefix tokens.
+    pub prefix_tokens: Vec<i64>,
+    /// Distinct workload turns.
+    pub turns: Vec<i64>,
+}
+
+fn distinct<T: PartialEq>(values: impl IntoIterator<Item = Option<T>>) -> Vec<T> {
+    let mut out = Vec::new();
+    for v in values.into_iter().flatten() {
+        if !out.contains(&v) {
+            out.push(v);
+        }
+    }
+    out
+}
+
+/// Reads the header facts from `runs` and the compared loads.
+pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
+    let runs = runs
+        .select([
+            col(r::SOURCE_PATH),
+            col(r::MAX_SECONDS),
+            col(r::RATE_TYPE),
+            col(r::PROMPT_TOKENS),
+            col(r::OUTPUT_TOKENS),
+            col(r::PREFIX_TOKENS),
+            col(r::TURNS),
+        ])
+        .collect()
+        .map_err(polars_err("reading runs"))?;
+    let cols = Columns(&runs);
+    let ints = |name: &str| -> Result<Vec<i64>> {
+        Ok(distinct(cols.float(name)?.into_iter().map(|v| v.map(|v| v as i64))))
+    };
+    let sources = distinct(cols.text(r::SOURCE_PATH)?.into_iter().map(|p| {
+        p.map(|p| {
+            std::path::Path::new(&p)
+                .file_name()
+                .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
+        })
+    }));
+    let mut loads = distinct(Columns(&comparison.deltas).float(c::LOAD)?);
+    loads.sort_by(f64::total_cmp);
+    Ok(Context {
+        sources,
+        max_seconds: distinct(cols.float(r::MAX_SECONDS)?),
+        loads,
+        rate_types: distinct(cols.text(r::RATE_TYPE)?),
+        prompt_tokens: ints(r::PROMPT_TOKENS)?,
+        output_tokens: ints(r::OUTPUT_TOKENS)?,
+        prefix_tokens: ints(r::PREFIX_TOKENS)?,
+        turns: ints(r::TURNS)?,
+    })
+}

@@ -1,0 +1,49 @@
+//! `tidybench convert`: turn benchmark outputs into the Parquet dataset.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use tidybench::store;
+
+/// Arguments of `tidybench convert`.
+#[derive(Debug, clap::Args)]
+pub struct ConvertArgs {
+    /// Files and directories to convert.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Dataset directory to write (replaces what an earlier convert wrote there).
+    #[arg(short, long)]
+    pub output: PathBuf,
+    /// Do not print warnings or the summary.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `convert`; returns the exit code.
+pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
+    let started = Instant::now();
+    if args.inputs.iter().any(|p| store::is_dataset(p)) {
+        return Err(tidybench::Error::Invalid(
+            "an input is already a tidybench dataset; give the original files".into(),
+        ));
+    }
+    let inputs = super::read_inputs(&args.inputs, args.quiet)?;
+    if inputs.exit_code() == super::EXIT_ALL_FAILED {
+        eprintln!("error: none of the {} input(s) could be converted", inputs.files);
+        return Ok(super::EXIT_ALL_FAILED);
+    }
+    let summary = store::write(&args.output, &inputs.runs)?;
+    if !args.quiet {
+        eprintln!(
+            "converted {} of {} file(s): {} run(s), {} metric row(s) in {} file(s) under {} ({:.2}s)",
+            inputs.files - inputs.failures.len(),
+            inputs.files,
+            summary.runs,
+            summary.metric_rows,
+            summary.files.len(),
+            args.output.display(),
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(inputs.exit_code())
+}

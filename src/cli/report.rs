@@ -1,0 +1,51 @@
+//! `tidybench report`: compare configurations against a baseline and print a report.
+
+use std::path::PathBuf;
+
+use tidybench::analyze::{self, CompareSpec};
+use tidybench::render::OutputFormat;
+
+/// Arguments of `tidybench report`.
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    /// Log files, directories of them, or one dataset directory written by `convert`.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// The run label that tells configurations apart.
+    #[arg(long, default_value = "config")]
+    pub by: String,
+    /// The value of --by everything is compared against.
+    #[arg(long, default_value = "no-offload")]
+    pub baseline: String,
+    /// Only these values of --by (comma-separated); default: every other value present.
+    #[arg(long, value_delimiter = ',')]
+    pub candidates: Option<Vec<String>>,
+    /// Changes within this many percent count as "within tolerance".
+    #[arg(long, default_value_t = 1.0)]
+    pub tolerance: f64,
+    /// Write the report to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `report`; returns the exit code.
+pub fn run(args: &ReportArgs) -> tidybench::Result<u8> {
+    let inputs = super::read_inputs(&args.inputs, args.quiet)?;
+    if inputs.exit_code() == super::EXIT_ALL_FAILED {
+        eprintln!("error: none of the {} input(s) could be read", inputs.files);
+        return Ok(super::EXIT_ALL_FAILED);
+    }
+    let mut spec = CompareSpec::study(&args.by, &args.baseline);
+    spec.candidates = args.candidates.clone();
+    spec.tolerance_pct = args.tolerance;
+    let report = analyze::report(&inputs.tables()?, &spec)?;
+    let text = args.format.renderer().render(&report)?;
+    super::write_output(args.output.as_deref(), &text)?;
+    Ok(inputs.exit_code())
+}

@@ -1,0 +1,306 @@
+//! llm-d driver-script logs: `****` banners with `Benchmark Iteration:`, `Model:`,
+//! `vLLM Args:`, `EPP Backend:`, `Rate:` and `Max Seconds:`, the run-configuration section
+//! (`Run ID:`, `Data: prompt_tokens=…`, start and end times), and GuideLLM's console output
+//! inside each iteration, handed to [`guidellm_console`](super::guidellm_console).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::guidellm_console::{self, LoadSource};
+use super::{field, Format, Parsed, Run, Warning};
+use crate::error::{Error, Result};
+use crate::ingest::{Blob, TextLine};
+
+/// The llm-d driver log format.
+pub struct DriverLog;
+
+/// Name stored in `runs.source_format`.
+pub const NAME: &str = "llm-d-driver-log";
+
+const ITERATION: &str = "Benchmark Iteration:";
+
+impl Format for DriverLog {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "llm-d driver script log (run-all.sh banners around GuideLLM console output)"
+    }
+
+    fn sniff(&self, head: &str) -> bool {
+        head.lines().any(|l| l.starts_with(ITERATION))
+    }
+
+    fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        let (lines, invalid) = blob.text_lines();
+        let mut parsed = Parsed::default();
+        if let Some(line) = invalid {
+            parsed.warnings.push(Warning {
+                path: blob.path.clone(),
+                line: Some(line),
+                message: "invalid UTF-8 replaced by U+FFFD".into(),
+            });
+        }
+        let starts: Vec<usize> = (0..lines.len())
+            .filter(|&i| is_banner_rule(&lines[i].text) && next_is_iteration(&lines, i))
+            .collect();
+        if starts.is_empty() {
+            return Err(Error::Parse {
+                path: blob.path.clone(),
+                line: lines.last().map_or(1, |l| l.number),
+                expected: format!("a `****` banner followed by `{ITERATION}`"),
+                found: "none in the whole input".into(),
+            });
+        }
+        let sha256 = blob.sha256();
+        for (position, &start) in starts.iter().enumerate() {
+            let end = starts.get(position + 1).copied().unwrap_or(lines.len());
+            let mut run = parse_iteration(&blob.path, &lines[start..end], &mut parsed.warnings);
+            run.source_sha256 = sha256.clone();
+            run.position = position;
+            parsed.runs.push(run);
+        }
+        Ok(parsed)
+    }
+}
+
+fn is_banner_rule(text: &str) -> bool {
+    let t = text.trim();
+    t.len() >= 20 && t.bytes().all(|b| b == b'*')
+}
+
+fn next_is_iteration(lines: &[TextLine], i: usize) -> bool {
+    lines
+        .get(i + 1)
+        .is_some_and(|l| l.text.trim_start().starts_with(ITERATION))
+}
+
+static KV_CONNECTOR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""kv_connector"\s*:\s*"([^"]+)""#).expect("valid regex"));
+static NUM_CPU_BLOCKS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r#""num_cpu_blocks"\s*:\s*(\d+)"#).expect("valid regex"));
+static GPU_MEMORY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"--gpu-memory-utilization[= ]+([0-9.]+)").expect("valid regex")
+});
+
+/// Reads one iteration: `lines` runs from its banner rule to the line before the next one.
+fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>) -> Run {
+    let banner_line = lines.get(1).map_or(0, |l| l.number);
+    let iteration = lines
+        .get(1)
+        .and_then(|l| l.text.trim_start().strip_prefix(ITERATION))
+        .unwrap_or("")
+        .trim()
+        .to_string();
+    let mut run = Run {
+        source_path: path.to_path_buf(),
+        source_format: NAME.into(),
+        harness: "guidellm".into(),
+        ..Run::default()
+    };
+    let mut extra = BTreeMap::new();
+    extra.insert("iteration".to_string(), iteration.clone());
+
+    let words: Vec<&str> = iteration.split_whitespace().collect();
+    run.config = words.last().map(|w| w.to_string());
+    if words.len() == 4 {
+        run.labels.hardware = Some(words[0].into());
+        run.labels.software = Some(words[1].into());
+        extra.insert("model_label".into(), words[2].into());
+    } else {
+        warnings.push(Warning {
+            path: path.to_path_buf(),
+            line: Some(banner_line),
+            message: format!(
+                "iteration `{iteration}` is not `<hardware> <software> <model> <config>`; \
+                 only the config (last word) was taken from it"
+            ),
+        });
+    }
+
+    run.model = field(lines, "Model:").map(|(_, v)| v.to_string());
+    if let Some((_, args)) = field(lines, "vLLM Args:") {
+        run.labels.vllm_args = Some(args.to_string());
+        run.labels.kv_connector = KV_CONNECTOR.captures(args).map(|c| c[1].to_string());
+        run.labels.num_cpu_blocks = NUM_CPU_BLOCKS
+            .captures(args)
+            .and_then(|c| c[1].parse().ok());
+        run.labels.gpu_memory_utilization = GPU_MEMORY
+            .captures(args)
+            .and_then(|c| c[1].parse().ok());
+    }
+    run.labels.epp_backend = field(lines, "EPP Backend:").map(|(_, v)| v.to_string());
+    run.labels.max_seconds = field(lines, "Max Seconds:").and_then(|(_, v)| v.parse().ok());
+    for (prefix, key) in [
+        ("Run ID:", "run_name"),
+        ("Namespace:", "namespace"),
+        ("Target:", "target"),
+        ("Output Directory:", "output_directory"),
+    ] {
+        if let Some((_, v)) = field(lines, prefix) {
+            extra.insert(key.into(), v.to_string());
+        }
+    }
+    let rates = field(lines, "Rate:").map(|(line, text)| {
+        extra.insert("rate".into(), text.to_string());
+        (line, guidellm_console::parse_number_list(text))
+    });
+    if let Some((line, data)) = field(lines, "Data:") {
+        for pair in data.split(',') {
+            let Some((key, value)) = pair.split_once('=') else {
+                warnings.push(Warning {
+                    path: path.to_path_buf(),
+                    line: Some(line),
+                    message: format!("`Data:` item `{pair}` is not key=value; ignored"),
+                });
+                continue;
+            };
+            let (key, value) = (key.trim(), value.trim());
+            let number = value.parse::<i64>().ok();
+            match key {
+                "prompt_tokens" => run.labels.prompt_tokens = number,
+                "output_tokens" => run.labels.output_tokens = number,
+                "prefix_tokens" => run.labels.prefix_tokens = number,
+                "turns" => run.labels.turns = number,
+                _ => {
+                    extra.insert(format!("data.{key}"), value.to_string());
+                }
+            }
+        }
+    }
+    for (prefix, slot) in [
+        ("Benchmark start time:", &mut run.started_at),
+        ("Benchmark end time:", &mut run.ended_at),
+    ] {
+        if let Some((line, text)) = field(lines, prefix) {
+            *slot = parse_date_utc(text);
+            if slot.is_none() {
+                warnings.push(Warning {
+                    path: path.to_path_buf(),
+                    line: Some(line),
+                    message: format!(
+                        "`{text}` is not a `date` timestamp in UTC (`Thu Feb 12 01:20:58 UTC 2026`); ignored"
+                    ),
+                });
+            }
+        }
+    }
+
+    let mut console = guidellm_console::parse_lines(path, lines);
+    warnings.append(&mut console.warnings);
+    if console.load_points.is_empty() {
+        let last = lines.last().map_or(banner_line, |l| l.number);
+        warnings.push(Warning {
+            path: path.to_path_buf(),
+            line: Some(banner_line),
+            message: format!(
+                "iteration `{iteration}` has no GuideLLM result tables (lines {banner_line}–{last}); \
+                 run kept without metrics"
+            ),
+        });
+    }
+    let banner = rates.and_then(|(line, values)| {
+        values.map(|values| LoadSource {
+            name: "banner `Rate:`",
+            line,
+            values,
+        })
+    });
+    guidellm_console::assign_loads(path, &mut console, banner, warnings);
+    if let Some(started) = run.started_at {
+        date_times_of_day(&mut console.load_points, started / 1_000_000);
+    }
+    let console_labels = console.labels();
+    let labels = &mut run.labels;
+    labels.prompt_tokens = labels.prompt_tokens.or(console_labels.prompt_tokens);
+    labels.output_tokens = labels.output_tokens.or(console_labels.output_tokens);
+    labels.prefix_tokens = labels.prefix_tokens.or(console_labels.prefix_tokens);
+    labels.turns = labels.turns.or(console_labels.turns);
+    labels.max_seconds = labels.max_seconds.or(console_labels.max_seconds);
+    labels.random_seed = console_labels.random_seed;
+    labels.rate_type = console_labels.rate_type;
+    run.model = run.model.or(console.profile.model);
+    run.extra_labels = extra;
+    run.load_points = console.load_points;
+    run
+}
+
+/// Turns the Run Summary's `HH:MM:SS` times into Unix times on the date the iteration
+/// started (`started` in seconds), rolling over midnight.
+fn date_times_of_day(points: &mut [super::LoadPoint], started: i64) {
+    let day = started.div_euclid(86_400) * 86_400;
+    for obs in points.iter_mut().flat_map(|p| p.observations.iter_mut()) {
+        let metric = match obs.metric.as_str() {
+            "start_time_of_day" => "start_time",
+            "end_time_of_day" => "end_time",
+            _ => continue,
+        };
+        let mut t = day + obs.value as i64;
+        if t < started - 43_200 {
+            t += 86_400;
+        }
+        obs.metric = metric.into();
+        obs.value = t as f64;
+    }
+}
+
+/// Parses `date`'s default output in UTC (`Thu Feb 12 01:20:58 UTC 2026`) into microseconds
+/// since the Unix epoch.
+pub fn parse_date_utc(text: &str) -> Option<i64> {
+    let parts: Vec<&str> = text.split_whitespace().collect();
+    let [_, month, day, time, zone, year] = parts.as_slice() else {
+        return None;
+    };
+    if !matches!(*zone, "UTC" | "GMT") {
+        return None;
+    }
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
+    let day: i64 = day.parse().ok()?;
+    let year: i64 = year.parse().ok()?;
+    let hms: Vec<i64> = time
+        .split(':')
+        .map(|p| p.parse().ok())
+        .collect::<Option<_>>()?;
+    let [h, m, s] = hms.as_slice() else {
+        return None;
+    };
+    if !(1..=31).contains(&day) || *h > 23 || *m > 59 || *s > 60 {
+        return None;
+    }
+    let days = days_from_civil(year, month, day);
+    Some((days * 86_400 + h * 3600 + m * 60 + s) * 1_000_000)
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
+fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+    let y = if month <= 2 { year - 1 } else { year };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let mp = (month + 9) % 12;
+    let doy = (153 * mp + 2) / 5 + day - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_date_output_in_utc() {
+        // 2026-02-12T01:20:58Z
+        assert_eq!(
+            parse_date_utc("Thu Feb 12 01:20:58 UTC 2026"),
+            Some(1_770_859_258_000_000)
+        );
+        assert_eq!(parse_date_utc("Thu Feb 12 01:20:58 CET 2026"), None);
+        assert_eq!(parse_date_utc("yesterday"), None);
+    }
+}

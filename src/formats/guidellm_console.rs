@@ -1,0 +1,864 @@
+//! GuideLLM console output (0.4 – 0.6 layout): the `✔` setup lines and the five `ℹ` result
+//! tables (Run Summary Info, Text Metrics, Request Token, Request Latency and Server
+//! Throughput Statistics). Columns are identified from the header rows (group / name /
+//! statistic), never by position.
+
+use std::path::Path;
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use crate::error::{Error, Result};
+use crate::ingest::{Blob, TextLine};
+use crate::schema;
+
+/// The GuideLLM console format.
+pub struct GuidellmConsole;
+
+/// Name stored in `runs.source_format`.
+pub const NAME: &str = "guidellm-console";
+
+const TABLE_TITLES: &[(&str, TableKind)] = &[
+    ("Run Summary Info", TableKind::RunSummary),
+    ("Text Metrics Statistics", TableKind::TextMetrics),
+    ("Request Token Statistics", TableKind::RequestTokens),
+    ("Request Latency Statistics", TableKind::RequestLatency),
+    ("Server Throughput Statistics", TableKind::ServerThroughput),
+];
+
+impl Format for GuidellmConsole {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "GuideLLM console output, 0.4 – 0.6 table layout (console.log, tty captures)"
+    }
+
+    fn sniff(&self, head: &str) -> bool {
+        TABLE_TITLES
+            .iter()
+            .any(|(title, _)| head.contains(&format!("ℹ {title}")))
+            || head.contains("backend validated with model")
+            || head.contains("Setup complete, starting benchmarks")
+    }
+
+    fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        let (lines, invalid) = blob.text_lines();
+        let mut console = parse_lines(&blob.path, &lines);
+        if let Some(line) = invalid {
+            console.warnings.push(Warning {
+                path: blob.path.clone(),
+                line: Some(line),
+                message: "invalid UTF-8 replaced by U+FFFD".into(),
+            });
+        }
+        if console.load_points.is_empty() {
+            let last = lines.last().map_or(1, |l| l.number);
+            return Err(no_tables_error(&blob.path, &lines, last));
+        }
+        let mut warnings = std::mem::take(&mut console.warnings);
+        assign_loads(&blob.path, &mut console, None, &mut warnings);
+        let run = Run {
+            source_path: blob.path.clone(),
+            source_format: NAME.into(),
+            source_sha256: blob.sha256(),
+            harness: "guidellm".into(),
+            model: console.profile.model.clone(),
+            labels: console.labels(),
+            load_points: console.load_points,
+            ..Run::default()
+        };
+        Ok(Parsed {
+            runs: vec![run],
+            warnings,
+        })
+    }
+}
+
+/// The error for an input in which no result table was found: names the last line read and,
+/// when a table title was seen, where its table broke off.
+pub fn no_tables_error(path: &Path, lines: &[TextLine], last_line: usize) -> Error {
+    let title = lines.iter().find(|l| l.text.starts_with("ℹ "));
+    match title {
+        Some(t) => Error::Parse {
+            path: path.to_path_buf(),
+            line: t.number,
+            expected: "a complete GuideLLM result table after its title".into(),
+            found: format!("`{}` with no readable rows", t.text.trim()),
+        },
+        None => Error::Parse {
+            path: path.to_path_buf(),
+            line: last_line,
+            expected: "GuideLLM result tables (`ℹ Run Summary Info`, …)".into(),
+            found: "none up to the end of the input".into(),
+        },
+    }
+}
+
+/// What the console output says about the run as a whole.
+#[derive(Debug, Default, Clone)]
+pub struct Profile {
+    /// Model the backend was validated with.
+    pub model: Option<String>,
+    /// Profile type (`type_='concurrent'`, `'sweep'`, `'async'`, ...).
+    pub kind: Option<String>,
+    /// Stream counts of a concurrent profile and the line they were read from.
+    pub streams: Option<(usize, Vec<f64>)>,
+    /// Rates of a constant/poisson profile and the line they were read from.
+    pub rates: Option<(usize, Vec<f64>)>,
+    /// `max_seconds` constraint.
+    pub max_seconds: Option<f64>,
+    /// Random seed of the request loader.
+    pub random_seed: Option<i64>,
+    /// Workload spec numbers (`prompt_tokens`, `output_tokens`, `prefix_tokens`, `turns`).
+    pub data: Vec<(String, i64)>,
+}
+
+/// The parsed console output of one GuideLLM invocation.
+#[derive(Debug, Default, Clone)]
+pub struct ConsoleOutput {
+    /// Setup facts.
+    pub profile: Profile,
+    /// One load point per benchmark row, loads not yet assigned (see [`assign_loads`]).
+    pub load_points: Vec<LoadPoint>,
+    /// Line of each load point's first table row.
+    pub row_lines: Vec<usize>,
+    /// Problems worked around.
+    pub warnings: Vec<Warning>,
+}
+
+impl ConsoleOutput {
+    /// Run labels the console output itself provides.
+    pub fn labels(&self) -> RunLabels {
+        let data = |key: &str| {
+            self.profile
+                .data
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| *v)
+        };
+        RunLabels {
+            prompt_tokens: data("prompt_tokens"),
+            output_tokens: data("output_tokens"),
+            prefix_tokens: data("prefix_tokens"),
+            turns: data("turns"),
+            max_seconds: self.profile.max_seconds,
+            random_seed: self.profile.random_seed,
+            rate_type: self.rate_type(),
+            ..RunLabels::default()
+        }
+    }
+
+    /// The strategy shared by every load point, or else the profile type.
+    fn rate_type(&self) -> Option<String> {
+        let first = self.load_points.first()?.strategy.clone();
+        if self.load_points.iter().all(|p| p.strategy == first) {
+            Some(first)
+        } else {
+            self.profile.kind.clone()
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TableKind {
+    RunSummary,
+    TextMetrics,
+    RequestTokens,
+    RequestLatency,
+    ServerThroughput,
+}
+
+/// What one table column holds.
+#[derive(Debug, Clone)]
+struct Column {
+    metric: String,
+    status: String,
+    stat: String,
+    unit: String,
+    time_of_day: bool,
+}
+
+/// Parses console lines: setup facts and every result table. Never fails: problems become
+/// warnings, and an input without tables gives no load points.
+pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
+    let mut out = ConsoleOutput {
+        profile: parse_profile(lines),
+        ..ConsoleOutput::default()
+    };
+    let mut i = 0;
+    while i < lines.len() {
+        let title = lines[i].text.trim();
+        let kind = title.strip_prefix("ℹ ").and_then(|t| {
+            TABLE_TITLES
+                .iter()
+                .find(|(prefix, _)| t.starts_with(prefix))
+                .map(|(_, kind)| (*kind, t))
+        });
+        match kind {
+            Some((kind, title)) => i = parse_table(path, lines, i + 1, kind, title, &mut out),
+            None => i += 1,
+        }
+    }
+    out
+}
+
+fn warn(out: &mut ConsoleOutput, path: &Path, line: usize, message: String) {
+    out.warnings.push(Warning {
+        path: path.to_path_buf(),
+        line: Some(line),
+        message,
+    });
+}
+
+fn is_border(text: &str) -> bool {
+    text.starts_with("|=")
+}
+
+fn is_rule(text: &str) -> bool {
+    text.starts_with("|-")
+}
+
+/// Parses one table starting at its top border `lines[start]`; returns the index after it.
+fn parse_table(
+    path: &Path,
+    lines: &[TextLine],
+    start: usize,
+    kind: TableKind,
+    title: &str,
+    out: &mut ConsoleOutput,
+) -> usize {
+    let status = if title.contains("(Completed Requests)") {
+        "successful"
+    } else if title.contains("(All Requests)") || kind == TableKind::ServerThroughput {
+        "total"
+    } else {
+        "successful"
+    };
+    let mut i = start;
+    let mut blocks = 0;
+    while i < lines.len() && is_border(lines[i].text.trim_end()) {
+        let border = &lines[i];
+        let width = border.text.trim_end().matches('|').count().saturating_sub(1);
+        // The bottom border of the last block is followed by something other than a header.
+        let next_is_header = lines
+            .get(i + 1)
+            .is_some_and(|l| l.text.starts_with('|') && !is_border(&l.text) && !is_rule(&l.text));
+        if blocks > 0 && !next_is_header {
+            return i + 1;
+        }
+        i += 1;
+        let mut header: Vec<&TextLine> = Vec::new();
+        while i < lines.len() && lines[i].text.starts_with('|') && !is_rule(&lines[i].text) {
+            header.push(&lines[i]);
+            i += 1;
+        }
+        if i >= lines.len() {
+            let line = lines.last().map_or(border.number, |l| l.number);
+            warn(
+                out,
+                path,
+                line,
+                format!("table `{title}` ends inside its header (input truncated?); table skipped"),
+            );
+            return i;
+        }
+        if !is_rule(&lines[i].text) {
+            warn(
+                out,
+                path,
+                lines[i].number,
+                format!("table `{title}`: expected the `|---` rule under the header; table skipped"),
+            );
+            return i;
+        }
+        i += 1;
+        let columns = match header_columns(path, &header, width, kind, status, title, out) {
+            Some(columns) => columns,
+            None => return i,
+        };
+        let mut row = 0;
+        loop {
+            let Some(line) = lines.get(i) else {
+                let last = lines.last().map_or(0, |l| l.number);
+                warn(
+                    out,
+                    path,
+                    last,
+                    format!(
+                        "table `{title}` ends without its bottom border (input truncated?); \
+                         its {row} complete row(s) kept"
+                    ),
+                );
+                return i;
+            };
+            let text = line.text.trim_end();
+            if is_border(text) {
+                break;
+            }
+            if !text.starts_with('|') {
+                warn(
+                    out,
+                    path,
+                    line.number,
+                    format!(
+                        "table `{title}` broken off before its bottom border; \
+                         its {row} complete row(s) kept"
+                    ),
+                );
+                return i;
+            }
+            parse_row(path, line, &columns, row, title, out);
+            row += 1;
+            i += 1;
+        }
+        blocks += 1;
+    }
+    if blocks == 0 {
+        let line = lines.get(start).map_or(0, |l| l.number);
+        warn(
+            out,
+            path,
+            line,
+            format!("table `{title}`: expected its `|===` top border; table skipped"),
+        );
+    }
+    i
+}
+
+/// Splits a header row into cells, repeating each spanning cell (`Group ||`) over its columns.
+fn expand_header(text: &str) -> Vec<String> {
+    let inner = text.trim_end();
+    let inner = inner.strip_prefix('|').unwrap_or(inner);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let mut cells: Vec<String> = Vec::new();
+    let mut last = String::new();
+    for segment in inner.split('|') {
+        if segment.is_empty() && !cells.is_empty() {
+            cells.push(last.clone());
+        } else {
+            last = segment.trim().to_string();
+            cells.push(last.clone());
+        }
+    }
+    cells
+}
+
+fn header_columns(
+    path: &Path,
+    header: &[&TextLine],
+    width: usize,
+    kind: TableKind,
+    status: &str,
+    title: &str,
+    out: &mut ConsoleOutput,
+) -> Option<Vec<Option<Column>>> {
+    let Some(first) = header.first() else {
+        warn(
+            out,
+            path,
+            0,
+            format!("table `{title}` has no header rows; table skipped"),
+        );
+        return None;
+    };
+    let rows: Vec<Vec<String>> = header.iter().map(|l| expand_header(&l.text)).collect();
+    if let Some((line, row)) = header.iter().zip(&rows).find(|(_, r)| r.len() != width) {
+        warn(
+            out,
+            path,
+            line.number,
+            format!(
+                "table `{title}`: header row has {} columns but the border has {width}; table skipped",
+                row.len()
+            ),
+        );
+        return None;
+    }
+    let last = rows.len() - 1;
+    let columns = (0..width)
+        .map(|j| {
+            if j == 0 {
+                return None;
+            }
+            let group = rows[0][j].as_str();
+            let name = if last >= 2 {
+                rows[1..last]
+                    .iter()
+                    .map(|r| r[j].as_str())
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            } else {
+                String::new()
+            };
+            let stat = rows[last][j].as_str();
+            let column = column_meaning(kind, group, &name, stat, status);
+            if column.is_none() {
+                warn(
+                    out,
+                    path,
+                    first.number,
+                    format!(
+                        "table `{title}`: unknown column `{group} / {name} / {stat}` kept as metric `{}`",
+                        unknown_metric(group, &name)
+                    ),
+                );
+            }
+            Some(column.unwrap_or_else(|| Column {
+                metric: unknown_metric(group, &name),
+                status: status.into(),
+                stat: stat_name(stat),
+                unit: String::new(),
+                time_of_day: false,
+            }))
+        })
+        .collect();
+    Some(columns)
+}
+
+fn unknown_metric(group: &str, name: &str) -> String {
+    let mut slug = String::new();
+    for c in format!("{group} {name}").chars() {
+        if c.is_ascii_alphanumeric() {
+            slug.push(c.to_ascii_lowercase());
+        } else if !slug.ends_with('_') && !slug.is_empty() {
+            slug.push('_');
+        }
+    }
+    slug.trim_end_matches('_').to_string()
+}
+
+/// The statistic a header cell names.
+fn stat_name(cell: &str) -> String {
+    match cell {
+        "Mdn" | "Median" => "median".into(),
+        "Mean" => "mean".into(),
+        "Tot" => "sum".into(),
+        "Sec" => "value".into(),
+        "Min" => "min".into(),
+        "Max" => "max".into(),
+        "Std" | "Std Dev" => "std".into(),
+        other => other.to_ascii_lowercase(),
+    }
+}
+
+fn catalog_unit(metric: &str) -> String {
+    schema::metric_info(metric).map_or("", |m| m.unit).to_string()
+}
+
+/// Maps a column's header words to the metric it holds.
+fn column_meaning(
+    kind: TableKind,
+    group: &str,
+    name: &str,
+    stat: &str,
+    status: &str,
+) -> Option<Column> {
+    let column = |metric: &str, status: &str, stat: String, unit: String| Column {
+        metric: metric.into(),
+        status: status.into(),
+        stat,
+        unit,
+        time_of_day: false,
+    };
+    match kind {
+        TableKind::RunSummary => match group {
+            "Timings" => {
+                let metric = match name {
+                    "Start" => "start_time_of_day",
+                    "End" => "end_time_of_day",
+                    "Dur" => "duration",
+                    "Warm" => "warmup_duration",
+                    "Cool" => "cooldown_duration",
+                    _ => return None,
+                };
+                let mut col = column(metric, "total", "value".into(), "s".into());
+                col.time_of_day = matches!(name, "Start" | "End");
+                Some(col)
+            }
+            "Input Tokens" | "Output Tokens" | "Requests" => {
+                let status = match name {
+                    "Comp" => "successful",
+                    "Inc" => "incomplete",
+                    "Err" => "errored",
+                    "Tot" | "Total" => "total",
+                    _ => return None,
+                };
+                let (metric, stat) = match group {
+                    "Input Tokens" => ("prompt_tokens", "sum"),
+                    "Output Tokens" => ("output_tokens", "sum"),
+                    _ => ("requests", "count"),
+                };
+                Some(column(metric, status, stat.into(), catalog_unit(metric)))
+            }
+            _ => None,
+        },
+        TableKind::TextMetrics => {
+            let base = match group {
+                "Input Tokens" => "text_input_tokens",
+                "Input Words" => "text_input_words",
+                "Input Characters" => "text_input_characters",
+                "Output Tokens" => "text_output_tokens",
+                "Output Words" => "text_output_words",
+                "Output Characters" => "text_output_characters",
+                _ => return None,
+            };
+            let metric = match name {
+                "Per Request" => base.to_string(),
+                "Per Second" => format!("{base}_per_second"),
+                _ => return None,
+            };
+            let unit = catalog_unit(&metric);
+            Some(column(&metric, status, stat_name(stat), unit))
+        }
+        TableKind::RequestTokens => {
+            let metric = match (group, name) {
+                ("Input Tok", "Per Req") => "prompt_tokens",
+                ("Output Tok", "Per Req") => "output_tokens",
+                ("Total Tok", "Per Req") => "total_tokens",
+                ("Stream Iter", "Per Req") => "streaming_iterations",
+                ("Output Tok", "Per Stream Iter") => "output_tokens_per_iteration",
+                _ => return None,
+            };
+            Some(column(metric, status, stat_name(stat), catalog_unit(metric)))
+        }
+        TableKind::RequestLatency => {
+            let metric = match group {
+                "Request Latency" => "request_latency",
+                "TTFT" => "ttft",
+                "TTFOT" => "ttfot",
+                "ITL" => "itl",
+                "TPOT" => "tpot",
+                _ => return None,
+            };
+            let unit = match name {
+                "Sec" => "s",
+                "ms" => "ms",
+                _ => return None,
+            };
+            Some(column(metric, status, stat_name(stat), unit.into()))
+        }
+        TableKind::ServerThroughput => {
+            let metric = match (group, name) {
+                ("Requests", "Per Sec") => "requests_per_second",
+                ("Requests", "Concurrency") => "concurrency",
+                ("Input Tokens", "Per Sec") => "input_tokens_per_second",
+                ("Output Tokens", "Per Sec") => "output_tokens_per_second",
+                ("Total Tokens", "Per Sec") => "total_tokens_per_second",
+                _ => return None,
+            };
+            Some(column(metric, status, stat_name(stat), catalog_unit(metric)))
+        }
+    }
+}
+
+/// A number as printed, with the digits after its decimal point.
+fn parse_number(cell: &str) -> Option<(f64, u8)> {
+    let cell = cell.trim().trim_end_matches('*');
+    let cell = cell.split('±').next().unwrap_or(cell).trim();
+    let value: f64 = cell.parse().ok()?;
+    let decimals = cell.split_once('.').map_or(0, |(_, frac)| frac.len()) as u8;
+    value.is_finite().then_some((value, decimals))
+}
+
+/// `HH:MM:SS` as seconds after midnight.
+fn parse_time_of_day(cell: &str) -> Option<f64> {
+    let mut parts = cell.trim().split(':');
+    let h: u32 = parts.next()?.parse().ok()?;
+    let m: u32 = parts.next()?.parse().ok()?;
+    let s: u32 = parts.next()?.parse().ok()?;
+    (parts.next().is_none() && h < 24 && m < 60 && s < 61).then_some(f64::from(h * 3600 + m * 60 + s))
+}
+
+fn parse_row(
+    path: &Path,
+    line: &TextLine,
+    columns: &[Option<Column>],
+    row: usize,
+    title: &str,
+    out: &mut ConsoleOutput,
+) {
+    let text = line.text.trim_end();
+    let inner = text.strip_prefix('|').unwrap_or(text);
+    let inner = inner.strip_suffix('|').unwrap_or(inner);
+    let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
+    if cells.len() != columns.len() {
+        warn(
+            out,
+            path,
+            line.number,
+            format!(
+                "table `{title}`: row has {} cells, the header {}; row skipped",
+                cells.len(),
+                columns.len()
+            ),
+        );
+        return;
+    }
+    let label = cells[0];
+    let strategy = label.split('@').next().unwrap_or(label).to_string();
+    let load = label.split_once('@').and_then(|(_, v)| v.parse::<f64>().ok());
+    if row >= out.load_points.len() {
+        out.load_points.push(LoadPoint {
+            strategy: strategy.clone(),
+            load,
+            observations: Vec::new(),
+        });
+        out.row_lines.push(line.number);
+    } else if out.load_points[row].strategy != strategy {
+        let first = out.load_points[row].strategy.clone();
+        warn(
+            out,
+            path,
+            line.number,
+            format!("table `{title}`: row {} is `{strategy}` but earlier tables say `{first}`", row + 1),
+        );
+    }
+    for (cell, column) in cells.iter().zip(columns).skip(1) {
+        let Some(column) = column else { continue };
+        let parsed = if column.time_of_day {
+            parse_time_of_day(cell).map(|v| (v, 0))
+        } else {
+            parse_number(cell)
+        };
+        match parsed {
+            Some((value, decimals)) => out.load_points[row].observations.push(Observation {
+                metric: column.metric.clone(),
+                status: column.status.clone(),
+                stat: column.stat.clone(),
+                value,
+                unit: column.unit.clone(),
+                decimals: Some(decimals),
+                origin: format!("line {}", line.number),
+            }),
+            None => warn(
+                out,
+                path,
+                line.number,
+                format!(
+                    "table `{title}`: `{cell}` is not a number ({} {}); cell skipped",
+                    column.metric, column.stat
+                ),
+            ),
+        }
+    }
+}
+
+static STREAMS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"streams=\[([0-9.,\s]*)\]").expect("valid regex"));
+static RATES: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\brate=\[([0-9.,\s]*)\]").expect("valid regex"));
+static PROFILE_TYPE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"type_='(\w+)'").expect("valid regex"));
+static MAX_SECONDS: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"'max_seconds':\s*([0-9.]+)").expect("valid regex"));
+static RANDOM_SEED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"'random_seed':\s*(-?\d+)").expect("valid regex"));
+static DATA_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(prompt_tokens|output_tokens|prefix_tokens|turns)"?\s*[:=]\s*(\d+)"#)
+        .expect("valid regex")
+});
+
+/// Parses a list of numbers like `5, 25, 50`.
+pub fn parse_number_list(text: &str) -> Option<Vec<f64>> {
+    text.split(|c: char| c == ',' || c.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(|s| s.parse::<f64>().ok())
+        .collect::<Option<Vec<_>>>()
+        .filter(|v| !v.is_empty())
+}
+
+/// The detail text under the `✔ <step>` line that ends with `suffix`, joined into one line,
+/// with the line number of the step.
+fn step_detail(lines: &[TextLine], suffix: &str) -> Option<(usize, String)> {
+    let at = lines
+        .iter()
+        .position(|l| l.text.starts_with("✔ ") && l.text.trim_end().ends_with(suffix))?;
+    let detail = lines[at + 1..]
+        .iter()
+        .take_while(|l| l.text.starts_with("  "))
+        .map(|l| l.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Some((lines[at].number, detail))
+}
+
+fn parse_profile(lines: &[TextLine]) -> Profile {
+    let mut profile = Profile {
+        model: lines.iter().find_map(|l| {
+            let (_, model) = l.text.split_once("backend validated with model ")?;
+            Some(model.trim().to_string())
+        }),
+        ..Profile::default()
+    };
+    if let Some((line, detail)) = step_detail(lines, "profile resolved") {
+        let list = |re: &Regex| {
+            re.captures(&detail)
+                .and_then(|c| parse_number_list(&c[1]))
+                .map(|v| (line, v))
+        };
+        profile.streams = list(&STREAMS);
+        profile.rates = list(&RATES);
+        profile.kind = PROFILE_TYPE.captures(&detail).map(|c| c[1].to_string());
+        profile.max_seconds = MAX_SECONDS
+            .captures(&detail)
+            .and_then(|c| c[1].parse().ok());
+    }
+    if let Some((_, detail)) = step_detail(lines, "unique requests") {
+        profile.random_seed = RANDOM_SEED
+            .captures(&detail)
+            .and_then(|c| c[1].parse().ok());
+        for c in DATA_KEY.captures_iter(&detail) {
+            if let Ok(v) = c[2].parse() {
+                if !profile.data.iter().any(|(k, _)| k == &c[1]) {
+                    profile.data.push((c[1].to_string(), v));
+                }
+            }
+        }
+    }
+    profile
+}
+
+/// One candidate list of load values, with where it came from.
+pub struct LoadSource<'a> {
+    /// Human name ("`Rate:` banner", ...).
+    pub name: &'a str,
+    /// Line it was read from.
+    pub line: usize,
+    /// The values, one per load point.
+    pub values: Vec<f64>,
+}
+
+/// Gives every load point its load from the most trusted source whose length matches the
+/// number of load points: `banner` (a driver's `Rate:` list), the profile's `streams=[…]` or
+/// `rate=[…]`, then the measured Concurrency Mdn column of concurrent runs. Loads already read
+/// from `@N` row labels are kept. A source that disagrees with the one used is a warning, and
+/// when none fits the loads stay null with a warning.
+pub fn assign_loads(
+    path: &Path,
+    console: &mut ConsoleOutput,
+    banner: Option<LoadSource>,
+    warnings: &mut Vec<Warning>,
+) {
+    let points = &mut console.load_points;
+    if points.is_empty() || points.iter().all(|p| p.load.is_some()) {
+        return;
+    }
+    let first_line = console.row_lines.first().copied();
+    let mut sources: Vec<LoadSource> = Vec::new();
+    sources.extend(banner);
+    if let Some((line, values)) = &console.profile.streams {
+        sources.push(LoadSource {
+            name: "profile `streams=[…]`",
+            line: *line,
+            values: values.clone(),
+        });
+    }
+    if let Some((line, values)) = &console.profile.rates {
+        sources.push(LoadSource {
+            name: "profile `rate=[…]`",
+            line: *line,
+            values: values.clone(),
+        });
+    }
+    let measured: Option<Vec<f64>> = points
+        .iter()
+        .map(|p| {
+            (p.strategy == "concurrent")
+                .then(|| {
+                    p.observations
+                        .iter()
+                        .find(|o| o.metric == "concurrency" && o.stat == "median")
+                        .map(|o| o.value)
+                })
+                .flatten()
+        })
+        .collect();
+    if let (Some(values), Some(line)) = (measured, first_line) {
+        sources.push(LoadSource {
+            name: "Concurrency Mdn column",
+            line,
+            values,
+        });
+    }
+    let n = points.len();
+    let mut chosen: Option<&LoadSource> = None;
+    for source in &sources {
+        if source.values.len() != n {
+            warnings.push(Warning {
+                path: path.to_path_buf(),
+                line: Some(source.line),
+                message: format!(
+                    "{} lists {} load level(s) but the output has {n} benchmark(s); not used for loads",
+                    source.name,
+                    source.values.len()
+                ),
+            });
+            continue;
+        }
+        match chosen {
+            None => chosen = Some(source),
+            Some(used) => {
+                let differs = used
+                    .values
+                    .iter()
+                    .zip(&source.values)
+                    .any(|(a, b)| (a - b).abs() > 0.05 * a.abs().max(1.0));
+                if differs {
+                    warnings.push(Warning {
+                        path: path.to_path_buf(),
+                        line: Some(source.line),
+                        message: format!(
+                            "{} {:?} disagrees with {} {:?} (line {}), which is used",
+                            source.name, source.values, used.name, used.values, used.line
+                        ),
+                    });
+                }
+            }
+        }
+    }
+    match chosen {
+        Some(source) => {
+            for (point, value) in points.iter_mut().zip(&source.values) {
+                point.load.get_or_insert(*value);
+            }
+        }
+        None => warnings.push(Warning {
+            path: path.to_path_buf(),
+            line: first_line,
+            message: "no source gives the load of each benchmark; `load` left null, \
+                      `load_index` keeps the order"
+                .into(),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_spans_repeat_over_their_columns() {
+        assert_eq!(
+            expand_header("| Benchmark  | Request Latency || TTFT   || ITL |"),
+            vec!["Benchmark", "Request Latency", "Request Latency", "TTFT", "TTFT", "ITL"]
+        );
+        assert_eq!(
+            expand_header("|            | Mdn   | Mean | Mean        ||||"),
+            vec!["", "Mdn", "Mean", "Mean", "Mean", "Mean", "Mean"]
+        );
+    }
+
+    #[test]
+    fn numbers_keep_their_printed_decimals() {
+        assert_eq!(parse_number("133.8"), Some((133.8, 1)));
+        assert_eq!(parse_number("1.5*"), Some((1.5, 1)));
+        assert_eq!(parse_number("1.4 ± 0.01"), Some((1.4, 1)));
+        assert_eq!(parse_number("12"), Some((12.0, 0)));
+        assert_eq!(parse_number("n/a"), None);
+        assert_eq!(parse_time_of_day("01:21:30"), Some(4890.0));
+        assert_eq!(parse_time_of_day("25:00:00"), None);
+    }
+}

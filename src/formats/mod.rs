@@ -1,0 +1,170 @@
+//! Input formats: each parses one kind of file into plain records ([`Run`], [`LoadPoint`],
+//! [`Observation`]) plus [`Warning`]s. Adding a format is one new file and one line in
+//! [`REGISTRY`].
+
+pub mod driver_log;
+pub mod guidellm_console;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use crate::error::Result;
+use crate::ingest::Blob;
+
+/// One parser of one input format.
+pub trait Format: Sync {
+    /// Stable name stored in `runs.source_format` and listed by `tidybench formats`.
+    fn name(&self) -> &'static str;
+    /// One-line description for `tidybench formats`.
+    fn description(&self) -> &'static str;
+    /// True when `head` (the first KBs of a text input, escape sequences removed) is this format.
+    fn sniff(&self, head: &str) -> bool;
+    /// Parses the whole input.
+    fn parse(&self, blob: &Blob) -> Result<Parsed>;
+}
+
+/// Every format, most specific first: detection takes the first whose `sniff` accepts.
+pub static REGISTRY: &[&dyn Format] = &[&driver_log::DriverLog, &guidellm_console::GuidellmConsole];
+
+/// What a parser found in one input.
+#[derive(Debug, Default, Clone)]
+pub struct Parsed {
+    /// The benchmark runs, in source order.
+    pub runs: Vec<Run>,
+    /// Problems that did not stop the parse (each names its line).
+    pub warnings: Vec<Warning>,
+}
+
+/// A problem in an input that was worked around; the data around it is kept.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Warning {
+    /// The input file.
+    pub path: PathBuf,
+    /// 1-based line, when the problem has one.
+    pub line: Option<usize>,
+    /// What was wrong and what was done about it.
+    pub message: String,
+}
+
+impl std::fmt::Display for Warning {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.line {
+            Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
+    }
+}
+
+/// One benchmark run: one harness invocation for one configuration.
+#[derive(Debug, Default, Clone)]
+pub struct Run {
+    /// Path of the source file.
+    pub source_path: PathBuf,
+    /// Name of the format that read it.
+    pub source_format: String,
+    /// SHA-256 of the source bytes.
+    pub source_sha256: String,
+    /// Position of this run within its source, from 0.
+    pub position: usize,
+    /// Benchmark harness ("guidellm").
+    pub harness: String,
+    /// Harness version when the source says it.
+    pub harness_version: Option<String>,
+    /// Model served.
+    pub model: Option<String>,
+    /// Treatment label.
+    pub config: Option<String>,
+    /// Well-known labels (schema columns of `runs`).
+    pub labels: RunLabels,
+    /// Every other key/value found.
+    pub extra_labels: BTreeMap<String, String>,
+    /// Start, microseconds since the Unix epoch (UTC).
+    pub started_at: Option<i64>,
+    /// End, microseconds since the Unix epoch (UTC).
+    pub ended_at: Option<i64>,
+    /// The load points, in execution order.
+    pub load_points: Vec<LoadPoint>,
+}
+
+/// Labels with a column of their own in `runs`.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RunLabels {
+    /// Hardware label, e.g. "1x2xL40S".
+    pub hardware: Option<String>,
+    /// Software label, e.g. "upstream-llm-d-0.4.0".
+    pub software: Option<String>,
+    /// Serving replicas.
+    pub replicas: Option<i64>,
+    /// vLLM GPU memory utilization.
+    pub gpu_memory_utilization: Option<f64>,
+    /// KV connector of the kv-transfer config.
+    pub kv_connector: Option<String>,
+    /// CPU blocks of the offloading connector.
+    pub num_cpu_blocks: Option<i64>,
+    /// Extra vLLM arguments.
+    pub vllm_args: Option<String>,
+    /// llm-d endpoint picker backend.
+    pub epp_backend: Option<String>,
+    /// Workload prompt tokens.
+    pub prompt_tokens: Option<i64>,
+    /// Workload output tokens.
+    pub output_tokens: Option<i64>,
+    /// Workload prefix tokens.
+    pub prefix_tokens: Option<i64>,
+    /// Workload turns.
+    pub turns: Option<i64>,
+    /// Duration limit per load point, seconds.
+    pub max_seconds: Option<f64>,
+    /// Workload random seed.
+    pub random_seed: Option<i64>,
+    /// Load type ("concurrent", ...).
+    pub rate_type: Option<String>,
+}
+
+/// One load level of a run (one GuideLLM benchmark).
+#[derive(Debug, Default, Clone)]
+pub struct LoadPoint {
+    /// Strategy ("concurrent", "constant", "poisson", "synchronous", "throughput").
+    pub strategy: String,
+    /// Concurrency or request rate; `None` when no source in the input says it.
+    pub load: Option<f64>,
+    /// The numbers observed at this load point.
+    pub observations: Vec<Observation>,
+}
+
+/// One number read from the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Metric name (see `schema::CATALOG`).
+    pub metric: String,
+    /// Request status the number covers.
+    pub status: String,
+    /// Statistic.
+    pub stat: String,
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// Digits after the decimal point when read from rounded text.
+    pub decimals: Option<u8>,
+    /// Where it was read ("line 123").
+    pub origin: String,
+}
+
+/// The format named `name`, if any.
+pub fn by_name(name: &str) -> Option<&'static dyn Format> {
+    REGISTRY.iter().copied().find(|f| f.name() == name)
+}
+
+/// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest
+/// of that text, trimmed.
+pub(crate) fn field<'a>(
+    lines: &'a [crate::ingest::TextLine],
+    prefix: &str,
+) -> Option<(usize, &'a str)> {
+    lines.iter().find_map(|l| {
+        l.text
+            .strip_prefix(prefix)
+            .map(|rest| (l.number, rest.trim()))
+    })
+}

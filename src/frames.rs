@@ -1,0 +1,152 @@
+//! Records → Polars DataFrames with the tidy schema (the only place that builds the tables).
+
+use polars::prelude::*;
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+use crate::formats::Run;
+use crate::ingest::blob::hex;
+use crate::schema::{metrics as m, runs as r};
+
+/// The tables of a dataset, as lazy frames.
+#[derive(Clone)]
+pub struct Tables {
+    /// One row per run.
+    pub runs: LazyFrame,
+    /// One row per observed number.
+    pub metrics: LazyFrame,
+}
+
+/// Stable id of a run: hash of its source's content and its position in that source.
+pub fn run_id(run: &Run) -> String {
+    let digest = Sha256::digest(format!("{}:{}", run.source_sha256, run.position));
+    hex(&digest[..8])
+}
+
+fn polars_err(table: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
+    move |e| Error::polars(format!("building the {table} table"), e)
+}
+
+/// The `runs` table of `runs`.
+pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
+    let text = |f: &dyn Fn(&Run) -> Option<String>| -> Vec<Option<String>> {
+        runs.iter().map(f).collect()
+    };
+    let int = |f: &dyn Fn(&Run) -> Option<i64>| -> Vec<Option<i64>> { runs.iter().map(f).collect() };
+    let float =
+        |f: &dyn Fn(&Run) -> Option<f64>| -> Vec<Option<f64>> { runs.iter().map(f).collect() };
+    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
+    let time = |name: &str, f: &dyn Fn(&Run) -> Option<i64>| -> Result<Column> {
+        Column::new(name.into(), int(f))
+            .cast(&utc)
+            .map_err(polars_err("runs"))
+    };
+    let columns = vec![
+        Column::new(r::RUN_ID.into(), text(&|x| Some(run_id(x)))),
+        Column::new(
+            r::SOURCE_PATH.into(),
+            text(&|x| Some(x.source_path.display().to_string())),
+        ),
+        Column::new(
+            r::SOURCE_FORMAT.into(),
+            text(&|x| Some(x.source_format.clone())),
+        ),
+        Column::new(
+            r::SOURCE_SHA256.into(),
+            text(&|x| Some(x.source_sha256.clone())),
+        ),
+        Column::new(r::HARNESS.into(), text(&|x| Some(x.harness.clone()))),
+        Column::new(
+            r::HARNESS_VERSION.into(),
+            text(&|x| x.harness_version.clone()),
+        ),
+        Column::new(r::MODEL.into(), text(&|x| x.model.clone())),
+        Column::new(r::CONFIG.into(), text(&|x| x.config.clone())),
+        Column::new(r::HARDWARE.into(), text(&|x| x.labels.hardware.clone())),
+        Column::new(r::SOFTWARE.into(), text(&|x| x.labels.software.clone())),
+        Column::new(r::REPLICAS.into(), int(&|x| x.labels.replicas)),
+        Column::new(
+            r::GPU_MEMORY_UTILIZATION.into(),
+            float(&|x| x.labels.gpu_memory_utilization),
+        ),
+        Column::new(
+            r::KV_CONNECTOR.into(),
+            text(&|x| x.labels.kv_connector.clone()),
+        ),
+        Column::new(r::NUM_CPU_BLOCKS.into(), int(&|x| x.labels.num_cpu_blocks)),
+        Column::new(r::VLLM_ARGS.into(), text(&|x| x.labels.vllm_args.clone())),
+        Column::new(
+            r::EPP_BACKEND.into(),
+            text(&|x| x.labels.epp_backend.clone()),
+        ),
+        Column::new(r::PROMPT_TOKENS.into(), int(&|x| x.labels.prompt_tokens)),
+        Column::new(r::OUTPUT_TOKENS.into(), int(&|x| x.labels.output_tokens)),
+        Column::new(r::PREFIX_TOKENS.into(), int(&|x| x.labels.prefix_tokens)),
+        Column::new(r::TURNS.into(), int(&|x| x.labels.turns)),
+        Column::new(r::MAX_SECONDS.into(), float(&|x| x.labels.max_seconds)),
+        Column::new(r::RANDOM_SEED.into(), int(&|x| x.labels.random_seed)),
+        Column::new(r::RATE_TYPE.into(), text(&|x| x.labels.rate_type.clone())),
+        Column::new(
+            r::LABELS.into(),
+            text(&|x| serde_json::to_string(&x.extra_labels).ok()),
+        ),
+        time(r::STARTED_AT, &|x| x.started_at)?,
+        time(r::ENDED_AT, &|x| x.ended_at)?,
+    ];
+    DataFrame::new_infer_height(columns).map_err(polars_err("runs"))
+}
+
+/// The `metrics` table of `runs`: one row per observation, denormalized with model and config.
+pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
+    let rows = runs
+        .iter()
+        .flat_map(|run| {
+            let id = run_id(run);
+            run.load_points.iter().enumerate().flat_map(move |(i, p)| {
+                let id = id.clone();
+                p.observations.iter().map(move |o| (id.clone(), run, i, p, o))
+            })
+        })
+        .collect::<Vec<_>>();
+    let text = |f: &dyn Fn(&(String, &Run, usize, &crate::formats::LoadPoint, &crate::formats::Observation)) -> Option<String>| {
+        rows.iter().map(f).collect::<Vec<_>>()
+    };
+    let columns = vec![
+        Column::new(m::RUN_ID.into(), text(&|row| Some(row.0.clone()))),
+        Column::new(m::MODEL.into(), text(&|row| row.1.model.clone())),
+        Column::new(m::CONFIG.into(), text(&|row| row.1.config.clone())),
+        Column::new(m::STRATEGY.into(), text(&|row| Some(row.3.strategy.clone()))),
+        Column::new(
+            m::LOAD.into(),
+            rows.iter().map(|row| row.3.load).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            m::LOAD_INDEX.into(),
+            rows.iter().map(|row| row.2 as i32).collect::<Vec<_>>(),
+        ),
+        Column::new(m::METRIC.into(), text(&|row| Some(row.4.metric.clone()))),
+        Column::new(m::STATUS.into(), text(&|row| Some(row.4.status.clone()))),
+        Column::new(m::STAT.into(), text(&|row| Some(row.4.stat.clone()))),
+        Column::new(
+            m::VALUE.into(),
+            rows.iter().map(|row| row.4.value).collect::<Vec<_>>(),
+        ),
+        Column::new(m::UNIT.into(), text(&|row| Some(row.4.unit.clone()))),
+        Column::new(
+            m::DECIMALS.into(),
+            rows.iter()
+                .map(|row| row.4.decimals.map(i32::from))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(m::ORIGIN.into(), text(&|row| Some(row.4.origin.clone()))),
+    ];
+    DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
+}
+
+/// Both tables of `runs`, as lazy frames.
+pub fn tables(runs: &[Run]) -> Result<Tables> {
+    Ok(Tables {
+        runs: runs_frame(runs)?.lazy(),
+        metrics: metrics_frame(runs)?.lazy(),
+    })
+}

@@ -1,0 +1,165 @@
+//! One input's bytes with its provenance, and its text as clean lines.
+
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+use crate::error::{Error, Result};
+
+/// The bytes of one input and where they came from.
+#[derive(Debug, Clone)]
+pub struct Blob {
+    /// Path as given by the user (or found by walking a directory).
+    pub path: PathBuf,
+    /// The raw bytes.
+    pub bytes: Vec<u8>,
+}
+
+/// One line of text as a terminal would have shown it, with its 1-based line number.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TextLine {
+    /// 1-based line number in the source.
+    pub number: usize,
+    /// The line without escape sequences, carriage returns or the line ending.
+    pub text: String,
+}
+
+impl Blob {
+    /// Reads the file at `path`.
+    pub fn read(path: &Path) -> Result<Self> {
+        let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
+        Ok(Blob {
+            path: path.to_path_buf(),
+            bytes,
+        })
+    }
+
+    /// Wraps bytes already in memory.
+    pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
+        Blob {
+            path: path.into(),
+            bytes,
+        }
+    }
+
+    /// SHA-256 of the bytes, as lowercase hex.
+    pub fn sha256(&self) -> String {
+        hex(&Sha256::digest(&self.bytes))
+    }
+
+    /// The file name (last path component), or the whole path when there is none.
+    pub fn file_name(&self) -> String {
+        self.path.file_name().map_or_else(
+            || self.path.display().to_string(),
+            |name| name.to_string_lossy().into_owned(),
+        )
+    }
+
+    /// True when the first bytes look like binary data rather than text.
+    pub fn looks_binary(&self) -> bool {
+        let head = &self.bytes[..self.bytes.len().min(8192)];
+        head.contains(&0)
+    }
+
+    /// The text split into lines: invalid UTF-8 replaced by U+FFFD, ANSI escape sequences
+    /// removed, `\r\n` and `\r` handled as a terminal shows them (the text after the last
+    /// carriage return of a line wins). Also returns the number of the first line that was not
+    /// valid UTF-8, if any.
+    pub fn text_lines(&self) -> (Vec<TextLine>, Option<usize>) {
+        let mut first_invalid = None;
+        let lines = self
+            .bytes
+            .split(|&b| b == b'\n')
+            .enumerate()
+            .map(|(i, raw)| {
+                let text = match std::str::from_utf8(raw) {
+                    Ok(s) => clean_line(s),
+                    Err(_) => {
+                        first_invalid.get_or_insert(i + 1);
+                        clean_line(&String::from_utf8_lossy(raw))
+                    }
+                };
+                TextLine { number: i + 1, text }
+            })
+            .collect::<Vec<_>>();
+        (lines, first_invalid)
+    }
+}
+
+/// Lowercase hex of `bytes`.
+pub fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// Removes ANSI escape sequences and keeps what follows the last carriage return.
+fn clean_line(line: &str) -> String {
+    let line = line.strip_suffix('\r').unwrap_or(line);
+    let visible = match line.rfind('\r') {
+        Some(pos) => &line[pos + 1..],
+        None => line,
+    };
+    if !visible.contains('\u{1b}') {
+        return visible.to_string();
+    }
+    let mut out = String::with_capacity(visible.len());
+    let mut chars = visible.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '\u{1b}' {
+            out.push(c);
+            continue;
+        }
+        match chars.next() {
+            // CSI: parameters and intermediates, then one final byte in @..~
+            Some('[') => {
+                for c in chars.by_ref() {
+                    if ('@'..='~').contains(&c) {
+                        break;
+                    }
+                }
+            }
+            // OSC: up to BEL or ESC \
+            Some(']') => {
+                while let Some(c) = chars.next() {
+                    if c == '\u{7}' {
+                        break;
+                    }
+                    if c == '\u{1b}' {
+                        chars.next();
+                        break;
+                    }
+                }
+            }
+            // Character-set selection takes one more character.
+            Some('(' | ')' | '*' | '+') => {
+                chars.next();
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn strips_sgr_and_cursor_sequences() {
+        assert_eq!(
+            clean_line("\u{1b}[1m|\u{1b}[0m\u{1b}[1m Benchmark \u{1b}[0m|\r"),
+            "| Benchmark |"
+        );
+        assert_eq!(clean_line("old text\r\u{1b}[2K\u{1b}[1Anew"), "new");
+        assert_eq!(clean_line("\u{1b}]0;title\u{7}text"), "text");
+    }
+
+    #[test]
+    fn reports_first_invalid_utf8_line() {
+        let blob = Blob::from_bytes("x.log", b"ok\r\nbad \xff\xfe\nok".to_vec());
+        let (lines, invalid) = blob.text_lines();
+        assert_eq!(invalid, Some(2));
+        assert_eq!(lines[0].text, "ok");
+        assert_eq!(lines[1].text, "bad \u{fffd}\u{fffd}");
+        assert_eq!(lines.len(), 3);
+    }
+}

@@ -1,0 +1,7 @@
+//! Finding input files and reading them into [`Blob`]s that remember where they came from.
+
+pub mod blob;
+pub mod discover;
+
+pub use blob::{Blob, TextLine};
+pub use discover::discover;

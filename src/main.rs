@@ -1,0 +1,42 @@
+//! The `tidybench` command: parse arguments, run a subcommand, map errors to exit codes.
+
+mod cli;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Turn LLM-serving benchmark output into a tidy Parquet dataset, compare configurations
+/// against a baseline, and report.
+#[derive(Debug, Parser)]
+#[command(name = "tidybench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Convert benchmark outputs into a Parquet dataset (runs.parquet, metrics/).
+    Convert(cli::convert::ConvertArgs),
+    /// Compare configurations against a baseline and print a report.
+    Report(cli::report::ReportArgs),
+    /// List the input formats tidybench reads.
+    Formats,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match &cli.command {
+        Command::Convert(args) => cli::convert::run(args),
+        Command::Report(args) => cli::report::run(args),
+        Command::Formats => Ok(cli::formats::run()),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::from(cli::EXIT_USAGE)
+        }
+    }
+}

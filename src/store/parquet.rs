@@ -1,0 +1,85 @@
+//! Single Parquet files: written through Polars' lazy sink to a temporary name and renamed,
+//! footers read back with the independent arrow-rs `parquet` crate.
+
+use std::collections::BTreeMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use ::parquet::file::reader::{FileReader, SerializedFileReader};
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// What a Parquet footer says, as read by arrow-rs.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Footer {
+    /// Rows in the file.
+    pub num_rows: i64,
+    /// Number of row groups.
+    pub row_groups: usize,
+    /// Column names of the Parquet schema, in order.
+    pub columns: Vec<String>,
+    /// File-level key/value metadata.
+    pub key_value: BTreeMap<String, String>,
+}
+
+/// Writes `frame` to `path` with the footer `metadata`: first to a hidden temporary file in the
+/// same directory, then renamed, so a crash never leaves a partial file under `path`.
+pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]) -> Result<()> {
+    let dir = path.parent().unwrap_or(Path::new("."));
+    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let name = path
+        .file_name()
+        .map_or_else(|| "part".into(), |n| n.to_string_lossy().into_owned());
+    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
+    let options = ParquetWriteOptions {
+        key_value_metadata: Some(KeyValueMetadata::from_static(metadata.to_vec())),
+        ..ParquetWriteOptions::default()
+    };
+    let sink = frame
+        .lazy()
+        .sink(
+            SinkDestination::File {
+                target: SinkTarget::Path(PlRefPath::new(tmp.to_string_lossy().as_ref())),
+            },
+            FileWriteFormat::Parquet(Arc::new(options)),
+            UnifiedSinkArgs::default(),
+        )
+        .and_then(|lf| lf.collect());
+    if let Err(e) = sink {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(Error::polars(format!("writing {}", path.display()), e));
+    }
+    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+}
+
+/// Reads the footer of the Parquet file at `path` (row count, schema, key/value metadata).
+pub fn read_footer(path: &Path) -> Result<Footer> {
+    let file = File::open(path).map_err(|e| Error::io(path, e))?;
+    let reader = SerializedFileReader::new(file).map_err(|e| Error::Dataset {
+        path: path.to_path_buf(),
+        reason: format!("not a readable Parquet file: {e}"),
+    })?;
+    let meta = reader.metadata();
+    let file_meta = meta.file_metadata();
+    let key_value = file_meta
+        .key_value_metadata()
+        .map(|kvs| {
+            kvs.iter()
+                .map(|kv| (kv.key.clone(), kv.value.clone().unwrap_or_default()))
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok(Footer {
+        num_rows: file_meta.num_rows(),
+        row_groups: meta.num_row_groups(),
+        columns: file_meta
+            .schema_descr()
+            .columns()
+            .iter()
+            .map(|c| c.name().to_string())
+            .collect(),
+        key_value,
+    })
+}
