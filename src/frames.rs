@@ -35,11 +35,11 @@ pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
     let int = |f: &dyn Fn(&Run) -> Option<i64>| -> Vec<Option<i64>> { runs.iter().map(f).collect() };
     let float =
         |f: &dyn Fn(&Run) -> Option<f64>| -> Vec<Option<f64>> { runs.iter().map(f).collect() };
-    let utc = DataType::Datetime(TimeUnit::Microseconds, Some(TimeZone::UTC));
     let time = |name: &str, f: &dyn Fn(&Run) -> Option<i64>| -> Result<Column> {
-        Column::new(name.into(), int(f))
-            .cast(&utc)
-            .map_err(polars_err("runs"))
+        let micros = Int64Chunked::from_iter_options(name.into(), runs.iter().map(f));
+        Ok(micros
+            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+            .into_column())
     };
     let columns = vec![
         Column::new(r::RUN_ID.into(), text(&|x| Some(run_id(x)))),

@@ -36,6 +36,8 @@ pub struct DeltaRow {
     pub pct_change: Option<f64>,
     /// Either value came from rounded console text.
     pub rounded: bool,
+    /// Most digits after the point printed for either value, when read from rounded text.
+    pub decimals: Option<u8>,
     /// Metric direction.
     pub direction: String,
     /// Verdict.
@@ -189,6 +191,10 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         cols.float(c::PICK)?,
     );
     let rounded = cols.boolean(c::ROUNDED)?;
+    let (base_dec, cand_dec) = (
+        cols.float(c::BASELINE_DECIMALS)?,
+        cols.float(c::CANDIDATE_DECIMALS)?,
+    );
     let s = |v: &Option<String>| v.clone().unwrap_or_default();
     Ok((0..comparison.deltas.height())
         .map(|i| DeltaRow {
@@ -205,6 +211,7 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             difference: diff[i],
             pct_change: pct[i],
             rounded: rounded[i],
+            decimals: base_dec[i].map(|d| d as u8).max(cand_dec[i].map(|d| d as u8)),
             direction: s(&direction[i]),
             verdict: s(&verdict[i]),
             matched: s(&matched[i]),

@@ -1,13 +1,38 @@
-//! TODO
-use super::Renderer;
-use crate::analyze::Report;
-use crate::error::Result;
+//! JSON: one document with the comparison's parameters, header facts, every delta row and
+//! every average.
 
-/// r
+use super::Renderer;
+use crate::analyze::{AverageRow, Context, DeltaRow, Report};
+use crate::error::{Error, Result};
+
+/// The JSON renderer.
 pub struct Json;
 
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    by: &'a str,
+    baseline: &'a str,
+    candidates: &'a [String],
+    tolerance_pct: f64,
+    context: &'a Context,
+    deltas: &'a [DeltaRow],
+    averages: &'a [AverageRow],
+}
+
 impl Renderer for Json {
-    fn render(&self, _report: &Report) -> Result<String> {
-        Ok(String::new())
+    fn render(&self, report: &Report) -> Result<String> {
+        let doc = Document {
+            by: &report.spec.by,
+            baseline: &report.spec.baseline,
+            candidates: &report.candidates,
+            tolerance_pct: report.spec.tolerance_pct,
+            context: &report.context,
+            deltas: &report.deltas,
+            averages: &report.averages,
+        };
+        let mut text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| Error::Invalid(format!("rendering JSON: {e}")))?;
+        text.push('\n');
+        Ok(text)
     }
 }
