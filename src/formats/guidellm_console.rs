@@ -46,35 +46,67 @@ impl Format for GuidellmConsole {
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
         let (lines, invalid) = blob.text_lines();
-        let mut console = parse_lines(&blob.path, &lines);
+        let mut parsed = Parsed::default();
         if let Some(line) = invalid {
-            console.warnings.push(Warning {
+            parsed.warnings.push(Warning {
                 path: blob.path.clone(),
                 line: Some(line),
                 message: "invalid UTF-8 replaced by U+FFFD".into(),
             });
         }
-        if console.load_points.is_empty() {
+        let sha256 = blob.sha256();
+        for segment in invocations(&lines) {
+            let mut console = parse_lines(&blob.path, segment);
+            parsed.warnings.append(&mut console.warnings);
+            if console.load_points.is_empty() {
+                if let Some(first) = segment.first() {
+                    parsed.warnings.push(Warning {
+                        path: blob.path.clone(),
+                        line: Some(first.number),
+                        message: "GuideLLM invocation without result tables; skipped".into(),
+                    });
+                }
+                continue;
+            }
+            assign_loads(&blob.path, &mut console, None, &mut parsed.warnings);
+            parsed.runs.push(Run {
+                source_path: blob.path.clone(),
+                source_format: NAME.into(),
+                source_sha256: sha256.clone(),
+                position: parsed.runs.len(),
+                harness: "guidellm".into(),
+                model: console.profile.model.clone(),
+                labels: console.labels(),
+                load_points: console.load_points,
+                ..Run::default()
+            });
+        }
+        if parsed.runs.is_empty() {
             let last = lines.last().map_or(1, |l| l.number);
             return Err(no_tables_error(&blob.path, &lines, last));
         }
-        let mut warnings = std::mem::take(&mut console.warnings);
-        assign_loads(&blob.path, &mut console, None, &mut warnings);
-        let run = Run {
-            source_path: blob.path.clone(),
-            source_format: NAME.into(),
-            source_sha256: blob.sha256(),
-            harness: "guidellm".into(),
-            model: console.profile.model.clone(),
-            labels: console.labels(),
-            load_points: console.load_points,
-            ..Run::default()
-        };
-        Ok(Parsed {
-            runs: vec![run],
-            warnings,
-        })
+        Ok(parsed)
     }
+}
+
+/// Splits console output holding several GuideLLM invocations (one after another in the
+/// same file) at each one's first setup line.
+fn invocations(lines: &[TextLine]) -> Vec<&[TextLine]> {
+    let starts: Vec<usize> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| l.text.starts_with("✔ ") && l.text.contains("backend validated"))
+        .map(|(i, _)| i)
+        .skip(1)
+        .collect();
+    let mut segments = Vec::new();
+    let mut from = 0;
+    for start in starts {
+        segments.push(&lines[from..start]);
+        from = start;
+    }
+    segments.push(&lines[from..]);
+    segments
 }
 
 /// The error for an input in which no result table was found: names the last line read and,
@@ -188,6 +220,8 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
         profile: parse_profile(lines),
         ..ConsoleOutput::default()
     };
+    let mut seen: Vec<TableKind> = Vec::new();
+    let mut first_row = 0;
     let mut i = 0;
     while i < lines.len() {
         let title = lines[i].text.trim();
@@ -198,11 +232,31 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
                 .map(|(_, kind)| (*kind, t))
         });
         match kind {
-            Some((kind, title)) => i = parse_table(path, lines, i + 1, kind, title, &mut out),
+            Some((kind, title)) => {
+                // A table seen before starts the next set of benchmarks: never merge them.
+                if seen.contains(&kind) {
+                    seen.clear();
+                    first_row = out.load_points.len();
+                }
+                seen.push(kind);
+                let table = Table {
+                    kind,
+                    title,
+                    first_row,
+                };
+                i = parse_table(path, lines, i + 1, &table, &mut out);
+            }
             None => i += 1,
         }
     }
     out
+}
+
+/// Where a table is and which load points its rows fill.
+struct Table<'a> {
+    kind: TableKind,
+    title: &'a str,
+    first_row: usize,
 }
 
 fn warn(out: &mut ConsoleOutput, path: &Path, line: usize, message: String) {
@@ -226,10 +280,10 @@ fn parse_table(
     path: &Path,
     lines: &[TextLine],
     start: usize,
-    kind: TableKind,
-    title: &str,
+    table: &Table,
     out: &mut ConsoleOutput,
 ) -> usize {
+    let (kind, title) = (table.kind, table.title);
     // 0.4.0 prints `Server Throughput Statistics` without a suffix, over successful requests
     // (its concurrency mean matches the JSON's `successful`, not `total`).
     let status = if title.contains("(All Requests)") {
@@ -279,7 +333,7 @@ fn parse_table(
             Some(columns) => columns,
             None => return i,
         };
-        let mut row = 0;
+        let (mut row, mut kept) = (0, 0);
         loop {
             let Some(line) = lines.get(i) else {
                 let last = lines.last().map_or(0, |l| l.number);
@@ -289,7 +343,7 @@ fn parse_table(
                     last,
                     format!(
                         "table `{title}` ends without its bottom border (input truncated?); \
-                         its {row} complete row(s) kept"
+                         its {kept} complete row(s) kept"
                     ),
                 );
                 return i;
@@ -305,12 +359,14 @@ fn parse_table(
                     line.number,
                     format!(
                         "table `{title}` broken off before its bottom border; \
-                         its {row} complete row(s) kept"
+                         its {kept} complete row(s) kept"
                     ),
                 );
                 return i;
             }
-            parse_row(path, line, &columns, row, title, out);
+            if parse_row(path, line, &columns, table.first_row + row, title, out) {
+                kept += 1;
+            }
             row += 1;
             i += 1;
         }
@@ -572,6 +628,7 @@ fn parse_time_of_day(cell: &str) -> Option<f64> {
     (parts.next().is_none() && h < 24 && m < 60 && s < 61).then_some(f64::from(h * 3600 + m * 60 + s))
 }
 
+/// Reads one data row into load point `row`; false when the row was skipped.
 fn parse_row(
     path: &Path,
     line: &TextLine,
@@ -579,7 +636,7 @@ fn parse_row(
     row: usize,
     title: &str,
     out: &mut ConsoleOutput,
-) {
+) -> bool {
     let text = line.text.trim_end();
     let inner = text.strip_prefix('|').unwrap_or(text);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
@@ -595,12 +652,21 @@ fn parse_row(
                 columns.len()
             ),
         );
-        return;
+        return false;
     }
     let label = cells[0];
     let strategy = label.split('@').next().unwrap_or(label).to_string();
     let load = label.split_once('@').and_then(|(_, v)| v.parse::<f64>().ok());
-    if row >= out.load_points.len() {
+    // Rows skipped earlier in this table still hold their position.
+    while out.load_points.len() < row {
+        out.load_points.push(LoadPoint {
+            strategy: strategy.clone(),
+            load: None,
+            observations: Vec::new(),
+        });
+        out.row_lines.push(line.number);
+    }
+    if row == out.load_points.len() {
         out.load_points.push(LoadPoint {
             strategy: strategy.clone(),
             load,
@@ -644,6 +710,7 @@ fn parse_row(
             ),
         }
     }
+    true
 }
 
 static STREAMS: LazyLock<Regex> =

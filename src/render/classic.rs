@@ -57,6 +57,12 @@ fn thousands(n: i64) -> String {
     }
 }
 
+/// A mean % change right-aligned in `width` columns (`+8.0%`), or `n/a` when no level matched.
+fn pct_cell(pct: Option<f64>, width: usize) -> String {
+    let text = pct.map_or_else(|| "n/a".to_string(), |p| format!("{p:+.1}%"));
+    format!("{text:>width$}")
+}
+
 fn joined<T>(values: &[T], f: impl Fn(&T) -> String) -> Option<String> {
     (!values.is_empty()).then(|| values.iter().map(f).collect::<Vec<_>>().join("/"))
 }
@@ -169,9 +175,8 @@ impl Renderer for Classic {
                 rule(&mut out, '-');
                 for (pick, label) in AVERAGE_LABELS.iter().enumerate() {
                     let pct = average(report, Some(model), candidate, pick)
-                        .and_then(|a| a.mean_pct_change)
-                        .unwrap_or(0.0);
-                    let _ = writeln!(out, "  {label:<27}{pct:>+6.1}%");
+                        .and_then(|a| a.mean_pct_change);
+                    let _ = writeln!(out, "  {label:<27}{}", pct_cell(pct, 7));
                 }
                 out.push('\n');
             }
@@ -193,18 +198,14 @@ impl Renderer for Classic {
             );
             rule(&mut out, '-');
             for model in &models {
-                let pct = |pick| {
-                    average(report, Some(model), candidate, pick)
-                        .and_then(|a| a.mean_pct_change)
-                        .unwrap_or(0.0)
+                let pct = |pick, width| {
+                    pct_cell(
+                        average(report, Some(model), candidate, pick)
+                            .and_then(|a| a.mean_pct_change),
+                        width,
+                    )
                 };
-                let _ = writeln!(
-                    out,
-                    "{model:<20} {:>+6.1}%{:>+17.1}%{:>+17.1}%",
-                    pct(0),
-                    pct(1),
-                    pct(2)
-                );
+                let _ = writeln!(out, "{model:<20} {}{}{}", pct(0, 7), pct(1, 18), pct(2, 18));
             }
             out.push('\n');
         }
