@@ -1,0 +1,276 @@
+//! `convert` writes the documented dataset: footers read back by an independent Parquet
+//! implementation (arrow-rs), DuckDB reads the hive partitions, and `report` on the dataset
+//! prints the same classic report as on the log.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+
+use common::{expected_classic, stderr, stdout, study_log, tidybench};
+use tidybench::store::dataset::part_files;
+use tidybench::store::parquet::read_footer;
+
+const METRICS_COLUMNS: &[&str] = &[
+    "run_id",
+    "model",
+    "config",
+    "strategy",
+    "load",
+    "load_index",
+    "metric",
+    "status",
+    "stat",
+    "value",
+    "unit",
+    "decimals",
+    "origin",
+];
+
+const RUNS_COLUMNS: &[&str] = &[
+    "run_id",
+    "source_path",
+    "source_format",
+    "source_sha256",
+    "harness",
+    "harness_version",
+    "model",
+    "config",
+    "hardware",
+    "software",
+    "replicas",
+    "gpu_memory_utilization",
+    "kv_connector",
+    "num_cpu_blocks",
+    "vllm_args",
+    "epp_backend",
+    "prompt_tokens",
+    "output_tokens",
+    "prefix_tokens",
+    "turns",
+    "max_seconds",
+    "random_seed",
+    "rate_type",
+    "labels",
+    "started_at",
+    "ended_at",
+];
+
+fn convert(dir: &Path) {
+    let log = study_log();
+    let out = tidybench(dir, &["convert", log.to_str().unwrap(), "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("converted 1 of 1 file(s): 4 run(s), 1260 metric row(s) in 5 file(s) under out ("),
+        "{}",
+        stderr(&out)
+    );
+}
+
+fn all_files(dir: &Path) -> Vec<String> {
+    let mut files = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                files.push(path.strip_prefix(dir).unwrap().display().to_string());
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+#[test]
+fn convert_writes_hive_partitions_with_footer_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = dir.path().join("out");
+    let files = all_files(&out);
+    assert_eq!(files.len(), 5, "{files:?}");
+    assert!(files.iter().all(|f| !f.contains(".tmp")), "no temporary file left");
+    assert!(files.contains(&"runs.parquet".to_string()));
+    let dirs: Vec<String> = files
+        .iter()
+        .filter(|f| f.starts_with("metrics/"))
+        .map(|f| f.rsplit_once('/').unwrap().0.to_string())
+        .collect();
+    assert_eq!(
+        dirs,
+        [
+            "metrics/model=Qwen%2FQwen3-14B/config=native-offload",
+            "metrics/model=Qwen%2FQwen3-14B/config=no-offload",
+            "metrics/model=Qwen%2FQwen3-8B/config=native-offload",
+            "metrics/model=Qwen%2FQwen3-8B/config=no-offload",
+        ]
+    );
+
+    let runs = read_footer(&out.join("runs.parquet")).unwrap();
+    assert_eq!(runs.num_rows, 4);
+    assert_eq!(runs.columns, RUNS_COLUMNS);
+    assert_eq!(runs.key_value["tidybench.schema_version"], "1");
+    assert_eq!(runs.key_value["tidybench.version"], env!("CARGO_PKG_VERSION"));
+    let sources: Vec<String> = serde_json::from_str(&runs.key_value["tidybench.sources"]).unwrap();
+    assert_eq!(sources, vec![study_log().display().to_string()]);
+
+    let mut rows = 0;
+    for part in part_files(&out.join("metrics")).unwrap() {
+        let footer = read_footer(&part).unwrap();
+        assert_eq!(footer.columns, METRICS_COLUMNS);
+        assert_eq!(footer.num_rows, 315, "{}", part.display());
+        assert_eq!(footer.row_groups, 1);
+        assert_eq!(footer.key_value["tidybench.schema_version"], "1");
+        rows += footer.num_rows;
+    }
+    assert_eq!(rows, 1260);
+}
+
+#[test]
+fn report_from_the_dataset_matches_the_log() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = tidybench(dir.path(), &["report", "out", "--format", "classic"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), expected_classic());
+    let from_log = tidybench(dir.path(), &["report", study_log().to_str().unwrap()]);
+    let from_dataset = tidybench(dir.path(), &["report", "out"]);
+    assert_eq!(stdout(&from_log), stdout(&from_dataset));
+}
+
+#[test]
+fn converting_again_gives_the_same_files_and_drops_stale_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = dir.path().join("out");
+    let stale = out.join("metrics/model=old/config=x/part-0000000000000000.parquet");
+    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
+    std::fs::copy(out.join("runs.parquet"), &stale).unwrap();
+    let before: Vec<(String, Vec<u8>)> = all_files(&out)
+        .into_iter()
+        .filter(|f| !f.contains("model=old"))
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect();
+    convert(dir.path());
+    let after: Vec<(String, Vec<u8>)> = all_files(&out)
+        .into_iter()
+        .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
+        .collect();
+    assert!(!out.join("metrics/model=old").exists());
+    assert_eq!(before, after, "same inputs give byte-identical files");
+}
+
+#[test]
+fn a_dataset_from_another_schema_version_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/runs.parquet"), b"PAR1 not really").unwrap();
+    let out = tidybench(dir.path(), &["report", "out"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: out/runs.parquet: not a readable Parquet file"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+const DUCKDB_CHECK: &str = r#"
+import json, sys, duckdb
+out = sys.argv[1]
+metrics = f"read_parquet('{out}/metrics/**/*.parquet', hive_partitioning=true)"
+print(json.dumps({
+    "columns": duckdb.sql(f"describe select * from {metrics}").fetchall(),
+    "ttft": duckdb.sql(f"select model, config, load, value from {metrics} "
+                       "where metric='ttft' and stat='median' order by model, config, load").fetchall(),
+    "rows": duckdb.sql(f"select count(*) from {metrics}").fetchall()[0][0],
+    "runs_columns": duckdb.sql(f"describe select * from '{out}/runs.parquet'").fetchall(),
+    "kv": [tuple(x.decode() if isinstance(x, bytes) else x for x in kv) for kv in duckdb.sql(
+        f"select key, value from parquet_kv_metadata('{out}/runs.parquet') "
+        "where decode(key) like 'tidybench.%' order by key").fetchall()],
+}))
+"#;
+
+#[test]
+fn duckdb_reads_the_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = dir.path().join("out");
+    let run = Command::new("python3")
+        .arg("-c")
+        .arg(DUCKDB_CHECK)
+        .arg(&out)
+        .output();
+    let required = std::env::var_os("CI").is_some();
+    let run = match run {
+        Ok(run) if run.status.success() => run,
+        other if required => panic!("DuckDB check failed: {other:?}"),
+        other => {
+            eprintln!("SKIPPED: the DuckDB check needs python3 with `pip install duckdb`: {other:?}");
+            return;
+        }
+    };
+    let result: serde_json::Value = serde_json::from_slice(&run.stdout).unwrap();
+    let columns: Vec<(String, String)> = result["columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c[0].as_str().unwrap().into(), c[1].as_str().unwrap().into()))
+        .collect();
+    let expected_types = [
+        "VARCHAR", "VARCHAR", "VARCHAR", "VARCHAR", "DOUBLE", "INTEGER", "VARCHAR", "VARCHAR",
+        "VARCHAR", "DOUBLE", "VARCHAR", "INTEGER", "VARCHAR",
+    ];
+    let expected: Vec<(String, String)> = METRICS_COLUMNS
+        .iter()
+        .zip(expected_types)
+        .map(|(n, t)| (n.to_string(), t.to_string()))
+        .collect();
+    assert_eq!(columns, expected);
+    assert_eq!(result["rows"], 1260);
+    let ttft: Vec<(String, String, f64, f64)> = result["ttft"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            (
+                r[0].as_str().unwrap().into(),
+                r[1].as_str().unwrap().into(),
+                r[2].as_f64().unwrap(),
+                r[3].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    let study = [
+        ("Qwen/Qwen3-14B", "native-offload", [182.8, 757.4, 1203.1, 1750.3, 2867.6]),
+        ("Qwen/Qwen3-14B", "no-offload", [168.2, 704.0, 1219.1, 1734.7, 3036.6]),
+        ("Qwen/Qwen3-8B", "native-offload", [142.8, 406.0, 734.4, 871.8, 2616.4]),
+        ("Qwen/Qwen3-8B", "no-offload", [133.8, 407.8, 643.4, 985.6, 2354.2]),
+    ];
+    let expected: Vec<(String, String, f64, f64)> = study
+        .iter()
+        .flat_map(|(model, config, values)| {
+            [5.0, 25.0, 50.0, 100.0, 250.0]
+                .into_iter()
+                .zip(*values)
+                .map(|(load, v)| (model.to_string(), config.to_string(), load, v))
+        })
+        .collect();
+    assert_eq!(ttft, expected, "the study's TTFT table");
+    let runs_types: Vec<(String, String)> = result["runs_columns"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| (c[0].as_str().unwrap().into(), c[1].as_str().unwrap().into()))
+        .collect();
+    assert_eq!(runs_types.len(), RUNS_COLUMNS.len());
+    assert_eq!(
+        runs_types.last().unwrap(),
+        &("ended_at".to_string(), "TIMESTAMP WITH TIME ZONE".to_string())
+    );
+    assert_eq!(
+        result["kv"][0],
+        serde_json::json!(["tidybench.schema_version", "1"])
+    );
+}

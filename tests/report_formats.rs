@@ -1,0 +1,173 @@
+//! `report` formats other than classic: text with verdicts, Markdown, CSV and JSON; several
+//! candidate configurations; choosing the baseline and candidates.
+
+mod common;
+
+use common::{stderr, stdout, study_log, study_text, tidybench, write};
+
+fn report(args: &[&str]) -> String {
+    let log = study_log();
+    let mut all = vec!["report", log.to_str().unwrap()];
+    all.extend_from_slice(args);
+    let out = tidybench(&std::env::temp_dir(), &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn text_report_gives_direction_aware_verdicts() {
+    let text = report(&[]);
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[0], "Baseline config=no-offload; candidates: native-offload");
+    assert_eq!(lines[2], "Runs: concurrent, 30 s per level, loads 5, 25, 50, 100, 250");
+    assert_eq!(
+        lines[3],
+        "Workload: 128 prompt tokens, 128 output tokens, 10000 prefix tokens, 5 turns"
+    );
+    for expected in [
+        "Requests per second (mean, total requests) [req/s, higher is better]",
+        // More throughput is better, even though the original's note calls positive "degradation".
+        "     5         0.5             0.7        +0.2  +40.0%  better~",
+        "   250        13.2            11.5        -1.7  -12.9%  worse~",
+        "Request latency (median, successful requests) [s, lower is better]",
+        "   250        29.0            28.6        -0.4   -1.4%  better~",
+        // 9.0 → 9.1 s is no larger than the printed rounding.
+        "    50         9.0             9.1        +0.1   +1.1%  within rounding~",
+        "   100      1734.7          1750.3       +15.6   +0.9%  within tolerance~",
+        "   100       985.6           871.8      -113.8  -11.5%  better~",
+        "  Requests per second (mean, total requests)         +8.0%  better~            5 level(s)",
+        "  Requests per second (mean, total requests)                  +8.0%          -4.2%  +1.9%",
+    ] {
+        assert!(lines.contains(&expected), "missing line {expected:?} in\n{text}");
+    }
+    assert!(!text.contains("Negative values indicate improvement"));
+    assert!(text.contains("0.5 → 0.7 req/s prints as +40.0%"));
+}
+
+#[test]
+fn markdown_report_has_the_same_rows() {
+    let md = report(&["--format", "markdown"]);
+    assert!(md.starts_with("# Benchmark comparison\n"));
+    assert!(md.contains("## Qwen/Qwen3-14B: native-offload vs no-offload\n"));
+    assert!(md.contains("| load | no-offload | native-offload | difference | change | verdict |\n| ---: | ---: | ---: | ---: | ---: | --- |\n| 5 | 0.5 | 0.7 | +0.2 | +40.0% | better~ |\n"));
+    assert!(md.contains("| Time to first token (median, successful requests) | +2.1% | worse~ | 5 |"));
+}
+
+#[test]
+fn csv_report_has_stable_columns_and_full_precision() {
+    let csv = report(&["--format", "csv"]);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(
+        lines[0],
+        "by,baseline,candidate,model,strategy,load,metric,stat,status,unit,baseline_value,\
+         candidate_value,difference,pct_change,rounded,direction,verdict,matched"
+    );
+    assert_eq!(lines.len(), 1 + 2 * 3 * 5);
+    assert_eq!(
+        lines[1],
+        "config,no-offload,native-offload,Qwen/Qwen3-14B,concurrent,5.0,requests_per_second,mean,\
+         total,req/s,0.5,0.7,0.19999999999999996,39.99999999999999,true,higher,better,both"
+    );
+}
+
+#[test]
+fn json_report_holds_every_row_and_average() {
+    let json: serde_json::Value = serde_json::from_str(&report(&["--format", "json"])).unwrap();
+    assert_eq!(json["baseline"], "no-offload");
+    assert_eq!(json["candidates"], serde_json::json!(["native-offload"]));
+    assert_eq!(json["context"]["loads"], serde_json::json!([5.0, 25.0, 50.0, 100.0, 250.0]));
+    let deltas = json["deltas"].as_array().unwrap();
+    assert_eq!(deltas.len(), 30);
+    let ttft_8b_100 = deltas
+        .iter()
+        .find(|d| d["model"] == "Qwen/Qwen3-8B" && d["metric"] == "ttft" && d["load"] == 100.0)
+        .unwrap();
+    assert_eq!(ttft_8b_100["baseline_value"], 985.6);
+    assert_eq!(ttft_8b_100["candidate_value"], 871.8);
+    assert_eq!(ttft_8b_100["verdict"], "better");
+    assert_eq!(ttft_8b_100["direction"], "lower");
+    let averages = json["averages"].as_array().unwrap();
+    assert_eq!(averages.len(), 2 * 3 + 3);
+    let overall_ttft = averages
+        .iter()
+        .find(|a| a["model"].is_null() && a["metric"] == "ttft")
+        .unwrap();
+    let mean = overall_ttft["mean_pct_change"].as_f64().unwrap();
+    assert!((mean - 3.0).abs() < 0.05, "{mean}");
+    assert_eq!(overall_ttft["count"], 2);
+}
+
+/// The study log plus a third configuration: the native-offload iterations again, renamed,
+/// with the 8B model's 250-level throughput changed from 11.5 to 12.0 req/s.
+fn three_configs() -> String {
+    let text = study_text();
+    let blocks: Vec<&str> = text.split("******************************************\nBenchmark Iteration:").collect();
+    let mut extra = String::new();
+    for block in &blocks[1..] {
+        if block.starts_with(" 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native-offload")
+            || block.starts_with(" 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B native-offload")
+        {
+            let renamed = block
+                .replacen("native-offload\n", "native-offload-20k\n", 1)
+                .replace("| 11.5 | 11.5 | 250.0 |", "| 11.5 | 12.0 | 250.0 |");
+            extra.push_str("******************************************\nBenchmark Iteration:");
+            extra.push_str(&renamed);
+        }
+    }
+    text + &extra
+}
+
+#[test]
+fn every_configuration_present_is_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "three.log", three_configs());
+    let out = tidybench(dir.path(), &["report", "three.log"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with("Baseline config=no-offload; candidates: native-offload, native-offload-20k\n"));
+    assert!(text.contains("== Qwen/Qwen3-8B: native-offload-20k vs no-offload =="));
+    assert!(text.contains("   250        13.2                12.0        -1.2   -9.1%  worse~"), "{text}");
+
+    let out = tidybench(dir.path(), &["report", "three.log", "--format", "classic"]);
+    let classic = stdout(&out);
+    assert_eq!(classic.matches("KEY METRICS (NATIVE-OFFLOAD-20K)").count(), 2);
+    assert!(classic.contains("CROSS-MODEL SUMMARY - Average Performance Impact of CPU Offload (NATIVE-OFFLOAD)\n"));
+
+    let out = tidybench(
+        dir.path(),
+        &["report", "three.log", "--candidates", "native-offload-20k", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["candidates"], serde_json::json!(["native-offload-20k"]));
+
+    let out = tidybench(
+        dir.path(),
+        &["report", "three.log", "--baseline", "native-offload", "--format", "json"],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["candidates"], serde_json::json!(["native-offload-20k", "no-offload"]));
+}
+
+#[test]
+fn unknown_baseline_or_label_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let out = tidybench(dir.path(), &["report", log.to_str().unwrap(), "--baseline", "nope"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: baseline config=nope has no rows to compare; values present: native-offload, no-offload\n"
+    );
+    let out = tidybench(dir.path(), &["report", log.to_str().unwrap(), "--by", "colour"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).starts_with("error: --by colour: no such label; labels are: run_id, source_path,"));
+    let out = tidybench(
+        dir.path(),
+        &["report", log.to_str().unwrap(), "--by", "kv_connector", "--baseline", "OffloadingConnector"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: nothing to compare with baseline kv_connector=OffloadingConnector: no other value of kv_connector present\n"
+    );
+}
