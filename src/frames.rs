@@ -32,7 +32,8 @@ pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
     let text = |f: &dyn Fn(&Run) -> Option<String>| -> Vec<Option<String>> {
         runs.iter().map(f).collect()
     };
-    let int = |f: &dyn Fn(&Run) -> Option<i64>| -> Vec<Option<i64>> { runs.iter().map(f).collect() };
+    let int =
+        |f: &dyn Fn(&Run) -> Option<i64>| -> Vec<Option<i64>> { runs.iter().map(f).collect() };
     let float =
         |f: &dyn Fn(&Run) -> Option<f64>| -> Vec<Option<f64>> { runs.iter().map(f).collect() };
     let time = |name: &str, f: &dyn Fn(&Run) -> Option<i64>| -> Result<Column> {
@@ -98,47 +99,58 @@ pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
 
 /// The `metrics` table of `runs`: one row per observation, denormalized with model and config.
 pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
-    let rows = runs
+    let n: usize = runs
         .iter()
-        .flat_map(|run| {
-            let id = run_id(run);
-            run.load_points.iter().enumerate().flat_map(move |(i, p)| {
-                let id = id.clone();
-                p.observations.iter().map(move |o| (id.clone(), run, i, p, o))
-            })
-        })
-        .collect::<Vec<_>>();
-    let text = |f: &dyn Fn(&(String, &Run, usize, &crate::formats::LoadPoint, &crate::formats::Observation)) -> Option<String>| {
-        rows.iter().map(f).collect::<Vec<_>>()
-    };
+        .flat_map(|r| &r.load_points)
+        .map(|p| p.observations.len())
+        .sum();
+    let mut run_ids = Vec::with_capacity(n);
+    let mut models = Vec::with_capacity(n);
+    let mut configs = Vec::with_capacity(n);
+    let mut strategies = Vec::with_capacity(n);
+    let mut loads = Vec::with_capacity(n);
+    let mut load_indexes = Vec::with_capacity(n);
+    let mut metrics = Vec::with_capacity(n);
+    let mut statuses = Vec::with_capacity(n);
+    let mut stats = Vec::with_capacity(n);
+    let mut values = Vec::with_capacity(n);
+    let mut units = Vec::with_capacity(n);
+    let mut decimals = Vec::with_capacity(n);
+    let mut origins = Vec::with_capacity(n);
+    for run in runs {
+        let id = run_id(run);
+        for (index, point) in run.load_points.iter().enumerate() {
+            for obs in &point.observations {
+                run_ids.push(id.clone());
+                models.push(run.model.clone());
+                configs.push(run.config.clone());
+                strategies.push(point.strategy.clone());
+                loads.push(point.load);
+                load_indexes.push(index as i32);
+                metrics.push(obs.metric.clone());
+                statuses.push(obs.status.clone());
+                stats.push(obs.stat.clone());
+                values.push(obs.value);
+                units.push(obs.unit.clone());
+                decimals.push(obs.decimals.map(i32::from));
+                origins.push(obs.origin.clone());
+            }
+        }
+    }
     let columns = vec![
-        Column::new(m::RUN_ID.into(), text(&|row| Some(row.0.clone()))),
-        Column::new(m::MODEL.into(), text(&|row| row.1.model.clone())),
-        Column::new(m::CONFIG.into(), text(&|row| row.1.config.clone())),
-        Column::new(m::STRATEGY.into(), text(&|row| Some(row.3.strategy.clone()))),
-        Column::new(
-            m::LOAD.into(),
-            rows.iter().map(|row| row.3.load).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            m::LOAD_INDEX.into(),
-            rows.iter().map(|row| row.2 as i32).collect::<Vec<_>>(),
-        ),
-        Column::new(m::METRIC.into(), text(&|row| Some(row.4.metric.clone()))),
-        Column::new(m::STATUS.into(), text(&|row| Some(row.4.status.clone()))),
-        Column::new(m::STAT.into(), text(&|row| Some(row.4.stat.clone()))),
-        Column::new(
-            m::VALUE.into(),
-            rows.iter().map(|row| row.4.value).collect::<Vec<_>>(),
-        ),
-        Column::new(m::UNIT.into(), text(&|row| Some(row.4.unit.clone()))),
-        Column::new(
-            m::DECIMALS.into(),
-            rows.iter()
-                .map(|row| row.4.decimals.map(i32::from))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(m::ORIGIN.into(), text(&|row| Some(row.4.origin.clone()))),
+        Column::new(m::RUN_ID.into(), run_ids),
+        Column::new(m::MODEL.into(), models),
+        Column::new(m::CONFIG.into(), configs),
+        Column::new(m::STRATEGY.into(), strategies),
+        Column::new(m::LOAD.into(), loads),
+        Column::new(m::LOAD_INDEX.into(), load_indexes),
+        Column::new(m::METRIC.into(), metrics),
+        Column::new(m::STATUS.into(), statuses),
+        Column::new(m::STAT.into(), stats),
+        Column::new(m::VALUE.into(), values),
+        Column::new(m::UNIT.into(), units),
+        Column::new(m::DECIMALS.into(), decimals),
+        Column::new(m::ORIGIN.into(), origins),
     ];
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
 }

@@ -12,8 +12,16 @@ fn assert_row(point: &LoadPoint, expected: Row) {
     for &(metric, status, stat, v) in expected {
         let (got, decimals) = value(point, metric, status, stat);
         assert_eq!(got, v, "{metric}/{status}/{stat}");
-        let want_decimals = if metric.ends_with("time_of_day") { 0 } else { 1 };
-        assert_eq!(decimals, Some(want_decimals), "{metric}/{status}/{stat} decimals");
+        let want_decimals = if metric.ends_with("time_of_day") {
+            0
+        } else {
+            1
+        };
+        assert_eq!(
+            decimals,
+            Some(want_decimals),
+            "{metric}/{status}/{stat} decimals"
+        );
     }
     assert_eq!(
         point.observations.len(),
@@ -25,28 +33,68 @@ fn assert_row(point: &LoadPoint, expected: Row) {
 const TEXT_METRICS_0_6_1_ROW2: Row = &[
     ("text_input_tokens", "successful", "median", 19413.0),
     ("text_input_tokens", "successful", "p95", 19781.0),
-    ("text_input_tokens_per_second", "successful", "median", 25347.7),
-    ("text_input_tokens_per_second", "successful", "mean", 315792.6),
+    (
+        "text_input_tokens_per_second",
+        "successful",
+        "median",
+        25347.7,
+    ),
+    (
+        "text_input_tokens_per_second",
+        "successful",
+        "mean",
+        315792.6,
+    ),
     ("text_input_words", "successful", "median", 109.0),
     ("text_input_words", "successful", "p95", 8565.0),
     ("text_input_words_per_second", "successful", "median", 141.1),
     ("text_input_words_per_second", "successful", "mean", 35425.7),
     ("text_input_characters", "successful", "median", 726.0),
     ("text_input_characters", "successful", "p95", 57850.0),
-    ("text_input_characters_per_second", "successful", "median", 938.6),
-    ("text_input_characters_per_second", "successful", "mean", 239060.5),
+    (
+        "text_input_characters_per_second",
+        "successful",
+        "median",
+        938.6,
+    ),
+    (
+        "text_input_characters_per_second",
+        "successful",
+        "mean",
+        239060.5,
+    ),
     ("text_output_tokens", "successful", "median", 128.0),
     ("text_output_tokens", "successful", "p95", 128.0),
-    ("text_output_tokens_per_second", "successful", "median", 167.1),
-    ("text_output_tokens_per_second", "successful", "mean", 2098.7),
+    (
+        "text_output_tokens_per_second",
+        "successful",
+        "median",
+        167.1,
+    ),
+    (
+        "text_output_tokens_per_second",
+        "successful",
+        "mean",
+        2098.7,
+    ),
     ("text_output_words", "successful", "median", 58.0),
     ("text_output_words", "successful", "p95", 58.0),
     ("text_output_words_per_second", "successful", "median", 75.7),
     ("text_output_words_per_second", "successful", "mean", 951.0),
     ("text_output_characters", "successful", "median", 416.0),
     ("text_output_characters", "successful", "p95", 416.0),
-    ("text_output_characters_per_second", "successful", "median", 543.1),
-    ("text_output_characters_per_second", "successful", "mean", 6820.6),
+    (
+        "text_output_characters_per_second",
+        "successful",
+        "median",
+        543.1,
+    ),
+    (
+        "text_output_characters_per_second",
+        "successful",
+        "mean",
+        6820.6,
+    ),
 ];
 
 #[test]
@@ -172,16 +220,25 @@ fn guidellm_0_4_0_server_throughput_without_suffix_is_successful_requests() {
         ("total_tokens_per_second", "median", 1613.2),
         ("total_tokens_per_second", "mean", 261894.3),
     ] {
-        assert_eq!(value(point, metric, "successful", stat).0, v, "{metric}/{stat}");
+        assert_eq!(
+            value(point, metric, "successful", stat).0,
+            v,
+            "{metric}/{stat}"
+        );
     }
     assert_eq!(value(point, "prompt_tokens", "incomplete", "sum").0, 3072.0);
-    assert_eq!(value(point, "end_time_of_day", "total", "value").0, 16.0 * 3600.0 + 58.0 * 60.0 + 51.0);
+    assert_eq!(
+        value(point, "end_time_of_day", "total", "value").0,
+        16.0 * 3600.0 + 58.0 * 60.0 + 51.0
+    );
 }
 
 #[test]
 fn poisson_and_sweep_profiles() {
     for version in ["0.4.0", "0.5.4", "0.6.1"] {
-        let poisson = parse_file(&format!("tests/fixtures/guidellm/{version}/poisson/console.log"));
+        let poisson = parse_file(&format!(
+            "tests/fixtures/guidellm/{version}/poisson/console.log"
+        ));
         assert_eq!(poisson.warnings, vec![], "{version}");
         let points = &poisson.runs[0].load_points;
         assert_eq!(points.len(), 1);
@@ -189,10 +246,19 @@ fn poisson_and_sweep_profiles() {
         assert_eq!(points[0].load, Some(4.0), "rate=[4.0] of the profile");
 
         // A sweep's rates are measured at run time and not printed: loads stay null, said once.
-        let sweep = parse_file(&format!("tests/fixtures/guidellm/{version}/sweep/console.log"));
+        let sweep = parse_file(&format!(
+            "tests/fixtures/guidellm/{version}/sweep/console.log"
+        ));
         let run = &sweep.runs[0];
-        let strategies: Vec<&str> = run.load_points.iter().map(|p| p.strategy.as_str()).collect();
-        assert_eq!(strategies, ["synchronous", "throughput", "constant", "constant"]);
+        let strategies: Vec<&str> = run
+            .load_points
+            .iter()
+            .map(|p| p.strategy.as_str())
+            .collect();
+        assert_eq!(
+            strategies,
+            ["synchronous", "throughput", "constant", "constant"]
+        );
         assert!(run.load_points.iter().all(|p| p.load.is_none()));
         assert_eq!(run.labels.rate_type.as_deref(), Some("sweep"));
         assert_eq!(sweep.warnings.len(), 1, "{version}: {:?}", sweep.warnings);

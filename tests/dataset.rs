@@ -61,7 +61,9 @@ fn convert(dir: &Path) {
     let out = tidybench(dir, &["convert", log.to_str().unwrap(), "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
-        stderr(&out).starts_with("converted 1 of 1 file(s): 4 run(s), 1260 metric row(s) in 5 file(s) under out ("),
+        stderr(&out).starts_with(
+            "converted 1 of 1 file(s): 4 run(s), 1260 metric row(s) in 5 file(s) under out ("
+        ),
         "{}",
         stderr(&out)
     );
@@ -91,7 +93,10 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
     let out = dir.path().join("out");
     let files = all_files(&out);
     assert_eq!(files.len(), 5, "{files:?}");
-    assert!(files.iter().all(|f| !f.contains(".tmp")), "no temporary file left");
+    assert!(
+        files.iter().all(|f| !f.contains(".tmp")),
+        "no temporary file left"
+    );
     assert!(files.contains(&"runs.parquet".to_string()));
     let dirs: Vec<String> = files
         .iter()
@@ -112,7 +117,10 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
     assert_eq!(runs.num_rows, 4);
     assert_eq!(runs.columns, RUNS_COLUMNS);
     assert_eq!(runs.key_value["tidybench.schema_version"], "1");
-    assert_eq!(runs.key_value["tidybench.version"], env!("CARGO_PKG_VERSION"));
+    assert_eq!(
+        runs.key_value["tidybench.version"],
+        env!("CARGO_PKG_VERSION")
+    );
     let sources: Vec<String> = serde_json::from_str(&runs.key_value["tidybench.sources"]).unwrap();
     assert_eq!(sources, vec![study_log().display().to_string()]);
 
@@ -207,7 +215,9 @@ fn duckdb_reads_the_dataset() {
         Ok(run) if run.status.success() => run,
         other if required => panic!("DuckDB check failed: {other:?}"),
         other => {
-            eprintln!("SKIPPED: the DuckDB check needs python3 with `pip install duckdb`: {other:?}");
+            eprintln!(
+                "SKIPPED: the DuckDB check needs python3 with `pip install duckdb`: {other:?}"
+            );
             return;
         }
     };
@@ -243,10 +253,26 @@ fn duckdb_reads_the_dataset() {
         })
         .collect();
     let study = [
-        ("Qwen/Qwen3-14B", "native-offload", [182.8, 757.4, 1203.1, 1750.3, 2867.6]),
-        ("Qwen/Qwen3-14B", "no-offload", [168.2, 704.0, 1219.1, 1734.7, 3036.6]),
-        ("Qwen/Qwen3-8B", "native-offload", [142.8, 406.0, 734.4, 871.8, 2616.4]),
-        ("Qwen/Qwen3-8B", "no-offload", [133.8, 407.8, 643.4, 985.6, 2354.2]),
+        (
+            "Qwen/Qwen3-14B",
+            "native-offload",
+            [182.8, 757.4, 1203.1, 1750.3, 2867.6],
+        ),
+        (
+            "Qwen/Qwen3-14B",
+            "no-offload",
+            [168.2, 704.0, 1219.1, 1734.7, 3036.6],
+        ),
+        (
+            "Qwen/Qwen3-8B",
+            "native-offload",
+            [142.8, 406.0, 734.4, 871.8, 2616.4],
+        ),
+        (
+            "Qwen/Qwen3-8B",
+            "no-offload",
+            [133.8, 407.8, 643.4, 985.6, 2354.2],
+        ),
     ];
     let expected: Vec<(String, String, f64, f64)> = study
         .iter()
@@ -267,7 +293,10 @@ fn duckdb_reads_the_dataset() {
     assert_eq!(runs_types.len(), RUNS_COLUMNS.len());
     assert_eq!(
         runs_types.last().unwrap(),
-        &("ended_at".to_string(), "TIMESTAMP WITH TIME ZONE".to_string())
+        &(
+            "ended_at".to_string(),
+            "TIMESTAMP WITH TIME ZONE".to_string()
+        )
     );
     assert_eq!(
         result["kv"][0],

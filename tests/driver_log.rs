@@ -65,8 +65,14 @@ fn every_iteration_with_its_labels() {
     );
     // Run Summary times become Unix times on the iteration's date.
     let first = &run.load_points[0];
-    assert_eq!(value(first, "start_time", "total", "value").0, 1_770_860_160.0);
-    assert_eq!(value(first, "end_time", "total", "value").0, 1_770_860_190.0);
+    assert_eq!(
+        value(first, "start_time", "total", "value").0,
+        1_770_860_160.0
+    );
+    assert_eq!(
+        value(first, "end_time", "total", "value").0,
+        1_770_860_190.0
+    );
     let last = &run.load_points[4];
     assert_eq!(value(last, "requests_per_second", "total", "mean").0, 11.5);
     assert_eq!(value(last, "ttft", "successful", "median").0, 2616.4);
@@ -80,7 +86,11 @@ fn every_iteration_with_its_labels() {
 
 #[test]
 fn banner_rates_are_trusted_first_and_disagreements_warned() {
-    let text = study_text().replacen("Rate: 5,25,50,100,250\nMax", "Rate: 5,25,50,100,200\nMax", 1);
+    let text = study_text().replacen(
+        "Rate: 5,25,50,100,250\nMax",
+        "Rate: 5,25,50,100,200\nMax",
+        1,
+    );
     let parsed = parse_bytes("study.log", text.into_bytes()).expect("parses");
     let loads: Vec<Option<f64>> = parsed.runs[0].load_points.iter().map(|p| p.load).collect();
     assert_eq!(
@@ -104,7 +114,10 @@ fn without_any_load_source_loads_are_null_and_order_is_kept() {
     let text: String = study_text()
         .lines()
         .filter(|l| !l.starts_with("Rate:"))
-        .map(|l| l.replace("streams=", "s=").replace("| Requests ", "| Reqs     "))
+        .map(|l| {
+            l.replace("streams=", "s=")
+                .replace("| Requests ", "| Reqs     ")
+        })
         .collect::<Vec<_>>()
         .join("\n");
     let parsed = parse_bytes("study.log", text.into_bytes()).expect("parses");

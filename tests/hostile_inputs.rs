@@ -44,7 +44,11 @@ fn model_section(report: &str, model: &str) -> String {
 #[test]
 fn truncated_in_the_middle_of_a_table() {
     let lines = lines();
-    let iter4 = line_of(&lines, 1, "Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B native");
+    let iter4 = line_of(
+        &lines,
+        1,
+        "Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B native",
+    );
     let latency = line_of(&lines, iter4, "ℹ Request Latency Statistics");
     // Title, border, 3 header rows, rule, two complete rows, then half a row.
     let cut = latency + 7;
@@ -78,11 +82,19 @@ fn truncated_in_the_middle_of_a_table() {
     );
     // The cut model keeps what was read and lists the rest as unmatched.
     let section = model_section(&report, "Qwen/Qwen3-14B");
-    assert!(section.contains("5                6.20s               6.20s              +0.00s             +0.0%"));
+    assert!(section.contains(
+        "5                6.20s               6.20s              +0.00s             +0.0%"
+    ));
     assert!(section.contains("50           unmatched: no NATIVE-OFFLOAD result at this level"));
-    assert_eq!(section.matches("unmatched: no NATIVE-OFFLOAD").count(), 5 + 3 + 3);
+    assert_eq!(
+        section.matches("unmatched: no NATIVE-OFFLOAD").count(),
+        5 + 3 + 3
+    );
     // No matched throughput level: the average says so instead of printing +0.0%.
-    assert!(section.contains("  Average throughput change:     n/a\n"), "{section}");
+    assert!(
+        section.contains("  Average throughput change:     n/a\n"),
+        "{section}"
+    );
 }
 
 #[test]
@@ -143,7 +155,11 @@ fn invalid_utf8_is_replaced_and_named() {
 #[test]
 fn iteration_without_tables_is_named_and_the_others_still_report() {
     let lines = lines();
-    let iter2 = line_of(&lines, 1, "Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native");
+    let iter2 = line_of(
+        &lines,
+        1,
+        "Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native",
+    );
     let first_table = line_of(&lines, iter2, "ℹ Run Summary Info");
     let done = line_of(&lines, iter2, "✔ Benchmarking complete");
     let mut kept = lines[..first_table - 1].to_vec();
@@ -162,7 +178,9 @@ fn iteration_without_tables_is_named_and_the_others_still_report() {
         model_section(&expected_classic(), "Qwen/Qwen3-14B")
     );
     assert_eq!(
-        model_section(&report, "Qwen/Qwen3-8B").matches("unmatched: no NATIVE-OFFLOAD").count(),
+        model_section(&report, "Qwen/Qwen3-8B")
+            .matches("unmatched: no NATIVE-OFFLOAD")
+            .count(),
         15
     );
 }
@@ -202,14 +220,24 @@ fn missing_level_is_listed_as_unmatched_never_shifted() {
     ), "{err}");
     let section = model_section(&stdout(&out), "Qwen/Qwen3-8B");
     // Level 100 keeps its own numbers (10.0 vs 10.0 req/s), level 250 is unmatched.
-    assert!(section.contains("100              10.0 req/s          10.0 req/s          +0.0 req/s        +0.0%"));
+    assert!(section.contains(
+        "100              10.0 req/s          10.0 req/s          +0.0 req/s        +0.0%"
+    ));
     assert!(section.contains("250          unmatched: no NATIVE-OFFLOAD result at this level"));
     // Averages cover the 4 matched levels: (0 + 0 − 8.2 + 0) / 4.
-    assert!(section.contains("  Average throughput change:   -2.1%"), "{section}");
+    assert!(
+        section.contains("  Average throughput change:   -2.1%"),
+        "{section}"
+    );
 
     let out = tidybench(dir.path(), &["report", LOG]);
     let text = stdout(&out);
-    assert!(text.contains("   250        13.2               —           —     n/a  unmatched (baseline only)"), "{text}");
+    assert!(
+        text.contains(
+            "   250        13.2               —           —     n/a  unmatched (baseline only)"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
@@ -239,7 +267,14 @@ fn empty_binary_and_unknown_files_are_named_and_others_still_report() {
 
     let out = tidybench(
         dir.path(),
-        &["report", "empty.log", LOG, "image.png", "--format", "classic"],
+        &[
+            "report",
+            "empty.log",
+            LOG,
+            "image.png",
+            "--format",
+            "classic",
+        ],
     );
     assert_eq!(out.status.code(), Some(2), "some inputs failed");
     assert_eq!(stdout(&out), expected_classic());
@@ -257,5 +292,9 @@ fn a_log_without_iteration_banners_is_read_as_guidellm_console_output() {
     write(dir.path(), LOG, text);
     let out = tidybench(dir.path(), &["convert", LOG, "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stderr(&out).contains("4 run(s), 1260 metric row(s)"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("4 run(s), 1260 metric row(s)"),
+        "{}",
+        stderr(&out)
+    );
 }

@@ -18,8 +18,14 @@ fn report(args: &[&str]) -> String {
 fn text_report_gives_direction_aware_verdicts() {
     let text = report(&[]);
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "Baseline config=no-offload; candidates: native-offload");
-    assert_eq!(lines[2], "Runs: concurrent, 30 s per level, loads 5, 25, 50, 100, 250");
+    assert_eq!(
+        lines[0],
+        "Baseline config=no-offload; candidates: native-offload"
+    );
+    assert_eq!(
+        lines[2],
+        "Runs: concurrent, 30 s per level, loads 5, 25, 50, 100, 250"
+    );
     assert_eq!(
         lines[3],
         "Workload: 128 prompt tokens, 128 output tokens, 10000 prefix tokens, 5 turns"
@@ -38,7 +44,10 @@ fn text_report_gives_direction_aware_verdicts() {
         "  Requests per second (mean, total requests)         +8.0%  better~            5 level(s)",
         "  Requests per second (mean, total requests)                  +8.0%          -4.2%  +1.9%",
     ] {
-        assert!(lines.contains(&expected), "missing line {expected:?} in\n{text}");
+        assert!(
+            lines.contains(&expected),
+            "missing line {expected:?} in\n{text}"
+        );
     }
     assert!(!text.contains("Negative values indicate improvement"));
     assert!(text.contains("0.5 → 0.7 req/s prints as +40.0%"));
@@ -50,7 +59,9 @@ fn markdown_report_has_the_same_rows() {
     assert!(md.starts_with("# Benchmark comparison\n"));
     assert!(md.contains("## Qwen/Qwen3-14B: native-offload vs no-offload\n"));
     assert!(md.contains("| load | no-offload | native-offload | difference | change | verdict |\n| ---: | ---: | ---: | ---: | ---: | --- |\n| 5 | 0.5 | 0.7 | +0.2 | +40.0% | better~ |\n"));
-    assert!(md.contains("| Time to first token (median, successful requests) | +2.1% | worse~ | 5 |"));
+    assert!(
+        md.contains("| Time to first token (median, successful requests) | +2.1% | worse~ | 5 |")
+    );
 }
 
 #[test]
@@ -75,7 +86,10 @@ fn json_report_holds_every_row_and_average() {
     let json: serde_json::Value = serde_json::from_str(&report(&["--format", "json"])).unwrap();
     assert_eq!(json["baseline"], "no-offload");
     assert_eq!(json["candidates"], serde_json::json!(["native-offload"]));
-    assert_eq!(json["context"]["loads"], serde_json::json!([5.0, 25.0, 50.0, 100.0, 250.0]));
+    assert_eq!(
+        json["context"]["loads"],
+        serde_json::json!([5.0, 25.0, 50.0, 100.0, 250.0])
+    );
     let deltas = json["deltas"].as_array().unwrap();
     assert_eq!(deltas.len(), 30);
     let ttft_8b_100 = deltas
@@ -101,7 +115,9 @@ fn json_report_holds_every_row_and_average() {
 /// with the 8B model's 250-level throughput changed from 11.5 to 12.0 req/s.
 fn three_configs() -> String {
     let text = study_text();
-    let blocks: Vec<&str> = text.split("******************************************\nBenchmark Iteration:").collect();
+    let blocks: Vec<&str> = text
+        .split("******************************************\nBenchmark Iteration:")
+        .collect();
     let mut extra = String::new();
     for block in &blocks[1..] {
         if block.starts_with(" 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native-offload")
@@ -124,46 +140,90 @@ fn every_configuration_present_is_compared() {
     let out = tidybench(dir.path(), &["report", "three.log"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("Baseline config=no-offload; candidates: native-offload, native-offload-20k\n"));
+    assert!(text.starts_with(
+        "Baseline config=no-offload; candidates: native-offload, native-offload-20k\n"
+    ));
     assert!(text.contains("== Qwen/Qwen3-8B: native-offload-20k vs no-offload =="));
-    assert!(text.contains("   250        13.2                12.0        -1.2   -9.1%  worse~"), "{text}");
+    assert!(
+        text.contains("   250        13.2                12.0        -1.2   -9.1%  worse~"),
+        "{text}"
+    );
 
     let out = tidybench(dir.path(), &["report", "three.log", "--format", "classic"]);
     let classic = stdout(&out);
-    assert_eq!(classic.matches("KEY METRICS (NATIVE-OFFLOAD-20K)").count(), 2);
-    assert!(classic.contains("CROSS-MODEL SUMMARY - Average Performance Impact of CPU Offload (NATIVE-OFFLOAD)\n"));
+    assert_eq!(
+        classic.matches("KEY METRICS (NATIVE-OFFLOAD-20K)").count(),
+        2
+    );
+    assert!(classic.contains(
+        "CROSS-MODEL SUMMARY - Average Performance Impact of CPU Offload (NATIVE-OFFLOAD)\n"
+    ));
 
     let out = tidybench(
         dir.path(),
-        &["report", "three.log", "--candidates", "native-offload-20k", "--format", "json"],
+        &[
+            "report",
+            "three.log",
+            "--candidates",
+            "native-offload-20k",
+            "--format",
+            "json",
+        ],
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["candidates"], serde_json::json!(["native-offload-20k"]));
+    assert_eq!(
+        json["candidates"],
+        serde_json::json!(["native-offload-20k"])
+    );
 
     let out = tidybench(
         dir.path(),
-        &["report", "three.log", "--baseline", "native-offload", "--format", "json"],
+        &[
+            "report",
+            "three.log",
+            "--baseline",
+            "native-offload",
+            "--format",
+            "json",
+        ],
     );
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(json["candidates"], serde_json::json!(["native-offload-20k", "no-offload"]));
+    assert_eq!(
+        json["candidates"],
+        serde_json::json!(["native-offload-20k", "no-offload"])
+    );
 }
 
 #[test]
 fn unknown_baseline_or_label_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     let log = study_log();
-    let out = tidybench(dir.path(), &["report", log.to_str().unwrap(), "--baseline", "nope"]);
+    let out = tidybench(
+        dir.path(),
+        &["report", log.to_str().unwrap(), "--baseline", "nope"],
+    );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(
         stderr(&out),
         "error: baseline config=nope has no rows to compare; values present: native-offload, no-offload\n"
     );
-    let out = tidybench(dir.path(), &["report", log.to_str().unwrap(), "--by", "colour"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).starts_with("error: --by colour: no such label; labels are: run_id, source_path,"));
     let out = tidybench(
         dir.path(),
-        &["report", log.to_str().unwrap(), "--by", "kv_connector", "--baseline", "OffloadingConnector"],
+        &["report", log.to_str().unwrap(), "--by", "colour"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out)
+        .starts_with("error: --by colour: no such label; labels are: run_id, source_path,"));
+    let out = tidybench(
+        dir.path(),
+        &[
+            "report",
+            log.to_str().unwrap(),
+            "--by",
+            "kv_connector",
+            "--baseline",
+            "OffloadingConnector",
+        ],
     );
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(

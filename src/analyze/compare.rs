@@ -182,7 +182,12 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     let picked = labelled
         .with_column(pick_index.alias(c::PICK))
         .filter(col(c::PICK).is_not_null())
-        .group_by([col("by")].into_iter().chain(keys.iter().map(|k| col(*k))).collect::<Vec<_>>())
+        .group_by(
+            [col("by")]
+                .into_iter()
+                .chain(keys.iter().map(|k| col(*k)))
+                .collect::<Vec<_>>(),
+        )
         .agg([
             col(m::VALUE).mean().alias("value"),
             col(m::DECIMALS).max().alias("decimals"),
@@ -298,16 +303,16 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     let better = col(c::DIRECTION)
         .eq(lit("higher"))
         .and(diff.clone().gt(lit(0.0)))
-        .or(col(c::DIRECTION).eq(lit("lower")).and(diff.clone().lt(lit(0.0))));
+        .or(col(c::DIRECTION)
+            .eq(lit("lower"))
+            .and(diff.clone().lt(lit(0.0))));
     let verdict = when(col(c::MATCHED).neq(lit("both")))
         .then(lit("unmatched"))
         .when(pct.clone().is_null())
         .then(lit("n/a"))
         .when(col(c::DIRECTION).eq(lit("none")))
         .then(lit("neutral"))
-        .when(
-            col(c::ROUNDED).and(abs(diff.clone()).lt_eq(rounding_step * lit(1.000_001))),
-        )
+        .when(col(c::ROUNDED).and(abs(diff.clone()).lt_eq(rounding_step * lit(1.000_001))))
         .then(lit("within rounding"))
         .when(abs(pct.clone()).lt_eq(tol))
         .then(lit("within tolerance"))

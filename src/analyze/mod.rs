@@ -5,7 +5,7 @@ pub mod compare;
 pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};
-pub use summary::{averages, context, Averages, AverageRow, Context, DeltaRow};
+pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow};
 
 use crate::error::Result;
 use crate::frames::Tables;

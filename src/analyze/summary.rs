@@ -138,9 +138,7 @@ struct Columns<'a>(&'a DataFrame);
 impl Columns<'_> {
     fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
         let column = self.0.column(name).map_err(polars_err(name))?;
-        let column = column
-            .cast(&DataType::String)
-            .map_err(polars_err(name))?;
+        let column = column.cast(&DataType::String).map_err(polars_err(name))?;
         Ok(column
             .str()
             .map_err(polars_err(name))?
@@ -151,9 +149,7 @@ impl Columns<'_> {
 
     fn float(&self, name: &str) -> Result<Vec<Option<f64>>> {
         let column = self.0.column(name).map_err(polars_err(name))?;
-        let column = column
-            .cast(&DataType::Float64)
-            .map_err(polars_err(name))?;
+        let column = column.cast(&DataType::Float64).map_err(polars_err(name))?;
         Ok(column.f64().map_err(polars_err(name))?.iter().collect())
     }
 
@@ -211,7 +207,9 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             difference: diff[i],
             pct_change: pct[i],
             rounded: rounded[i],
-            decimals: base_dec[i].map(|d| d as u8).max(cand_dec[i].map(|d| d as u8)),
+            decimals: base_dec[i]
+                .map(|d| d as u8)
+                .max(cand_dec[i].map(|d| d as u8)),
             direction: s(&direction[i]),
             verdict: s(&verdict[i]),
             matched: s(&matched[i]),
@@ -305,7 +303,9 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
         .map_err(polars_err("reading runs"))?;
     let cols = Columns(&runs);
     let ints = |name: &str| -> Result<Vec<i64>> {
-        Ok(distinct(cols.float(name)?.into_iter().map(|v| v.map(|v| v as i64))))
+        Ok(distinct(
+            cols.float(name)?.into_iter().map(|v| v.map(|v| v as i64)),
+        ))
     };
     let sources = distinct(cols.text(r::SOURCE_PATH)?.into_iter().map(|p| {
         p.map(|p| {

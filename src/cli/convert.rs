@@ -29,7 +29,10 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     }
     let inputs = super::read_inputs(&args.inputs, args.quiet)?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
-        eprintln!("error: none of the {} input(s) could be converted", inputs.files);
+        eprintln!(
+            "error: none of the {} input(s) could be converted",
+            inputs.files
+        );
         return Ok(super::EXIT_ALL_FAILED);
     }
     let summary = store::write(&args.output, &inputs.runs)?;

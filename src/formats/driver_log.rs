@@ -83,9 +83,8 @@ static KV_CONNECTOR: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""kv_connector"\s*:\s*"([^"]+)""#).expect("valid regex"));
 static NUM_CPU_BLOCKS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r#""num_cpu_blocks"\s*:\s*(\d+)"#).expect("valid regex"));
-static GPU_MEMORY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"--gpu-memory-utilization[= ]+([0-9.]+)").expect("valid regex")
-});
+static GPU_MEMORY: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"--gpu-memory-utilization[= ]+([0-9.]+)").expect("valid regex"));
 
 /// Reads one iteration: `lines` runs from its banner rule to the line before the next one.
 fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>) -> Run {
@@ -129,9 +128,8 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
         run.labels.num_cpu_blocks = NUM_CPU_BLOCKS
             .captures(args)
             .and_then(|c| c[1].parse().ok());
-        run.labels.gpu_memory_utilization = GPU_MEMORY
-            .captures(args)
-            .and_then(|c| c[1].parse().ok());
+        run.labels.gpu_memory_utilization =
+            GPU_MEMORY.captures(args).and_then(|c| c[1].parse().ok());
     }
     run.labels.epp_backend = field(lines, "EPP Backend:").map(|(_, v)| v.to_string());
     run.labels.max_seconds = field(lines, "Max Seconds:").and_then(|(_, v)| v.parse().ok());

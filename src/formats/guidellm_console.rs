@@ -295,7 +295,12 @@ fn parse_table(
     let mut blocks = 0;
     while i < lines.len() && is_border(lines[i].text.trim_end()) {
         let border = &lines[i];
-        let width = border.text.trim_end().matches('|').count().saturating_sub(1);
+        let width = border
+            .text
+            .trim_end()
+            .matches('|')
+            .count()
+            .saturating_sub(1);
         // The bottom border of the last block is followed by something other than a header.
         let next_is_header = lines
             .get(i + 1)
@@ -324,7 +329,9 @@ fn parse_table(
                 out,
                 path,
                 lines[i].number,
-                format!("table `{title}`: expected the `|---` rule under the header; table skipped"),
+                format!(
+                    "table `{title}`: expected the `|---` rule under the header; table skipped"
+                ),
             );
             return i;
         }
@@ -501,7 +508,9 @@ fn stat_name(cell: &str) -> String {
 }
 
 fn catalog_unit(metric: &str) -> String {
-    schema::metric_info(metric).map_or("", |m| m.unit).to_string()
+    schema::metric_info(metric)
+        .map_or("", |m| m.unit)
+        .to_string()
 }
 
 /// Maps a column's header words to the metric it holds.
@@ -578,7 +587,12 @@ fn column_meaning(
                 ("Output Tok", "Per Stream Iter") => "output_tokens_per_iteration",
                 _ => return None,
             };
-            Some(column(metric, status, stat_name(stat), catalog_unit(metric)))
+            Some(column(
+                metric,
+                status,
+                stat_name(stat),
+                catalog_unit(metric),
+            ))
         }
         TableKind::RequestLatency => {
             let metric = match group {
@@ -605,7 +619,12 @@ fn column_meaning(
                 ("Total Tokens", "Per Sec") => "total_tokens_per_second",
                 _ => return None,
             };
-            Some(column(metric, status, stat_name(stat), catalog_unit(metric)))
+            Some(column(
+                metric,
+                status,
+                stat_name(stat),
+                catalog_unit(metric),
+            ))
         }
     }
 }
@@ -625,7 +644,8 @@ fn parse_time_of_day(cell: &str) -> Option<f64> {
     let h: u32 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
     let s: u32 = parts.next()?.parse().ok()?;
-    (parts.next().is_none() && h < 24 && m < 60 && s < 61).then_some(f64::from(h * 3600 + m * 60 + s))
+    (parts.next().is_none() && h < 24 && m < 60 && s < 61)
+        .then_some(f64::from(h * 3600 + m * 60 + s))
 }
 
 /// Reads one data row into load point `row`; false when the row was skipped.
@@ -656,7 +676,9 @@ fn parse_row(
     }
     let label = cells[0];
     let strategy = label.split('@').next().unwrap_or(label).to_string();
-    let load = label.split_once('@').and_then(|(_, v)| v.parse::<f64>().ok());
+    let load = label
+        .split_once('@')
+        .and_then(|(_, v)| v.parse::<f64>().ok());
     // Rows skipped earlier in this table still hold their position.
     while out.load_points.len() < row {
         out.load_points.push(LoadPoint {
@@ -679,7 +701,10 @@ fn parse_row(
             out,
             path,
             line.number,
-            format!("table `{title}`: row {} is `{strategy}` but earlier tables say `{first}`", row + 1),
+            format!(
+                "table `{title}`: row {} is `{strategy}` but earlier tables say `{first}`",
+                row + 1
+            ),
         );
     }
     for (cell, column) in cells.iter().zip(columns).skip(1) {
@@ -910,7 +935,14 @@ mod tests {
     fn header_spans_repeat_over_their_columns() {
         assert_eq!(
             expand_header("| Benchmark  | Request Latency || TTFT   || ITL |"),
-            vec!["Benchmark", "Request Latency", "Request Latency", "TTFT", "TTFT", "ITL"]
+            vec![
+                "Benchmark",
+                "Request Latency",
+                "Request Latency",
+                "TTFT",
+                "TTFT",
+                "ITL"
+            ]
         );
         assert_eq!(
             expand_header("|            | Mdn   | Mean | Mean        ||||"),

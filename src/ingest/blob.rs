@@ -79,7 +79,10 @@ impl Blob {
                         clean_line(&String::from_utf8_lossy(raw))
                     }
                 };
-                TextLine { number: i + 1, text }
+                TextLine {
+                    number: i + 1,
+                    text,
+                }
             })
             .collect::<Vec<_>>();
         (lines, first_invalid)

@@ -97,9 +97,18 @@ fn header(report: &Report, out: &mut String) {
         }
     }
     let workload: Vec<String> = [
-        (joined(&ctx.prompt_tokens, |n| n.to_string()), "prompt tokens"),
-        (joined(&ctx.output_tokens, |n| n.to_string()), "output tokens"),
-        (joined(&ctx.prefix_tokens, |n| thousands(*n)), "prefix tokens"),
+        (
+            joined(&ctx.prompt_tokens, |n| n.to_string()),
+            "prompt tokens",
+        ),
+        (
+            joined(&ctx.output_tokens, |n| n.to_string()),
+            "output tokens",
+        ),
+        (
+            joined(&ctx.prefix_tokens, |n| thousands(*n)),
+            "prefix tokens",
+        ),
         (joined(&ctx.turns, |n| n.to_string()), "turns"),
     ]
     .into_iter()
@@ -138,10 +147,16 @@ fn comparison_section(
                 );
             }
             (Some(_), None, _) => {
-                let _ = writeln!(out, "{load:<12} unmatched: no {candidate} result at this level");
+                let _ = writeln!(
+                    out,
+                    "{load:<12} unmatched: no {candidate} result at this level"
+                );
             }
             _ => {
-                let _ = writeln!(out, "{load:<12} unmatched: no {baseline} result at this level");
+                let _ = writeln!(
+                    out,
+                    "{load:<12} unmatched: no {baseline} result at this level"
+                );
             }
         }
     }

@@ -24,7 +24,13 @@ fn table(out: &mut String, head: &[String], right: &[bool], rows: &[Vec<String>]
         head.iter().map(|h| cell(h)).collect::<Vec<_>>().join(" | ")
     );
     let rule: Vec<&str> = (0..head.len())
-        .map(|i| if right.get(i).copied().unwrap_or(false) { "---:" } else { "---" })
+        .map(|i| {
+            if right.get(i).copied().unwrap_or(false) {
+                "---:"
+            } else {
+                "---"
+            }
+        })
         .collect();
     let _ = writeln!(out, "| {} |", rule.join(" | "));
     for row in rows {
@@ -69,7 +75,12 @@ impl Renderer for Markdown {
                     ]
                     .map(String::from);
                     let cells: Vec<Vec<String>> = rows.iter().map(|r| delta_cells(r)).collect();
-                    table(&mut out, &head, &[true, true, true, true, true, false], &cells);
+                    table(
+                        &mut out,
+                        &head,
+                        &[true, true, true, true, true, false],
+                        &cells,
+                    );
                 }
                 let head = ["metric", "mean change", "verdict", "levels"].map(String::from);
                 let rows: Vec<Vec<String>> = report
@@ -115,7 +126,10 @@ impl Renderer for Markdown {
                 .map(|(pick, p)| {
                     let mut row = vec![pick_label(&p.metric, &p.stat, &p.status)];
                     row.extend(models.iter().map(|m| {
-                        format_pct(average(report, Some(m), candidate, pick).and_then(|a| a.mean_pct_change))
+                        format_pct(
+                            average(report, Some(m), candidate, pick)
+                                .and_then(|a| a.mean_pct_change),
+                        )
                     }));
                     row.push(format_pct(
                         average(report, None, candidate, pick).and_then(|a| a.mean_pct_change),

@@ -127,9 +127,10 @@ pub fn average<'a>(
     candidate: &str,
     pick: usize,
 ) -> Option<&'a AverageRow> {
-    report.averages.iter().find(|a| {
-        a.model.as_deref() == model && a.candidate == candidate && a.pick == pick
-    })
+    report
+        .averages
+        .iter()
+        .find(|a| a.model.as_deref() == model && a.candidate == candidate && a.pick == pick)
 }
 
 /// Lays out `rows` as columns separated by two spaces; `right[i]` right-aligns column `i`.

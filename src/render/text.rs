@@ -165,7 +165,11 @@ impl Renderer for Text {
                         format_pct(avg.mean_pct_change),
                         format!(
                             "{}{mark}",
-                            average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct)
+                            average_verdict(
+                                &p.metric,
+                                avg.mean_pct_change,
+                                report.spec.tolerance_pct
+                            )
                         ),
                         format!("{} level(s)", avg.count),
                     ]);
@@ -188,7 +192,8 @@ impl Renderer for Text {
                 let mut row = vec![pick_label(&p.metric, &p.stat, &p.status)];
                 for model in &models {
                     row.push(format_pct(
-                        average(report, Some(model), candidate, pick).and_then(|a| a.mean_pct_change),
+                        average(report, Some(model), candidate, pick)
+                            .and_then(|a| a.mean_pct_change),
                     ));
                 }
                 row.push(format_pct(

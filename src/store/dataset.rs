@@ -104,7 +104,11 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         let run_ids: BTreeSet<String> = part
             .column(m::RUN_ID)
             .ok()
-            .and_then(|c| c.str().ok().map(|s| s.iter().flatten().map(String::from).collect()))
+            .and_then(|c| {
+                c.str()
+                    .ok()
+                    .map(|s| s.iter().flatten().map(String::from).collect())
+            })
             .unwrap_or_default();
         let sources: BTreeSet<String> = runs
             .iter()
@@ -212,10 +216,7 @@ pub fn open(dir: &Path) -> Result<Tables> {
     let metrics = if parts.is_empty() {
         frames::metrics_frame(&[])?.lazy()
     } else {
-        let scans = parts
-            .iter()
-            .map(|p| scan(p))
-            .collect::<Result<Vec<_>>>()?;
+        let scans = parts.iter().map(|p| scan(p)).collect::<Result<Vec<_>>>()?;
         concat(scans, UnionArgs::default())
             .map_err(|e| Error::polars(format!("reading {}", dir.display()), e))?
     };
@@ -229,7 +230,10 @@ mod tests {
     #[test]
     fn partition_values_are_percent_encoded() {
         assert_eq!(encode_partition(Some("Qwen/Qwen3-8B")), "Qwen%2FQwen3-8B");
-        assert_eq!(encode_partition(Some("cpu+fs offload")), "cpu%2Bfs%20offload");
+        assert_eq!(
+            encode_partition(Some("cpu+fs offload")),
+            "cpu%2Bfs%20offload"
+        );
         assert_eq!(encode_partition(None), NULL_PARTITION);
         assert_eq!(encode_partition(Some("..")), "%2E%2E");
     }
