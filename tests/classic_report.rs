@@ -45,3 +45,39 @@ fn classic_report_written_to_a_file() {
         .collect();
     assert_eq!(leftovers, vec![std::ffi::OsString::from("report.txt")]);
 }
+
+#[test]
+fn guidellm_0_4_0_throughput_over_successful_requests_is_compared_too() {
+    // GuideLLM 0.4.0 titles the table without "(All Requests)" and fills it from successful
+    // requests only; the study's throughput pick falls back to that status.
+    let text = common::study_text().replace(
+        "ℹ Server Throughput Statistics (All Requests)",
+        "ℹ Server Throughput Statistics",
+    );
+    let dir = tempfile::tempdir().unwrap();
+    common::write(dir.path(), "benchmark-run-larger-models.log", text);
+    let out = tidybench(
+        dir.path(),
+        &[
+            "report",
+            "benchmark-run-larger-models.log",
+            "--format",
+            "classic",
+        ],
+    );
+    assert_eq!(stdout(&out), expected_classic());
+    let out = tidybench(
+        dir.path(),
+        &[
+            "report",
+            "benchmark-run-larger-models.log",
+            "--format",
+            "csv",
+        ],
+    );
+    let csv = stdout(&out);
+    assert!(
+        csv.contains(",requests_per_second,mean,successful,req/s,0.5,0.7,"),
+        "{csv}"
+    );
+}

@@ -15,6 +15,8 @@ pub struct Pick {
     pub stat: String,
     /// Request status.
     pub status: String,
+    /// Statuses to use instead, in order, when the data has no rows of `status`.
+    pub fallback_statuses: Vec<String>,
 }
 
 impl Pick {
@@ -24,7 +26,14 @@ impl Pick {
             metric: metric.into(),
             stat: stat.into(),
             status: status.into(),
+            fallback_statuses: Vec::new(),
         }
+    }
+
+    /// The same pick, falling back to `status` when the data has none of the preferred one.
+    pub fn or_status(mut self, status: &str) -> Self {
+        self.fallback_statuses.push(status.into());
+        self
     }
 }
 
@@ -52,7 +61,8 @@ impl CompareSpec {
             baseline: baseline.into(),
             candidates: None,
             picks: vec![
-                Pick::new("requests_per_second", "mean", "total"),
+                // GuideLLM 0.4.0 prints throughput over successful requests only.
+                Pick::new("requests_per_second", "mean", "total").or_status("successful"),
                 Pick::new("request_latency", "median", "successful"),
                 Pick::new("ttft", "median", "successful"),
             ],
@@ -155,10 +165,48 @@ fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Result<LazyFrame
     Ok(metrics.left_join(labels, col(m::RUN_ID), col(schema::runs::RUN_ID)))
 }
 
+/// The spec with each pick's status replaced by its first fallback when the data has no rows
+/// of the preferred status but some of the fallback (decided over the whole data, so both sides
+/// of a comparison use the same status).
+fn resolve_statuses(metrics: &LazyFrame, spec: &CompareSpec) -> Result<CompareSpec> {
+    let mut resolved = spec.clone();
+    for pick in resolved.picks.iter_mut() {
+        if pick.fallback_statuses.is_empty() {
+            continue;
+        }
+        let present = metrics
+            .clone()
+            .filter(
+                col(m::METRIC)
+                    .eq(lit(pick.metric.clone()))
+                    .and(col(m::STAT).eq(lit(pick.stat.clone()))),
+            )
+            .select([col(m::STATUS)])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()
+            .map_err(polars_err("listing statuses"))?;
+        let present: Vec<String> = present
+            .column(m::STATUS)
+            .and_then(|c| c.str().cloned())
+            .map_err(polars_err("listing statuses"))?
+            .iter()
+            .flatten()
+            .map(String::from)
+            .collect();
+        if !present.contains(&pick.status) {
+            if let Some(fallback) = pick.fallback_statuses.iter().find(|s| present.contains(s)) {
+                pick.status = fallback.clone();
+            }
+        }
+    }
+    Ok(resolved)
+}
+
 /// Compares every candidate with the baseline over `metrics` (and `runs`, for labels not in
 /// `metrics`). Repeated runs of the same model, configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
     let labelled = with_label(metrics, runs, &spec.by)?;
+    let spec = &resolve_statuses(&labelled, spec)?;
     let mut pick_index: Option<Expr> = None;
     for (i, pick) in spec.picks.iter().enumerate().rev() {
         let cond = col(m::METRIC)

@@ -32,7 +32,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
     let comparison = compare(tables.metrics.clone(), tables.runs.clone(), spec)?;
     let averages = averages(&comparison)?;
     Ok(Report {
-        spec: spec.clone(),
+        spec: comparison.spec.clone(),
         candidates: comparison.candidates.clone(),
         context: context(tables.runs.clone(), &comparison)?,
         deltas: summary::delta_rows(&comparison)?,
