@@ -41,7 +41,7 @@ fn text_report_gives_direction_aware_verdicts() {
         "    50         9.0             9.1        +0.1   +1.1%  within rounding~",
         "   100      1734.7          1750.3       +15.6   +0.9%  within tolerance~",
         "   100       985.6           871.8      -113.8  -11.5%  better~",
-        "  Requests per second (mean, total requests)         +8.0%  better~            5 level(s)",
+        "  Requests per second (mean, total requests)               +8.0%  better~                 5",
         "  Requests per second (mean, total requests)                  +8.0%          -4.2%  +1.9%",
     ] {
         assert!(
@@ -70,14 +70,14 @@ fn csv_report_has_stable_columns_and_full_precision() {
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(
         lines[0],
-        "by,baseline,candidate,model,strategy,load,metric,stat,status,unit,baseline_value,\
-         candidate_value,difference,pct_change,rounded,direction,verdict,matched"
+        "by,baseline,model,candidate,strategy,load,metric,stat,status,unit,baseline_value,\
+         candidate_value,difference,pct_change,rounded,baseline_decimals,candidate_decimals,direction,verdict,matched"
     );
     assert_eq!(lines.len(), 1 + 2 * 3 * 5);
     assert_eq!(
         lines[1],
-        "config,no-offload,native-offload,Qwen/Qwen3-14B,concurrent,5.0,requests_per_second,mean,\
-         total,req/s,0.5,0.7,0.19999999999999996,39.99999999999999,true,higher,better,both"
+        "config,no-offload,Qwen/Qwen3-14B,native-offload,concurrent,5.0,requests_per_second,mean,\
+         total,req/s,0.5,0.7,0.19999999999999996,39.99999999999999,true,1,1,higher,better,both"
     );
 }
 

@@ -115,6 +115,29 @@ pub mod col_names {
 
 use col_names as c;
 
+/// The columns of [`Comparison::deltas`], in order.
+pub const DELTA_COLUMNS: [&str; 19] = [
+    c::MODEL,
+    c::CANDIDATE,
+    c::STRATEGY,
+    c::LOAD,
+    c::PICK,
+    c::METRIC,
+    c::STAT,
+    c::STATUS,
+    c::UNIT,
+    c::BASELINE_VALUE,
+    c::CANDIDATE_VALUE,
+    c::DIFFERENCE,
+    c::PCT_CHANGE,
+    c::ROUNDED,
+    c::BASELINE_DECIMALS,
+    c::CANDIDATE_DECIMALS,
+    c::DIRECTION,
+    c::VERDICT,
+    c::MATCHED,
+];
+
 /// The result of a comparison, collected.
 #[derive(Debug, Clone)]
 pub struct Comparison {
@@ -391,30 +414,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .left_join(directions.lazy(), col(m::METRIC), col("dir_metric"))
         .with_column(col(c::DIRECTION).fill_null(lit("none")))
         .with_column(verdict.alias(c::VERDICT))
-        .select(
-            [
-                c::MODEL,
-                c::CANDIDATE,
-                c::STRATEGY,
-                c::LOAD,
-                c::PICK,
-                c::METRIC,
-                c::STAT,
-                c::STATUS,
-                c::UNIT,
-                c::BASELINE_VALUE,
-                c::CANDIDATE_VALUE,
-                c::DIFFERENCE,
-                c::PCT_CHANGE,
-                c::ROUNDED,
-                c::BASELINE_DECIMALS,
-                c::CANDIDATE_DECIMALS,
-                c::DIRECTION,
-                c::VERDICT,
-                c::MATCHED,
-            ]
-            .map(col),
-        )
+        .select(DELTA_COLUMNS.map(col))
         .sort(
             [c::MODEL, c::CANDIDATE, c::PICK, c::STRATEGY, c::LOAD],
             SortMultipleOptions::default().with_nulls_last(true),

@@ -3,6 +3,7 @@
 pub mod classic;
 pub mod csv;
 pub mod json;
+pub mod layout;
 pub mod markdown;
 pub mod text;
 

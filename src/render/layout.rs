@@ -1,0 +1,259 @@
+//! The content the text and Markdown reports share: header lines, one chapter per model and
+//! candidate with a table per compared metric and a table of averages, a cross-model chapter,
+//! and notes. Each renderer only lays it out.
+
+use super::{
+    average, average_verdict, direction_phrase, format_load, format_pct, format_value, models,
+    pick_label, section,
+};
+use crate::analyze::{DeltaRow, Report};
+
+/// A titled table of text cells.
+pub struct Table {
+    /// What the table shows.
+    pub heading: String,
+    /// Column names.
+    pub head: Vec<String>,
+    /// Which columns are right-aligned (numbers).
+    pub right: Vec<bool>,
+    /// The cells, row by row.
+    pub rows: Vec<Vec<String>>,
+}
+
+/// One comparison of a candidate with the baseline (for one model, or across models).
+pub struct Chapter {
+    /// "Qwen/Qwen3-8B: native-offload vs no-offload".
+    pub title: String,
+    /// Its tables, in order.
+    pub tables: Vec<Table>,
+}
+
+/// Everything the text and Markdown reports print.
+pub struct Document {
+    /// Lines describing what was compared and the runs.
+    pub header: Vec<String>,
+    /// Per model and candidate, then across models per candidate.
+    pub chapters: Vec<Chapter>,
+    /// Closing notes.
+    pub notes: Vec<String>,
+}
+
+/// Mark after a verdict whose values came from rounded console text.
+pub const ROUNDED_MARK: &str = "~";
+
+/// A value with the decimals its source printed, or a sensible number of them.
+pub fn value_text(value: Option<f64>, decimals: Option<u8>, signed: bool) -> String {
+    match (value, decimals) {
+        (None, _) => "—".into(),
+        (Some(v), Some(d)) if signed => format!("{v:+.d$}", d = usize::from(d)),
+        (Some(v), Some(d)) => format!("{v:.d$}", d = usize::from(d)),
+        (Some(v), None) if signed && v >= 0.0 => format!("+{}", format_value(v)),
+        (Some(v), None) => format_value(v),
+    }
+}
+
+/// Header lines shared by the text and Markdown reports.
+pub fn header_lines(report: &Report) -> Vec<String> {
+    let ctx = &report.context;
+    let spec = &report.spec;
+    let mut lines = vec![
+        format!(
+            "Baseline {}={}; candidates: {}",
+            spec.by,
+            spec.baseline,
+            report.candidates.join(", ")
+        ),
+        format!("Sources: {}", ctx.sources.join(", ")),
+    ];
+    let mut run = Vec::new();
+    if !ctx.rate_types.is_empty() {
+        run.push(ctx.rate_types.join("/"));
+    }
+    if !ctx.max_seconds.is_empty() {
+        let secs: Vec<String> = ctx.max_seconds.iter().map(|s| format_load(*s)).collect();
+        run.push(format!("{} s per level", secs.join("/")));
+    }
+    if !ctx.loads.is_empty() {
+        let loads: Vec<String> = ctx.loads.iter().map(|l| format_load(*l)).collect();
+        run.push(format!("loads {}", loads.join(", ")));
+    }
+    if !run.is_empty() {
+        lines.push(format!("Runs: {}", run.join(", ")));
+    }
+    let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join("/");
+    let workload: Vec<String> = [
+        (&ctx.prompt_tokens, "prompt tokens"),
+        (&ctx.output_tokens, "output tokens"),
+        (&ctx.prefix_tokens, "prefix tokens"),
+        (&ctx.turns, "turns"),
+    ]
+    .into_iter()
+    .filter(|(v, _)| !v.is_empty())
+    .map(|(v, what)| format!("{} {what}", list(v)))
+    .collect();
+    if !workload.is_empty() {
+        lines.push(format!("Workload: {}", workload.join(", ")));
+    }
+    lines
+}
+
+/// The cells of one delta row: load, baseline, candidate, difference, change, verdict.
+pub fn delta_cells(row: &DeltaRow) -> Vec<String> {
+    let load = row.load.map_or_else(|| "?".into(), format_load);
+    let mark = if row.rounded && row.matched == "both" {
+        ROUNDED_MARK
+    } else {
+        ""
+    };
+    let verdict = match row.matched.as_str() {
+        "both" => format!("{}{mark}", row.verdict),
+        other => format!("unmatched ({other})"),
+    };
+    vec![
+        load,
+        value_text(row.baseline_value, row.decimals, false),
+        value_text(row.candidate_value, row.decimals, false),
+        value_text(row.difference, row.decimals, true),
+        format_pct(row.pct_change),
+        verdict,
+    ]
+}
+
+/// The closing notes shared by the text and Markdown reports.
+pub fn notes(report: &Report) -> Vec<String> {
+    let mut notes = vec![format!(
+        "Verdicts follow each metric's direction (higher throughput is better, lower latency is \
+         better); changes within ±{}% are \"within tolerance\".",
+        report.spec.tolerance_pct
+    )];
+    if report.deltas.iter().any(|r| r.rounded) {
+        notes.push(format!(
+            "{ROUNDED_MARK} computed from console values rounded to the digits shown: \
+             \"within rounding\" means the difference is no larger than that rounding, \
+             and small bases exaggerate the % change (0.5 → 0.7 req/s prints as +40.0%)."
+        ));
+    }
+    if report.deltas.iter().any(|r| r.matched != "both") {
+        notes.push(
+            "Unmatched levels exist on one side only; they are listed, never shifted onto a \
+             neighbouring level, and left out of the averages."
+                .into(),
+        );
+    }
+    notes
+}
+
+/// The per-level tables and the averages of one model and candidate.
+fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
+    let baseline = &report.spec.baseline;
+    let mut tables = Vec::new();
+    for (pick, p) in report.spec.picks.iter().enumerate() {
+        let rows: Vec<&DeltaRow> = section(report, model, candidate, pick).collect();
+        let Some(first) = rows.first() else { continue };
+        tables.push(Table {
+            heading: format!(
+                "{} [{}, {}]",
+                pick_label(&p.metric, &p.stat, &p.status),
+                first.unit,
+                direction_phrase(&first.direction)
+            ),
+            head: [
+                "load",
+                baseline,
+                candidate,
+                "difference",
+                "change",
+                "verdict",
+            ]
+            .map(String::from)
+            .to_vec(),
+            right: vec![true, true, true, true, true, false],
+            rows: rows.iter().map(|r| delta_cells(r)).collect(),
+        });
+    }
+    let averages = report
+        .spec
+        .picks
+        .iter()
+        .enumerate()
+        .filter_map(|(pick, p)| {
+            let avg = average(report, Some(model), candidate, pick)?;
+            let mark = if avg.rounded { ROUNDED_MARK } else { "" };
+            let verdict =
+                average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct);
+            Some(vec![
+                pick_label(&p.metric, &p.stat, &p.status),
+                format_pct(avg.mean_pct_change),
+                format!("{verdict}{mark}"),
+                avg.count.to_string(),
+            ])
+        })
+        .collect();
+    tables.push(Table {
+        heading: "Average change over matched levels".into(),
+        head: ["metric", "mean change", "verdict", "levels"]
+            .map(String::from)
+            .to_vec(),
+        right: vec![false, true, false, true],
+        rows: averages,
+    });
+    Chapter {
+        title: format!("{model}: {candidate} vs {baseline}"),
+        tables,
+    }
+}
+
+/// The per-model averages of one candidate side by side, with their mean.
+fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> Chapter {
+    let mut head = vec!["metric".to_string()];
+    head.extend(models.iter().cloned());
+    head.push("mean".into());
+    let rows = report
+        .spec
+        .picks
+        .iter()
+        .enumerate()
+        .map(|(pick, p)| {
+            let mean = |model: Option<&str>| {
+                format_pct(average(report, model, candidate, pick).and_then(|a| a.mean_pct_change))
+            };
+            let mut row = vec![pick_label(&p.metric, &p.stat, &p.status)];
+            row.extend(models.iter().map(|m| mean(Some(m))));
+            row.push(mean(None));
+            row
+        })
+        .collect();
+    let mut right = vec![false];
+    right.extend(std::iter::repeat_n(true, models.len() + 1));
+    Chapter {
+        title: format!(
+            "All models: {candidate} vs {} (mean % change per model)",
+            report.spec.baseline
+        ),
+        tables: vec![Table {
+            heading: "Mean change per model".into(),
+            head,
+            right,
+            rows,
+        }],
+    }
+}
+
+/// The content of the text and Markdown reports.
+pub fn document(report: &Report) -> Document {
+    let models = models(report);
+    let mut chapters = Vec::new();
+    for model in &models {
+        for candidate in &report.candidates {
+            chapters.push(model_chapter(report, model, candidate));
+        }
+    }
+    for candidate in &report.candidates {
+        chapters.push(cross_model_chapter(report, &models, candidate));
+    }
+    Document {
+        header: header_lines(report),
+        chapters,
+        notes: notes(report),
+    }
+}
