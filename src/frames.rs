@@ -162,3 +162,20 @@ pub fn tables(runs: &[Run]) -> Result<Tables> {
         metrics: metrics_frame(runs)?.lazy(),
     })
 }
+
+/// The rows of several sets of tables as one (empty tables when there are none).
+pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
+    if all.len() <= 1 {
+        return all.into_iter().next().map_or_else(|| tables(&[]), Ok);
+    }
+    let (runs, metrics): (Vec<LazyFrame>, Vec<LazyFrame>) =
+        all.into_iter().map(|t| (t.runs, t.metrics)).unzip();
+    let union = |frames, table: &str| {
+        concat(frames, UnionArgs::default())
+            .map_err(|e| Error::polars(format!("combining the {table} tables"), e))
+    };
+    Ok(Tables {
+        runs: union(runs, "runs")?,
+        metrics: union(metrics, "metrics")?,
+    })
+}

@@ -176,12 +176,40 @@ fn a_dataset_from_another_schema_version_is_refused() {
     std::fs::create_dir(dir.path().join("out")).unwrap();
     std::fs::write(dir.path().join("out/runs.parquet"), b"PAR1 not really").unwrap();
     let out = tidybench(dir.path(), &["report", "out"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert!(
         stderr(&out).starts_with("error: out/runs.parquet: not a readable Parquet file"),
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn datasets_and_logs_combine_in_one_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let text = std::fs::read_to_string(&log).unwrap();
+    // One model in a dataset, the other from a log.
+    let (first, second) = text.split_at(text.find("******************************************\nBenchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B").unwrap());
+    std::fs::write(dir.path().join("benchmark-run-larger-models.log"), first).unwrap();
+    let out = tidybench(
+        dir.path(),
+        &["convert", "benchmark-run-larger-models.log", "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    std::fs::write(dir.path().join("benchmark-run-larger-models.log"), second).unwrap();
+    let out = tidybench(
+        dir.path(),
+        &[
+            "report",
+            "out",
+            "benchmark-run-larger-models.log",
+            "--format",
+            "classic",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stdout(&out), expected_classic());
 }
 
 const DUCKDB_CHECK: &str = r#"

@@ -24,23 +24,24 @@ pub const EXIT_ALL_FAILED: u8 = 3;
 
 /// The runs read from the command line's inputs, and what went wrong with the others.
 pub struct Inputs {
-    /// Runs parsed from files (empty when a dataset was opened).
+    /// Runs parsed from source files.
     pub runs: Vec<Run>,
-    /// An opened dataset, when the input was one.
-    pub dataset: Option<Tables>,
+    /// Datasets written by `convert` that were given as inputs.
+    pub datasets: Vec<Tables>,
     /// Inputs that could not be read, with the reason.
     pub failures: Vec<Error>,
-    /// Files read.
+    /// Inputs read: source files and datasets.
     pub files: usize,
 }
 
 impl Inputs {
-    /// The tables to analyze: the dataset's, or those built from the parsed runs.
+    /// The tables to analyze: those of the parsed runs and of every dataset, together.
     pub fn tables(&self) -> tidybench::Result<Tables> {
-        match &self.dataset {
-            Some(tables) => Ok(tables.clone()),
-            None => frames::tables(&self.runs),
+        let mut all = self.datasets.clone();
+        if !self.runs.is_empty() || all.is_empty() {
+            all.insert(0, frames::tables(&self.runs)?);
         }
+        frames::concat_tables(all)
     }
 
     /// The exit code these inputs call for.
@@ -50,6 +51,11 @@ impl Inputs {
             (f, n) if f >= n => EXIT_ALL_FAILED,
             _ => EXIT_SOME_FAILED,
         }
+    }
+
+    fn fail(&mut self, error: Error) {
+        eprintln!("error: {error}");
+        self.failures.push(error);
     }
 }
 
@@ -63,37 +69,32 @@ pub fn print_warnings(warnings: &[Warning], quiet: bool) {
     }
 }
 
-/// Reads every input: a dataset directory (when it is the only input) or files and
-/// directories of sources, each detected and parsed on its own so that one bad file does not
-/// stop the others. Fails only when an input path does not exist.
+/// Reads every input: dataset directories written by `convert`, and files and directories of
+/// sources, each detected and parsed on its own so that one bad input does not stop the
+/// others. Fails only when an input path does not exist.
 pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs> {
-    if let [only] = inputs {
-        if store::is_dataset(only) {
-            return Ok(Inputs {
-                runs: Vec::new(),
-                dataset: Some(store::open(only)?),
-                failures: Vec::new(),
-                files: 1,
-            });
-        }
-    }
-    let files = discover(inputs)?;
+    let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
+        inputs.iter().cloned().partition(|p| store::is_dataset(p));
+    let files = discover(&sources)?;
     let mut read = Inputs {
         runs: Vec::new(),
-        dataset: None,
+        datasets: Vec::new(),
         failures: Vec::new(),
-        files: files.len(),
+        files: files.len() + datasets.len(),
     };
+    for dir in &datasets {
+        match store::open(dir) {
+            Ok(tables) => read.datasets.push(tables),
+            Err(e) => read.fail(e),
+        }
+    }
     for path in &files {
         match parse_file(path) {
             Ok((runs, warnings)) => {
                 print_warnings(&warnings, quiet);
                 read.runs.extend(runs);
             }
-            Err(e) => {
-                eprintln!("error: {e}");
-                read.failures.push(e);
-            }
+            Err(e) => read.fail(e),
         }
     }
     Ok(read)
