@@ -131,6 +131,18 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
         assert_eq!(footer.num_rows, 315, "{}", part.display());
         assert_eq!(footer.row_groups, 1);
         assert_eq!(footer.key_value["tidybench.schema_version"], "1");
+        let load = &footer.statistics["load"];
+        assert_eq!(
+            (load.min.as_deref(), load.max.as_deref()),
+            (Some("5"), Some("250"))
+        );
+        assert_eq!(load.null_count, Some(0));
+        let metric = &footer.statistics["metric"];
+        assert_eq!(
+            (metric.min.as_deref(), metric.max.as_deref()),
+            (Some("concurrency"), Some("warmup_duration"))
+        );
+        assert_eq!(footer.statistics["decimals"].max.as_deref(), Some("1"));
         rows += footer.num_rows;
     }
     assert_eq!(rows, 1260);

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use ::parquet::file::reader::{FileReader, SerializedFileReader};
+use ::parquet::file::statistics::Statistics;
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
@@ -22,6 +23,42 @@ pub struct Footer {
     pub columns: Vec<String>,
     /// File-level key/value metadata.
     pub key_value: BTreeMap<String, String>,
+    /// Statistics of each column in the first row group, by column name.
+    pub statistics: BTreeMap<String, ColumnStatistics>,
+}
+
+/// Min, max and null count of one column chunk, as the footer states them.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ColumnStatistics {
+    /// Smallest value, as text (numbers in Rust's notation, strings as they are).
+    pub min: Option<String>,
+    /// Largest value, as text.
+    pub max: Option<String>,
+    /// Number of nulls.
+    pub null_count: Option<u64>,
+}
+
+fn column_statistics(stats: &Statistics) -> ColumnStatistics {
+    fn text<T: ToString>(v: Option<&T>) -> Option<String> {
+        v.map(T::to_string)
+    }
+    let (min, max) = match stats {
+        Statistics::Boolean(s) => (text(s.min_opt()), text(s.max_opt())),
+        Statistics::Int32(s) => (text(s.min_opt()), text(s.max_opt())),
+        Statistics::Int64(s) => (text(s.min_opt()), text(s.max_opt())),
+        Statistics::Float(s) => (text(s.min_opt()), text(s.max_opt())),
+        Statistics::Double(s) => (text(s.min_opt()), text(s.max_opt())),
+        Statistics::ByteArray(s) => (
+            s.min_opt().and_then(|b| b.as_utf8().ok()).map(String::from),
+            s.max_opt().and_then(|b| b.as_utf8().ok()).map(String::from),
+        ),
+        _ => (None, None),
+    };
+    ColumnStatistics {
+        min,
+        max,
+        null_count: stats.null_count_opt(),
+    }
 }
 
 /// Writes `frame` to `path` with the footer `metadata`: first to a hidden temporary file in the
@@ -71,7 +108,22 @@ pub fn read_footer(path: &Path) -> Result<Footer> {
                 .collect()
         })
         .unwrap_or_default();
+    let statistics = meta
+        .row_groups()
+        .first()
+        .map(|group| {
+            group
+                .columns()
+                .iter()
+                .filter_map(|c| {
+                    let stats = c.statistics()?;
+                    Some((c.column_path().string(), column_statistics(stats)))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Ok(Footer {
+        statistics,
         num_rows: file_meta.num_rows(),
         row_groups: meta.num_row_groups(),
         columns: file_meta
