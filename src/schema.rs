@@ -12,11 +12,6 @@ pub const META_WRITER_VERSION: &str = "tidybench.version";
 /// Footer key holding the source paths (a JSON array) the file was converted from.
 pub const META_SOURCES: &str = "tidybench.sources";
 
-/// Table of benchmark runs (one row per harness invocation and configuration).
-pub const RUNS: &str = "runs";
-/// Table of observed numbers (one row per metric, status and statistic of a load point).
-pub const METRICS: &str = "metrics";
-
 /// Columns of the `runs` table, in order.
 pub mod runs {
     /// Stable hash of the source identity and the run's position in it.

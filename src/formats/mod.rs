@@ -151,11 +151,6 @@ pub struct Observation {
     pub origin: String,
 }
 
-/// The format named `name`, if any.
-pub fn by_name(name: &str) -> Option<&'static dyn Format> {
-    REGISTRY.iter().copied().find(|f| f.name() == name)
-}
-
 /// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest
 /// of that text, trimmed.
 pub(crate) fn field<'a>(

@@ -47,14 +47,6 @@ impl Blob {
         hex(&Sha256::digest(&self.bytes))
     }
 
-    /// The file name (last path component), or the whole path when there is none.
-    pub fn file_name(&self) -> String {
-        self.path.file_name().map_or_else(
-            || self.path.display().to_string(),
-            |name| name.to_string_lossy().into_owned(),
-        )
-    }
-
     /// True when the first bytes look like binary data rather than text.
     pub fn looks_binary(&self) -> bool {
         let head = &self.bytes[..self.bytes.len().min(8192)];
