@@ -298,3 +298,121 @@ fn a_log_without_iteration_banners_is_read_as_guidellm_console_output() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_table_missing_a_row_is_skipped_never_shifted() {
+    // Delete the first data row of one iteration's Server Throughput table: its four rows
+    // cannot be matched to the five benchmarks, so the table is skipped with a warning.
+    let lines = lines();
+    let iter2 = line_of(
+        &lines,
+        1,
+        "Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native",
+    );
+    let title = line_of(&lines, iter2, "ℹ Server Throughput Statistics");
+    let first_row = title + 6;
+    let mut kept = lines.clone();
+    kept.remove(first_row - 1);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), LOG, join(&kept));
+    let out = tidybench(dir.path(), &["report", LOG, "--format", "classic"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains(&format!(
+        "{LOG}:{}: table `Server Throughput Statistics (All Requests)` has 4 benchmark row(s) but the other tables have 5: its rows cannot be matched to benchmarks; table skipped",
+        title + 1
+    )), "{}", stderr(&out));
+    let section = model_section(&stdout(&out), "Qwen/Qwen3-8B");
+    assert_eq!(
+        section.matches("unmatched: no NATIVE-OFFLOAD").count(),
+        5,
+        "{section}"
+    );
+    // Latency and TTFT come from another table and are untouched.
+    assert!(section.contains(
+        "250             14.50s              15.30s              +0.80s             +5.5%"
+    ));
+}
+
+#[test]
+fn stray_lines_inside_a_table_are_ignored() {
+    let text = study_text();
+    let row = "| concurrent | 0.7  | 4.2  | 25.0  | 21.4  |";
+    let at = text.find(row).unwrap();
+    let mut changed = text.clone();
+    changed.insert_str(at, "|\n|------------|\n");
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), LOG, changed);
+    let out = tidybench(dir.path(), &["report", LOG, "--format", "classic"]);
+    assert_eq!(stdout(&out), expected_classic());
+    assert_eq!(
+        stderr(&out)
+            .matches("a line without a benchmark label in the rows; ignored")
+            .count(),
+        2
+    );
+}
+
+#[test]
+fn a_repeated_table_is_skipped_not_merged() {
+    let lines = lines();
+    let title = line_of(&lines, 1, "ℹ Run Summary Info");
+    let end = line_of(&lines, title + 1, "ℹ Text Metrics");
+    let mut kept = lines[..end - 1].to_vec();
+    kept.extend_from_slice(&lines[title - 1..]);
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), LOG, join(&kept));
+    let out = tidybench(dir.path(), &["report", LOG, "--format", "classic"]);
+    assert_eq!(stdout(&out), expected_classic());
+    assert!(
+        stderr(&out).contains(&format!(
+        "{LOG}:{}: table `Run Summary Info` appears again before the other tables; repeat skipped",
+        end
+    )),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn output_before_the_first_banner_is_kept() {
+    let lines = lines();
+    let cut: Vec<String> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(2..=3).contains(i))
+        .map(|(_, l)| l.clone())
+        .collect();
+    assert!(cut[2].starts_with("Model: Qwen/Qwen3-8B"));
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), LOG, join(&cut));
+    let out = tidybench(dir.path(), &["convert", LOG, "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0));
+    let err = stderr(&out);
+    assert!(err.contains("GuideLLM result tables before the first `Benchmark Iteration:` banner (lines 1–195); kept as a run without driver labels"), "{err}");
+    assert!(err.contains("4 run(s), 1260 metric row(s)"), "{err}");
+}
+
+#[test]
+fn absurd_dates_and_rates_are_warnings() {
+    let text = study_text().replacen("UTC 2026", "UTC 300000", 1).replacen(
+        "Rate: 5,25,50,100,250",
+        "Rate: 5,25,abc,100,250",
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), LOG, text);
+    let out = tidybench(dir.path(), &["report", LOG, "--format", "classic"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout(&out), expected_classic());
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!(
+            "{LOG}:8: `Rate: 5,25,abc,100,250` is not a list of numbers; not used for loads"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains("`Thu Feb 12 01:20:58 UTC 300000` is not a `date` timestamp in UTC"),
+        "{err}"
+    );
+}

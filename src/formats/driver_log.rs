@@ -57,12 +57,39 @@ impl Format for DriverLog {
             });
         }
         let sha256 = blob.sha256();
-        for (position, &start) in starts.iter().enumerate() {
-            let end = starts.get(position + 1).copied().unwrap_or(lines.len());
+        let prefix = &lines[..starts[0]];
+        let mut before = guidellm_console::parse_lines(&blob.path, prefix);
+        if !before.load_points.is_empty() {
+            // GuideLLM output whose banner was cut off: kept, without the driver's labels.
+            parsed.warnings.append(&mut before.warnings);
+            parsed.warnings.push(Warning {
+                path: blob.path.clone(),
+                line: prefix.first().map(|l| l.number),
+                message: format!(
+                    "GuideLLM result tables before the first `{ITERATION}` banner (lines 1–{}); \
+                     kept as a run without driver labels",
+                    prefix.last().map_or(1, |l| l.number)
+                ),
+            });
+            guidellm_console::assign_loads(&blob.path, &mut before, None, &mut parsed.warnings);
+            parsed.runs.push(Run {
+                source_path: blob.path.clone(),
+                source_format: NAME.into(),
+                harness: "guidellm".into(),
+                model: before.profile.model.clone(),
+                labels: before.labels(),
+                load_points: before.load_points,
+                ..Run::default()
+            });
+        }
+        for (i, &start) in starts.iter().enumerate() {
+            let end = starts.get(i + 1).copied().unwrap_or(lines.len());
             let mut run = parse_iteration(&blob.path, &lines[start..end], &mut parsed.warnings);
-            run.source_sha256 = sha256.clone();
-            run.position = position;
+            run.position = parsed.runs.len();
             parsed.runs.push(run);
+        }
+        for run in &mut parsed.runs {
+            run.source_sha256 = sha256.clone();
         }
         Ok(parsed)
     }
@@ -145,7 +172,15 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
     }
     let rates = field(lines, "Rate:").map(|(line, text)| {
         extra.insert("rate".into(), text.to_string());
-        (line, guidellm_console::parse_number_list(text))
+        let values = guidellm_console::parse_number_list(text);
+        if values.is_none() {
+            warnings.push(Warning {
+                path: path.to_path_buf(),
+                line: Some(line),
+                message: format!("`Rate: {text}` is not a list of numbers; not used for loads"),
+            });
+        }
+        (line, values)
     });
     if let Some((line, data)) = field(lines, "Data:") {
         for pair in data.split(',') {
@@ -222,6 +257,15 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
     labels.random_seed = console_labels.random_seed;
     labels.rate_type = console_labels.rate_type;
     run.model = run.model.or(console.profile.model);
+    if run.model.is_none() {
+        warnings.push(Warning {
+            path: path.to_path_buf(),
+            line: Some(banner_line),
+            message: format!(
+                "iteration `{iteration}` names no model (no `Model:` line); `model` left null"
+            ),
+        });
+    }
     run.extra_labels = extra;
     run.load_points = console.load_points;
     run
@@ -261,7 +305,7 @@ pub fn parse_date_utc(text: &str) -> Option<i64> {
     ];
     let month = MONTHS.iter().position(|m| m == month)? as i64 + 1;
     let day: i64 = day.parse().ok()?;
-    let year: i64 = year.parse().ok()?;
+    let year: i64 = year.parse().ok().filter(|y| (1970..=9999).contains(y))?;
     let hms: Vec<i64> = time
         .split(':')
         .map(|p| p.parse().ok())
@@ -300,5 +344,6 @@ mod tests {
         );
         assert_eq!(parse_date_utc("Thu Feb 12 01:20:58 CET 2026"), None);
         assert_eq!(parse_date_utc("yesterday"), None);
+        assert_eq!(parse_date_utc("Thu Feb 12 01:20:58 UTC 300000"), None);
     }
 }

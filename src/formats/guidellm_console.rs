@@ -69,6 +69,13 @@ impl Format for GuidellmConsole {
                 continue;
             }
             assign_loads(&blob.path, &mut console, None, &mut parsed.warnings);
+            if console.profile.model.is_none() {
+                parsed.warnings.push(Warning {
+                    path: blob.path.clone(),
+                    line: segment.first().map(|l| l.number),
+                    message: "no `backend validated with model` line; `model` left null".into(),
+                });
+            }
             parsed.runs.push(Run {
                 source_path: blob.path.clone(),
                 source_format: NAME.into(),
@@ -82,8 +89,7 @@ impl Format for GuidellmConsole {
             });
         }
         if parsed.runs.is_empty() {
-            let last = lines.last().map_or(1, |l| l.number);
-            return Err(no_tables_error(&blob.path, &lines, last));
+            return Err(no_tables_error(&blob.path, &lines, &parsed.warnings));
         }
         Ok(parsed)
     }
@@ -109,20 +115,19 @@ fn invocations(lines: &[TextLine]) -> Vec<&[TextLine]> {
     segments
 }
 
-/// The error for an input in which no result table was found: names the last line read and,
-/// when a table title was seen, where its table broke off.
-pub fn no_tables_error(path: &Path, lines: &[TextLine], last_line: usize) -> Error {
-    let title = lines.iter().find(|l| l.text.starts_with("ℹ "));
-    match title {
-        Some(t) => Error::Parse {
+/// The error for an input in which no result table could be read: the first problem met in
+/// a table, or else that there was none.
+fn no_tables_error(path: &Path, lines: &[TextLine], warnings: &[Warning]) -> Error {
+    match warnings.iter().find(|w| w.message.starts_with("table `")) {
+        Some(w) => Error::Parse {
             path: path.to_path_buf(),
-            line: t.number,
-            expected: "a complete GuideLLM result table after its title".into(),
-            found: format!("`{}` with no readable rows", t.text.trim()),
+            line: w.line.unwrap_or(1),
+            expected: "a readable GuideLLM result table".into(),
+            found: w.message.clone(),
         },
         None => Error::Parse {
             path: path.to_path_buf(),
-            line: last_line,
+            line: lines.last().map_or(1, |l| l.number),
             expected: "GuideLLM result tables (`ℹ Run Summary Info`, …)".into(),
             found: "none up to the end of the input".into(),
         },
@@ -220,8 +225,8 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
         profile: parse_profile(lines),
         ..ConsoleOutput::default()
     };
+    let mut set: Vec<Block> = Vec::new();
     let mut seen: Vec<TableKind> = Vec::new();
-    let mut first_row = 0;
     let mut i = 0;
     while i < lines.len() {
         let title = lines[i].text.trim();
@@ -231,32 +236,138 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
                 .find(|(prefix, _)| t.starts_with(prefix))
                 .map(|(_, kind)| (*kind, t))
         });
-        match kind {
-            Some((kind, title)) => {
-                // A table seen before starts the next set of benchmarks: never merge them.
-                if seen.contains(&kind) {
-                    seen.clear();
-                    first_row = out.load_points.len();
-                }
-                seen.push(kind);
-                let table = Table {
-                    kind,
-                    title,
-                    first_row,
-                };
-                i = parse_table(path, lines, i + 1, &table, &mut out);
+        let Some((kind, title)) = kind else {
+            i += 1;
+            continue;
+        };
+        let title_line = lines[i].number;
+        let (next, blocks) = parse_table(path, lines, i + 1, kind, title, &mut out);
+        i = next;
+        if seen.contains(&kind) {
+            if seen.len() < TABLE_TITLES.len() {
+                warn(
+                    &mut out,
+                    path,
+                    title_line,
+                    format!(
+                        "table `{title}` appears again before the other tables; repeat skipped"
+                    ),
+                );
+                continue;
             }
-            None => i += 1,
+            // A complete set of tables again: the next benchmarks, never merged with these.
+            place_set(path, std::mem::take(&mut set), &mut out);
+            seen.clear();
         }
+        seen.push(kind);
+        set.extend(blocks);
     }
+    place_set(path, set, &mut out);
     out
 }
 
-/// Where a table is and which load points its rows fill.
-struct Table<'a> {
-    kind: TableKind,
-    title: &'a str,
-    first_row: usize,
+/// One data row as read, before it is placed on a load point.
+struct Row {
+    line: usize,
+    strategy: String,
+    load: Option<f64>,
+    observations: Vec<Observation>,
+}
+
+/// One header-and-rows block of a table (Text Metrics has two), as read.
+struct Block {
+    title: String,
+    /// Line of the block's top border.
+    line: usize,
+    /// Benchmark rows seen, readable or not.
+    positions: usize,
+    /// The readable rows with their position.
+    rows: Vec<(usize, Row)>,
+    /// False when the input ended (or broke off) before the bottom border.
+    complete: bool,
+}
+
+/// Places the rows of one set of tables on load points by position. Console rows carry no
+/// load, so a table whose row count differs from the others cannot be aligned: it is skipped
+/// with a warning rather than shifted. A table cut off at the end of the input keeps the rows
+/// it has.
+fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
+    let complete: Vec<usize> = blocks
+        .iter()
+        .filter(|b| b.complete)
+        .map(|b| b.positions)
+        .collect();
+    let expected = blocks
+        .iter()
+        .find(|b| b.complete && b.title.starts_with("Run Summary"))
+        .map(|b| b.positions)
+        .or_else(|| complete.iter().copied().max())
+        .or_else(|| blocks.iter().map(|b| b.positions).max())
+        .unwrap_or(0);
+    let base = out.load_points.len();
+    for block in blocks {
+        let misaligned = if block.complete {
+            block.positions != expected
+        } else {
+            block.positions > expected
+        };
+        if block.positions == 0 {
+            let title = &block.title;
+            warn(
+                out,
+                path,
+                block.line,
+                format!("table `{title}` has no data rows"),
+            );
+            continue;
+        }
+        if misaligned {
+            let (title, n) = (&block.title, block.positions);
+            warn(
+                out,
+                path,
+                block.line,
+                format!(
+                    "table `{title}` has {n} benchmark row(s) but the other tables have \
+                     {expected}: its rows cannot be matched to benchmarks; table skipped"
+                ),
+            );
+            continue;
+        }
+        for (position, row) in block.rows {
+            let index = base + position;
+            while out.load_points.len() <= index {
+                out.load_points.push(LoadPoint {
+                    strategy: row.strategy.clone(),
+                    load: None,
+                    observations: Vec::new(),
+                });
+                out.row_lines.push(row.line);
+            }
+            let point = &mut out.load_points[index];
+            if point.observations.is_empty() {
+                point.strategy = row.strategy.clone();
+                out.row_lines[index] = row.line;
+            } else if point.strategy != row.strategy {
+                let first = point.strategy.clone();
+                let (title, strategy) = (&block.title, &row.strategy);
+                warn(
+                    out,
+                    path,
+                    row.line,
+                    format!(
+                        "table `{title}`: row {} is `{strategy}` but earlier tables say `{first}`",
+                        position + 1
+                    ),
+                );
+            }
+            let point = &mut out.load_points[index];
+            if point.load.is_none() {
+                point.load = row.load;
+            }
+            point.observations.extend(row.observations);
+        }
+    }
 }
 
 fn warn(out: &mut ConsoleOutput, path: &Path, line: usize, message: String) {
@@ -275,15 +386,16 @@ fn is_rule(text: &str) -> bool {
     text.starts_with("|-")
 }
 
-/// Parses one table starting at its top border `lines[start]`; returns the index after it.
+/// Parses one table whose top border is `lines[start]`; returns the index after it and its
+/// blocks.
 fn parse_table(
     path: &Path,
     lines: &[TextLine],
     start: usize,
-    table: &Table,
+    kind: TableKind,
+    title: &str,
     out: &mut ConsoleOutput,
-) -> usize {
-    let (kind, title) = (table.kind, table.title);
+) -> (usize, Vec<Block>) {
     // 0.4.0 prints `Server Throughput Statistics` without a suffix, over successful requests
     // (its concurrency mean matches the JSON's `successful`, not `total`).
     let status = if title.contains("(All Requests)") {
@@ -291,8 +403,8 @@ fn parse_table(
     } else {
         "successful"
     };
+    let mut blocks = Vec::new();
     let mut i = start;
-    let mut blocks = 0;
     while i < lines.len() && is_border(lines[i].text.trim_end()) {
         let border = &lines[i];
         let width = border
@@ -305,8 +417,8 @@ fn parse_table(
         let next_is_header = lines
             .get(i + 1)
             .is_some_and(|l| l.text.starts_with('|') && !is_border(&l.text) && !is_rule(&l.text));
-        if blocks > 0 && !next_is_header {
-            return i + 1;
+        if !blocks.is_empty() && !next_is_header {
+            return (i + 1, blocks);
         }
         i += 1;
         let mut header: Vec<&TextLine> = Vec::new();
@@ -322,7 +434,7 @@ fn parse_table(
                 line,
                 format!("table `{title}` ends inside its header (input truncated?); table skipped"),
             );
-            return i;
+            return (i, blocks);
         }
         if !is_rule(&lines[i].text) {
             warn(
@@ -333,17 +445,32 @@ fn parse_table(
                     "table `{title}`: expected the `|---` rule under the header; table skipped"
                 ),
             );
-            return i;
+            return (i, blocks);
         }
         i += 1;
-        let columns = match header_columns(path, &header, width, kind, status, title, out) {
-            Some(columns) => columns,
-            None => return i,
+        let Some(columns) = header_columns(
+            path,
+            &header,
+            border.number,
+            width,
+            kind,
+            status,
+            title,
+            out,
+        ) else {
+            return (i, blocks);
         };
-        let (mut row, mut kept) = (0, 0);
+        let mut block = Block {
+            title: title.to_string(),
+            line: border.number,
+            positions: 0,
+            rows: Vec::new(),
+            complete: false,
+        };
         loop {
             let Some(line) = lines.get(i) else {
                 let last = lines.last().map_or(0, |l| l.number);
+                let kept = block.rows.len();
                 warn(
                     out,
                     path,
@@ -353,13 +480,16 @@ fn parse_table(
                          its {kept} complete row(s) kept"
                     ),
                 );
-                return i;
+                blocks.push(block);
+                return (i, blocks);
             };
             let text = line.text.trim_end();
             if is_border(text) {
+                block.complete = true;
                 break;
             }
             if !text.starts_with('|') {
+                let kept = block.rows.len();
                 warn(
                     out,
                     path,
@@ -369,17 +499,35 @@ fn parse_table(
                          its {kept} complete row(s) kept"
                     ),
                 );
-                return i;
+                blocks.push(block);
+                return (i, blocks);
             }
-            if parse_row(path, line, &columns, table.first_row + row, title, out) {
-                kept += 1;
-            }
-            row += 1;
             i += 1;
+            let label = text
+                .trim_start_matches('|')
+                .split('|')
+                .next()
+                .unwrap_or("")
+                .trim();
+            if is_rule(text) || label.is_empty() {
+                warn(
+                    out,
+                    path,
+                    line.number,
+                    format!(
+                        "table `{title}`: a line without a benchmark label in the rows; ignored"
+                    ),
+                );
+                continue;
+            }
+            if let Some(row) = parse_row(path, line, &columns, title, out) {
+                block.rows.push((block.positions, row));
+            }
+            block.positions += 1;
         }
-        blocks += 1;
+        blocks.push(block);
     }
-    if blocks == 0 {
+    if blocks.is_empty() {
         let line = lines.get(start).map_or(0, |l| l.number);
         warn(
             out,
@@ -388,7 +536,7 @@ fn parse_table(
             format!("table `{title}`: expected its `|===` top border; table skipped"),
         );
     }
-    i
+    (i, blocks)
 }
 
 /// Splits a header row into cells, repeating each spanning cell (`Group ||`) over its columns.
@@ -409,9 +557,11 @@ fn expand_header(text: &str) -> Vec<String> {
     cells
 }
 
+#[allow(clippy::too_many_arguments)]
 fn header_columns(
     path: &Path,
     header: &[&TextLine],
+    border_line: usize,
     width: usize,
     kind: TableKind,
     status: &str,
@@ -422,7 +572,7 @@ fn header_columns(
         warn(
             out,
             path,
-            0,
+            border_line,
             format!("table `{title}` has no header rows; table skipped"),
         );
         return None;
@@ -634,7 +784,8 @@ fn parse_number(cell: &str) -> Option<(f64, u8)> {
     let cell = cell.trim().trim_end_matches('*');
     let cell = cell.split('±').next().unwrap_or(cell).trim();
     let value: f64 = cell.parse().ok()?;
-    let decimals = cell.split_once('.').map_or(0, |(_, frac)| frac.len()) as u8;
+    let digits = cell.split_once('.').map_or(0, |(_, frac)| frac.len());
+    let decimals = u8::try_from(digits).unwrap_or(u8::MAX);
     value.is_finite().then_some((value, decimals))
 }
 
@@ -648,15 +799,14 @@ fn parse_time_of_day(cell: &str) -> Option<f64> {
         .then_some(f64::from(h * 3600 + m * 60 + s))
 }
 
-/// Reads one data row into load point `row`; false when the row was skipped.
+/// Reads one data row; `None` (with a warning) when its cells do not fit the header.
 fn parse_row(
     path: &Path,
     line: &TextLine,
     columns: &[Option<Column>],
-    row: usize,
     title: &str,
     out: &mut ConsoleOutput,
-) -> bool {
+) -> Option<Row> {
     let text = line.text.trim_end();
     let inner = text.strip_prefix('|').unwrap_or(text);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
@@ -672,41 +822,17 @@ fn parse_row(
                 columns.len()
             ),
         );
-        return false;
+        return None;
     }
     let label = cells[0];
-    let strategy = label.split('@').next().unwrap_or(label).to_string();
-    let load = label
-        .split_once('@')
-        .and_then(|(_, v)| v.parse::<f64>().ok());
-    // Rows skipped earlier in this table still hold their position.
-    while out.load_points.len() < row {
-        out.load_points.push(LoadPoint {
-            strategy: strategy.clone(),
-            load: None,
-            observations: Vec::new(),
-        });
-        out.row_lines.push(line.number);
-    }
-    if row == out.load_points.len() {
-        out.load_points.push(LoadPoint {
-            strategy: strategy.clone(),
-            load,
-            observations: Vec::new(),
-        });
-        out.row_lines.push(line.number);
-    } else if out.load_points[row].strategy != strategy {
-        let first = out.load_points[row].strategy.clone();
-        warn(
-            out,
-            path,
-            line.number,
-            format!(
-                "table `{title}`: row {} is `{strategy}` but earlier tables say `{first}`",
-                row + 1
-            ),
-        );
-    }
+    let mut row = Row {
+        line: line.number,
+        strategy: label.split('@').next().unwrap_or(label).to_string(),
+        load: label
+            .split_once('@')
+            .and_then(|(_, v)| v.parse::<f64>().ok()),
+        observations: Vec::new(),
+    };
     for (cell, column) in cells.iter().zip(columns).skip(1) {
         let Some(column) = column else { continue };
         let parsed = if column.time_of_day {
@@ -715,7 +841,7 @@ fn parse_row(
             parse_number(cell)
         };
         match parsed {
-            Some((value, decimals)) => out.load_points[row].observations.push(Observation {
+            Some((value, decimals)) => row.observations.push(Observation {
                 metric: column.metric.clone(),
                 status: column.status.clone(),
                 stat: column.stat.clone(),
@@ -735,7 +861,7 @@ fn parse_row(
             ),
         }
     }
-    true
+    Some(row)
 }
 
 static STREAMS: LazyLock<Regex> =
