@@ -8,7 +8,7 @@ use std::path::Path;
 use std::process::Command;
 
 use common::{expected_classic, stderr, stdout, study_log, tidybench};
-use tidybench::store::dataset::part_files;
+use tidybench::store::dataset::parts;
 use tidybench::store::parquet::read_footer;
 
 const METRICS_COLUMNS: &[&str] = &[
@@ -125,7 +125,7 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
     assert_eq!(sources, vec![study_log().display().to_string()]);
 
     let mut rows = 0;
-    for part in part_files(&out.join("metrics")).unwrap() {
+    for part in parts(&out).unwrap() {
         let footer = read_footer(&part).unwrap();
         assert_eq!(footer.columns, METRICS_COLUMNS);
         assert_eq!(footer.num_rows, 315, "{}", part.display());
@@ -161,16 +161,15 @@ fn report_from_the_dataset_matches_the_log() {
 }
 
 #[test]
-fn converting_again_gives_the_same_files_and_drops_stale_ones() {
+fn converting_again_gives_the_same_files_and_drops_only_our_stale_ones() {
     let dir = tempfile::tempdir().unwrap();
     convert(dir.path());
     let out = dir.path().join("out");
-    let stale = out.join("metrics/model=old/config=x/part-0000000000000000.parquet");
-    std::fs::create_dir_all(stale.parent().unwrap()).unwrap();
-    std::fs::copy(out.join("runs.parquet"), &stale).unwrap();
+    let foreign = out.join("metrics/model=old/config=x/part-00000-abc.snappy.parquet");
+    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    std::fs::write(&foreign, b"someone else's file").unwrap();
     let before: Vec<(String, Vec<u8>)> = all_files(&out)
         .into_iter()
-        .filter(|f| !f.contains("model=old"))
         .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
         .collect();
     convert(dir.path());
@@ -178,8 +177,47 @@ fn converting_again_gives_the_same_files_and_drops_stale_ones() {
         .into_iter()
         .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
         .collect();
-    assert!(!out.join("metrics/model=old").exists());
     assert_eq!(before, after, "same inputs give byte-identical files");
+
+    // Converting only the 8B iterations removes the 14B parts the earlier convert listed.
+    let text = std::fs::read_to_string(study_log()).unwrap();
+    let cut = text
+        .find("******************************************\nBenchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B")
+        .unwrap();
+    std::fs::write(dir.path().join("8b.log"), &text[..cut]).unwrap();
+    let run = tidybench(dir.path(), &["convert", "8b.log", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(!out.join("metrics/model=Qwen%2FQwen3-14B").exists());
+    assert_eq!(parts(&out).unwrap().len(), 2);
+    assert_eq!(std::fs::read(&foreign).unwrap(), b"someone else's file");
+}
+
+#[test]
+fn convert_refuses_to_replace_a_foreign_runs_parquet() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("out")).unwrap();
+    std::fs::write(dir.path().join("out/runs.parquet"), b"not ours").unwrap();
+    let log = study_log();
+    let run = tidybench(dir.path(), &["convert", log.to_str().unwrap(), "-o", "out"]);
+    assert_eq!(run.status.code(), Some(1));
+    assert!(stderr(&run).starts_with("error: out/runs.parquet: not a readable Parquet file"), "{}", stderr(&run));
+    assert_eq!(std::fs::read(dir.path().join("out/runs.parquet")).unwrap(), b"not ours");
+    assert_eq!(all_files(&dir.path().join("out")), vec!["runs.parquet".to_string()]);
+}
+
+#[test]
+fn a_dataset_missing_a_listed_part_is_named_incomplete() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = dir.path().join("out");
+    let part = parts(&out).unwrap().remove(0);
+    std::fs::remove_file(&part).unwrap();
+    let run = tidybench(dir.path(), &["report", "out"]);
+    assert_eq!(run.status.code(), Some(3));
+    assert!(stderr(&run).starts_with(&format!(
+        "error: out: incomplete: {} is listed in runs.parquet but missing",
+        part.strip_prefix(dir.path()).unwrap().display()
+    )), "{}", stderr(&run));
 }
 
 #[test]
@@ -338,8 +376,7 @@ fn duckdb_reads_the_dataset() {
             "TIMESTAMP WITH TIME ZONE".to_string()
         )
     );
-    assert_eq!(
-        result["kv"][0],
-        serde_json::json!(["tidybench.schema_version", "1"])
-    );
+    let kv = result["kv"].as_array().unwrap();
+    assert!(kv.contains(&serde_json::json!(["tidybench.schema_version", "1"])), "{kv:?}");
+    assert!(kv.iter().any(|pair| pair[0] == "tidybench.parts"));
 }

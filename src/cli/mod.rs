@@ -126,8 +126,12 @@ pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
             let tmp = dir
                 .unwrap_or(Path::new("."))
                 .join(format!(".{name}.tmp-{}", std::process::id()));
-            std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+            std::fs::write(&tmp, text)
+                .and_then(|()| std::fs::rename(&tmp, path))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    Error::io(path, e)
+                })
         }
     }
 }

@@ -1,43 +1,88 @@
 //! Expanding the user's inputs (files and directories) into the list of files to read.
 
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
 /// Every file named by `inputs`: files as given, directories walked recursively in sorted
-/// order (hidden entries skipped). A path that does not exist is an error naming it.
+/// order (hidden entries skipped). Each directory and file is visited once, however many
+/// links lead to it, so link loops end. A path that does not exist is an error naming it.
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
+    let mut walk = Walk::default();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
         if meta.is_dir() {
-            walk(input, &mut files)?;
+            walk.dir(input)?;
         } else {
-            files.push(input.clone());
+            walk.file(input);
         }
     }
-    Ok(files)
+    Ok(walk.files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .map(|entry| entry.map(|e| e.path()))
-        .collect::<std::io::Result<Vec<_>>>()
-        .map_err(|e| Error::io(dir, e))?;
-    entries.sort();
-    for path in entries {
-        let hidden = path
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if hidden {
-            continue;
-        }
-        if path.is_dir() {
-            walk(&path, files)?;
-        } else {
-            files.push(path);
+#[derive(Default)]
+struct Walk {
+    files: Vec<PathBuf>,
+    seen: HashSet<PathBuf>,
+}
+
+impl Walk {
+    /// True the first time `path` (resolved through links) is offered.
+    fn first_visit(&mut self, path: &Path) -> bool {
+        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
+        self.seen.insert(real)
+    }
+
+    fn file(&mut self, path: &Path) {
+        if self.first_visit(path) {
+            self.files.push(path.to_path_buf());
         }
     }
-    Ok(())
+
+    fn dir(&mut self, dir: &Path) -> Result<()> {
+        if !self.first_visit(dir) {
+            return Ok(());
+        }
+        let mut entries = std::fs::read_dir(dir)
+            .map_err(|e| Error::io(dir, e))?
+            .map(|entry| entry.map(|e| e.path()))
+            .collect::<std::io::Result<Vec<_>>>()
+            .map_err(|e| Error::io(dir, e))?;
+        entries.sort();
+        for path in entries {
+            let hidden = path
+                .file_name()
+                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+            if hidden {
+                continue;
+            }
+            if path.is_dir() {
+                self.dir(&path)?;
+            } else {
+                self.file(&path);
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn link_loops_end_and_files_are_read_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let root = dir.path().join("runs");
+        std::fs::create_dir(&root).expect("mkdir");
+        std::fs::write(root.join("a.log"), "x").expect("write");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&root, root.join("loop")).expect("link");
+            std::os::unix::fs::symlink(root.join("a.log"), root.join("b.log")).expect("link");
+        }
+        let files = discover(&[root.clone(), root.join("a.log")]).expect("walks");
+        assert_eq!(files, vec![root.join("a.log")]);
+    }
 }

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
-use super::parquet::{read_footer, write_atomic};
+use super::parquet::{read_footer, write_atomic, Footer};
 use crate::error::{Error, Result};
 use crate::formats::Run;
 use crate::frames::{self, Tables};
@@ -17,6 +17,9 @@ use crate::schema::{self, metrics as m};
 pub const RUNS_FILE: &str = "runs.parquet";
 /// Directory of the metrics table inside a dataset.
 pub const METRICS_DIR: &str = "metrics";
+/// Footer key of `runs.parquet` listing the dataset's part files (JSON array of paths
+/// relative to the dataset directory).
+pub const META_PARTS: &str = "tidybench.parts";
 /// Hive's name for a partition whose value is null.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -73,9 +76,18 @@ pub fn encode_partition(value: Option<&str>) -> String {
     out
 }
 
-/// Writes the dataset of `runs` into `dir`, replacing what an earlier `convert` wrote there.
+/// Writes the dataset of `runs` into `dir`, replacing what an earlier `convert` wrote there
+/// and nothing else: new part files first, then `runs.parquet` (whose footer lists the parts,
+/// so readers switch to the new dataset in one rename), then the parts only the old
+/// `runs.parquet` listed. A crash at any point leaves the old or the new dataset readable.
 pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    let runs_path = dir.join(RUNS_FILE);
+    let old_parts = if runs_path.exists() {
+        listed_parts(dir, &checked_footer(&runs_path)?)?
+    } else {
+        Vec::new()
+    };
     let mut summary = WriteSummary {
         runs: runs.len(),
         ..WriteSummary::default()
@@ -125,83 +137,112 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         written.insert(path.clone());
         summary.files.push(path);
     }
-    remove_stale_parts(&dir.join(METRICS_DIR), &written)?;
-
-    let runs_path = dir.join(RUNS_FILE);
-    write_atomic(
-        frames::runs_frame(runs)?,
-        &runs_path,
-        &footer_metadata(&all_sources),
-    )?;
+    let listed: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut metadata = footer_metadata(&all_sources);
+    metadata.push((
+        META_PARTS.into(),
+        serde_json::to_string(&listed).unwrap_or_default(),
+    ));
+    write_atomic(frames::runs_frame(runs)?, &runs_path, &metadata)?;
     summary.files.push(runs_path);
+    for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
+        remove_part(dir, stale)?;
+    }
     Ok(summary)
 }
 
-/// Removes `part-*.parquet` files (and then empty directories) under `dir` that this write did
-/// not produce, so the dataset holds exactly the converted inputs.
-fn remove_stale_parts(dir: &Path, keep: &BTreeSet<PathBuf>) -> Result<()> {
-    for path in part_files(dir)? {
-        if !keep.contains(&path) {
-            std::fs::remove_file(&path).map_err(|e| Error::io(&path, e))?;
-            let mut parent = path.parent();
-            while let Some(p) = parent.filter(|p| *p != dir) {
-                if std::fs::remove_dir(p).is_err() {
-                    break;
-                }
-                parent = p.parent();
-            }
+/// Removes one part file that an earlier write listed, then its directories while empty.
+fn remove_part(dir: &Path, part: &Path) -> Result<()> {
+    match std::fs::remove_file(part) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(part, e)),
+    }
+    let metrics = dir.join(METRICS_DIR);
+    let mut parent = part.parent();
+    while let Some(p) = parent.filter(|p| p.starts_with(&metrics) && *p != metrics) {
+        if std::fs::remove_dir(p).is_err() {
+            break;
         }
+        parent = p.parent();
     }
     Ok(())
 }
 
-/// Every `part-*.parquet` file under `dir`, sorted.
-pub fn part_files(dir: &Path) -> Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    if !dir.is_dir() {
-        return Ok(files);
-    }
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d).map_err(|e| Error::io(&d, e))? {
-            let path = entry.map_err(|e| Error::io(&d, e))?.path();
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            if path.is_dir() {
-                stack.push(path);
-            } else if name.starts_with("part-") && name.ends_with(".parquet") {
-                files.push(path);
+/// The part files a `runs.parquet` footer lists, as paths under `dir`. A listed path that
+/// would lead outside `dir` is refused.
+fn listed_parts(dir: &Path, footer: &Footer) -> Result<Vec<PathBuf>> {
+    let runs_path = dir.join(RUNS_FILE);
+    let listed: Vec<String> = footer
+        .key_value
+        .get(META_PARTS)
+        .map(|v| serde_json::from_str(v))
+        .transpose()
+        .map_err(|e| Error::Dataset {
+            path: runs_path.clone(),
+            reason: format!("footer key {META_PARTS} is not a JSON list of paths: {e}"),
+        })?
+        .unwrap_or_default();
+    listed
+        .into_iter()
+        .map(|rel| {
+            let safe = !rel.is_empty()
+                && Path::new(&rel)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+            if safe {
+                Ok(dir.join(rel))
+            } else {
+                Err(Error::Dataset {
+                    path: runs_path.clone(),
+                    reason: format!("footer lists a part outside the dataset: {rel}"),
+                })
             }
-        }
-    }
-    files.sort();
-    Ok(files)
+        })
+        .collect()
 }
 
-/// Opens the dataset in `dir` lazily, after checking its schema version.
+/// The footer of a `runs.parquet`, after checking that tidybench wrote it in this schema version.
+fn checked_footer(runs_path: &Path) -> Result<Footer> {
+    let footer = read_footer(runs_path)?;
+    match footer.key_value.get(schema::META_SCHEMA_VERSION) {
+        Some(v) if v == schema::SCHEMA_VERSION => Ok(footer),
+        Some(v) => Err(Error::Dataset {
+            path: runs_path.to_path_buf(),
+            reason: format!(
+                "schema version {v}, this tidybench reads version {}",
+                schema::SCHEMA_VERSION
+            ),
+        }),
+        None => Err(Error::Dataset {
+            path: runs_path.to_path_buf(),
+            reason: "not written by tidybench (no tidybench.schema_version in the footer)".into(),
+        }),
+    }
+}
+
+/// The part files of the dataset in `dir`, as its `runs.parquet` lists them.
+pub fn parts(dir: &Path) -> Result<Vec<PathBuf>> {
+    listed_parts(dir, &checked_footer(&dir.join(RUNS_FILE))?)
+}
+
+/// Opens the dataset in `dir` lazily, after checking its schema version and that every part
+/// its `runs.parquet` lists is there.
 pub fn open(dir: &Path) -> Result<Tables> {
     let runs_path = dir.join(RUNS_FILE);
-    let footer = read_footer(&runs_path)?;
-    match footer.key_value.get(schema::META_SCHEMA_VERSION) {
-        Some(v) if v == schema::SCHEMA_VERSION => {}
-        Some(v) => {
-            return Err(Error::Dataset {
-                path: runs_path,
-                reason: format!(
-                    "schema version {v}, this tidybench reads version {}",
-                    schema::SCHEMA_VERSION
-                ),
-            })
-        }
-        None => {
-            return Err(Error::Dataset {
-                path: runs_path,
-                reason: "not written by tidybench (no tidybench.schema_version in the footer)"
-                    .into(),
-            })
-        }
+    let parts = listed_parts(dir, &checked_footer(&runs_path)?)?;
+    if let Some(missing) = parts.iter().find(|p| !p.is_file()) {
+        return Err(Error::Dataset {
+            path: dir.to_path_buf(),
+            reason: format!(
+                "incomplete: {} is listed in {RUNS_FILE} but missing",
+                missing.display()
+            ),
+        });
     }
     let scan = |path: &Path| {
         let args = ScanArgsParquet {
@@ -212,7 +253,6 @@ pub fn open(dir: &Path) -> Result<Tables> {
             .map_err(|e| Error::polars(format!("reading {}", path.display()), e))
     };
     let runs = scan(&runs_path)?;
-    let parts = part_files(&dir.join(METRICS_DIR))?;
     let metrics = if parts.is_empty() {
         frames::metrics_frame(&[])?.lazy()
     } else {

@@ -88,7 +88,10 @@ pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]
         let _ = std::fs::remove_file(&tmp);
         return Err(Error::polars(format!("writing {}", path.display()), e));
     }
-    std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
+    std::fs::rename(&tmp, path).map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        Error::io(path, e)
+    })
 }
 
 /// Reads the footer of the Parquet file at `path` (row count, schema, key/value metadata).
