@@ -200,9 +200,19 @@ fn convert_refuses_to_replace_a_foreign_runs_parquet() {
     let log = study_log();
     let run = tidybench(dir.path(), &["convert", log.to_str().unwrap(), "-o", "out"]);
     assert_eq!(run.status.code(), Some(1));
-    assert!(stderr(&run).starts_with("error: out/runs.parquet: not a readable Parquet file"), "{}", stderr(&run));
-    assert_eq!(std::fs::read(dir.path().join("out/runs.parquet")).unwrap(), b"not ours");
-    assert_eq!(all_files(&dir.path().join("out")), vec!["runs.parquet".to_string()]);
+    assert!(
+        stderr(&run).starts_with("error: out/runs.parquet: not a readable Parquet file"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("out/runs.parquet")).unwrap(),
+        b"not ours"
+    );
+    assert_eq!(
+        all_files(&dir.path().join("out")),
+        vec!["runs.parquet".to_string()]
+    );
 }
 
 #[test]
@@ -214,10 +224,14 @@ fn a_dataset_missing_a_listed_part_is_named_incomplete() {
     std::fs::remove_file(&part).unwrap();
     let run = tidybench(dir.path(), &["report", "out"]);
     assert_eq!(run.status.code(), Some(3));
-    assert!(stderr(&run).starts_with(&format!(
-        "error: out: incomplete: {} is listed in runs.parquet but missing",
-        part.strip_prefix(dir.path()).unwrap().display()
-    )), "{}", stderr(&run));
+    assert!(
+        stderr(&run).starts_with(&format!(
+            "error: out: incomplete: {} is listed in runs.parquet but missing",
+            part.strip_prefix(dir.path()).unwrap().display()
+        )),
+        "{}",
+        stderr(&run)
+    );
 }
 
 #[test]
@@ -377,6 +391,9 @@ fn duckdb_reads_the_dataset() {
         )
     );
     let kv = result["kv"].as_array().unwrap();
-    assert!(kv.contains(&serde_json::json!(["tidybench.schema_version", "1"])), "{kv:?}");
+    assert!(
+        kv.contains(&serde_json::json!(["tidybench.schema_version", "1"])),
+        "{kv:?}"
+    );
     assert!(kv.iter().any(|pair| pair[0] == "tidybench.parts"));
 }

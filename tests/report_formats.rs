@@ -104,7 +104,7 @@ fn json_report_holds_every_row_and_average() {
     assert_eq!(averages.len(), 2 * 3 + 3);
     let overall_ttft = averages
         .iter()
-        .find(|a| a["model"].is_null() && a["metric"] == "ttft")
+        .find(|a| a["across_models"] == true && a["metric"] == "ttft")
         .unwrap();
     let mean = overall_ttft["mean_pct_change"].as_f64().unwrap();
     assert!((mean - 3.0).abs() < 0.05, "{mean}");

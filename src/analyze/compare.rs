@@ -115,6 +115,9 @@ pub mod col_names {
 
 use col_names as c;
 
+/// Join key of a load point: its load, or -(index + 1) when the load is unknown.
+const LOAD_KEY: &str = "load_key";
+
 /// The columns of [`Comparison::deltas`], in order.
 pub const DELTA_COLUMNS: [&str; 19] = [
     c::MODEL,
@@ -188,70 +191,101 @@ fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Result<LazyFrame
     Ok(metrics.left_join(labels, col(m::RUN_ID), col(schema::runs::RUN_ID)))
 }
 
-/// The spec with each pick's status replaced by its first fallback when the data has no rows
-/// of the preferred status but some of the fallback (decided over the whole data, so both sides
-/// of a comparison use the same status).
-fn resolve_statuses(metrics: &LazyFrame, spec: &CompareSpec) -> Result<CompareSpec> {
-    let mut resolved = spec.clone();
-    for pick in resolved.picks.iter_mut() {
-        if pick.fallback_statuses.is_empty() {
-            continue;
-        }
-        let present = metrics
-            .clone()
-            .filter(
-                col(m::METRIC)
-                    .eq(lit(pick.metric.clone()))
-                    .and(col(m::STAT).eq(lit(pick.stat.clone()))),
-            )
-            .select([col(m::STATUS)])
-            .unique(None, UniqueKeepStrategy::Any)
-            .collect()
-            .map_err(polars_err("listing statuses"))?;
-        let present: Vec<String> = present
-            .column(m::STATUS)
-            .and_then(|c| c.str().cloned())
-            .map_err(polars_err("listing statuses"))?
-            .iter()
-            .flatten()
-            .map(String::from)
-            .collect();
-        if !present.contains(&pick.status) {
-            if let Some(fallback) = pick.fallback_statuses.iter().find(|s| present.contains(s)) {
-                pick.status = fallback.clone();
-            }
-        }
+/// Distinct string values of `column` in `frame`, nulls as `None`.
+fn distinct(frame: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
+    let values = frame
+        .column(column)
+        .and_then(|c| c.cast(&DataType::String))
+        .map_err(polars_err("listing values"))?;
+    let values = values.str().map_err(polars_err("listing values"))?;
+    Ok(values.iter().map(|v| v.map(String::from)).collect())
+}
+
+/// The rows of one pick: its metric and statistic, and per model the first of its statuses
+/// (preferred, then fallbacks) that every configuration of that model has, so both sides of a
+/// comparison use the same status (GuideLLM 0.4.0 prints throughput over successful requests
+/// only, later versions over all requests).
+fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
+    let base = col(m::METRIC)
+        .eq(lit(pick.metric.clone()))
+        .and(col(m::STAT).eq(lit(pick.stat.clone())));
+    if pick.fallback_statuses.is_empty() {
+        return Ok(base.and(col(m::STATUS).eq(lit(pick.status.clone()))));
     }
-    Ok(resolved)
+    let present = labelled
+        .clone()
+        .filter(base.clone())
+        .select([col(m::MODEL), col("by"), col(m::STATUS)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars_err("listing statuses"))?;
+    let (models, labels, statuses) = (
+        distinct(&present, m::MODEL)?,
+        distinct(&present, "by")?,
+        distinct(&present, m::STATUS)?,
+    );
+    let mut model_list: Vec<Option<String>> = models.clone();
+    model_list.sort();
+    model_list.dedup();
+    let preference: Vec<&String> = std::iter::once(&pick.status)
+        .chain(&pick.fallback_statuses)
+        .collect();
+    let mut condition = lit(false);
+    for model in model_list {
+        let rows: Vec<usize> = (0..models.len()).filter(|&i| models[i] == model).collect();
+        let configs: Vec<&Option<String>> = rows.iter().map(|&i| &labels[i]).collect();
+        let has_everywhere = |status: &String| {
+            configs.iter().all(|config| {
+                rows.iter()
+                    .any(|&i| &labels[i] == *config && statuses[i].as_ref() == Some(status))
+            })
+        };
+        let status = preference
+            .iter()
+            .find(|s| has_everywhere(s))
+            .unwrap_or(&preference[0]);
+        let model_matches = match &model {
+            Some(name) => col(m::MODEL).eq(lit(name.clone())),
+            None => col(m::MODEL).is_null(),
+        };
+        condition = condition.or(model_matches.and(col(m::STATUS).eq(lit((*status).clone()))));
+    }
+    Ok(base.and(condition))
 }
 
 /// Compares every candidate with the baseline over `metrics` (and `runs`, for labels not in
-/// `metrics`). Repeated runs of the same model, configuration, strategy and load are averaged.
+/// `metrics`). Rows match on model, strategy and load value; load points without a load
+/// value match on their position in the run instead. Repeated runs of the same model,
+/// configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
     let labelled = with_label(metrics, runs, &spec.by)?;
-    let spec = &resolve_statuses(&labelled, spec)?;
     let mut pick_index: Option<Expr> = None;
     for (i, pick) in spec.picks.iter().enumerate().rev() {
-        let cond = col(m::METRIC)
-            .eq(lit(pick.metric.clone()))
-            .and(col(m::STAT).eq(lit(pick.stat.clone())))
-            .and(col(m::STATUS).eq(lit(pick.status.clone())));
+        let cond = pick_condition(&labelled, pick)?;
         let otherwise = pick_index.unwrap_or(lit(NULL).cast(DataType::Int32));
         pick_index = Some(when(cond).then(lit(i as i32)).otherwise(otherwise));
     }
     let pick_index = pick_index.ok_or_else(|| Error::Invalid("no metrics to compare".into()))?;
-    let keys = [
+    // The label compared is never also a key (`--by model` compares models with each other).
+    let keys: Vec<&str> = [
         m::MODEL,
         m::STRATEGY,
-        m::LOAD,
+        LOAD_KEY,
         m::METRIC,
         m::STAT,
         m::STATUS,
         m::UNIT,
         c::PICK,
-    ];
+    ]
+    .into_iter()
+    .filter(|k| *k != spec.by)
+    .collect();
+    // A load point without a load value is keyed by its position: -(index + 1).
+    let load_key = when(col(m::LOAD).is_null())
+        .then(lit(-1.0) - col(m::LOAD_INDEX).cast(DataType::Float64))
+        .otherwise(col(m::LOAD));
     let picked = labelled
-        .with_column(pick_index.alias(c::PICK))
+        .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
         .group_by(
             [col("by")]
@@ -264,20 +298,18 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             col(m::DECIMALS).max().alias("decimals"),
         ]);
 
-    let present: Vec<String> = picked
-        .clone()
-        .select([col("by")])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()
-        .map_err(polars_err("listing configurations"))?
-        .column("by")
-        .map_err(polars_err("listing configurations"))?
-        .str()
-        .map_err(polars_err("listing configurations"))?
-        .iter()
-        .flatten()
-        .map(String::from)
-        .collect();
+    let present: Vec<String> = distinct(
+        &picked
+            .clone()
+            .select([col("by")])
+            .unique(None, UniqueKeepStrategy::Any)
+            .collect()
+            .map_err(polars_err("listing configurations"))?,
+        "by",
+    )?
+    .into_iter()
+    .flatten()
+    .collect();
     if !present.contains(&spec.baseline) {
         let mut present = present;
         present.sort();
@@ -322,17 +354,24 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             )
     };
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    let mut join_args = JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns);
+    join_args.nulls_equal = true;
     let joins = candidates
         .iter()
         .map(|cand| {
-            side(&spec.baseline, c::BASELINE_VALUE, c::BASELINE_DECIMALS)
+            let joined = side(&spec.baseline, c::BASELINE_VALUE, c::BASELINE_DECIMALS)
                 .join(
                     side(cand, c::CANDIDATE_VALUE, c::CANDIDATE_DECIMALS),
                     key_exprs.clone(),
                     key_exprs.clone(),
-                    JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns),
+                    join_args.clone(),
                 )
-                .with_column(lit(cand.clone()).alias(c::CANDIDATE))
+                .with_column(lit(cand.clone()).alias(c::CANDIDATE));
+            if keys.contains(&m::MODEL) {
+                joined
+            } else {
+                joined.with_column(lit(format!("all {} values", spec.by)).alias(c::MODEL))
+            }
         })
         .collect::<Vec<_>>();
     if joins.is_empty() {
@@ -341,7 +380,14 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             spec.by, spec.baseline, spec.by
         )));
     }
-    let joined = concat(joins, UnionArgs::default()).map_err(polars_err("joining"))?;
+    let joined = concat(joins, UnionArgs::default())
+        .map_err(polars_err("joining"))?
+        .with_column(
+            when(col(LOAD_KEY).lt(lit(0.0)))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col(LOAD_KEY))
+                .alias(c::LOAD),
+        );
 
     let directions = DataFrame::new_infer_height(vec![
         Column::new(
@@ -363,14 +409,13 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     let diff = col(c::DIFFERENCE);
     let pct = col(c::PCT_CHANGE);
     let tol = lit(spec.tolerance_pct);
-    let decimals = when(col(c::BASELINE_DECIMALS).is_null())
-        .then(col(c::CANDIDATE_DECIMALS))
-        .when(col(c::CANDIDATE_DECIMALS).is_null())
-        .then(col(c::BASELINE_DECIMALS))
-        .when(col(c::BASELINE_DECIMALS).gt(col(c::CANDIDATE_DECIMALS)))
-        .then(col(c::BASELINE_DECIMALS))
-        .otherwise(col(c::CANDIDATE_DECIMALS));
-    let rounding_step = lit(0.1).pow(decimals.cast(DataType::Float64));
+    // The most two rounded values can differ from their true difference: half a step each.
+    let half_step = |decimals: &str| {
+        when(col(decimals).is_null())
+            .then(lit(0.0))
+            .otherwise(lit(0.5) * lit(0.1).pow(col(decimals).cast(DataType::Float64)))
+    };
+    let rounding = half_step(c::BASELINE_DECIMALS) + half_step(c::CANDIDATE_DECIMALS);
     let better = col(c::DIRECTION)
         .eq(lit("higher"))
         .and(diff.clone().gt(lit(0.0)))
@@ -383,7 +428,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .then(lit("n/a"))
         .when(col(c::DIRECTION).eq(lit("none")))
         .then(lit("neutral"))
-        .when(col(c::ROUNDED).and(abs(diff.clone()).lt_eq(rounding_step * lit(1.000_001))))
+        .when(col(c::ROUNDED).and(abs(diff.clone()).lt_eq(rounding * lit(1.000_001))))
         .then(lit("within rounding"))
         .when(abs(pct.clone()).lt_eq(tol))
         .then(lit("within tolerance"))
@@ -414,11 +459,21 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .left_join(directions.lazy(), col(m::METRIC), col("dir_metric"))
         .with_column(col(c::DIRECTION).fill_null(lit("none")))
         .with_column(verdict.alias(c::VERDICT))
-        .select(DELTA_COLUMNS.map(col))
+        // Loads ascending; load points without a load (key -(index + 1)) in run order.
         .sort(
-            [c::MODEL, c::CANDIDATE, c::PICK, c::STRATEGY, c::LOAD],
-            SortMultipleOptions::default().with_nulls_last(true),
+            [
+                c::MODEL,
+                c::CANDIDATE,
+                c::PICK,
+                c::STRATEGY,
+                c::LOAD,
+                LOAD_KEY,
+            ],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_order_descending_multi([false, false, false, false, false, true]),
         )
+        .select(DELTA_COLUMNS.map(col))
         .collect()
         .map_err(polars_err("computing deltas"))?;
     Ok(Comparison {

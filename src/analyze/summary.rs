@@ -36,8 +36,10 @@ pub struct DeltaRow {
     pub pct_change: Option<f64>,
     /// Either value came from rounded console text.
     pub rounded: bool,
-    /// Most digits after the point printed for either value, when read from rounded text.
-    pub decimals: Option<u8>,
+    /// Digits after the point printed for the baseline value, when read from rounded text.
+    pub baseline_decimals: Option<u8>,
+    /// Digits after the point printed for the candidate value, when read from rounded text.
+    pub candidate_decimals: Option<u8>,
     /// Metric direction.
     pub direction: String,
     /// Verdict.
@@ -52,8 +54,10 @@ pub struct DeltaRow {
 /// Mean % change of one pick for one model and candidate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct AverageRow {
-    /// Model, or `None` for the cross-model average.
-    pub model: Option<String>,
+    /// Model (empty when the source names none, and for the average across models).
+    pub model: String,
+    /// True for the average over models (of the per-model averages).
+    pub across_models: bool,
     /// Candidate.
     pub candidate: String,
     /// Metric.
@@ -207,9 +211,8 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             difference: diff[i],
             pct_change: pct[i],
             rounded: rounded[i],
-            decimals: base_dec[i]
-                .map(|d| d as u8)
-                .max(cand_dec[i].map(|d| d as u8)),
+            baseline_decimals: base_dec[i].map(|d| d as u8),
+            candidate_decimals: cand_dec[i].map(|d| d as u8),
             direction: s(&direction[i]),
             verdict: s(&verdict[i]),
             matched: s(&matched[i]),
@@ -218,7 +221,7 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         .collect())
 }
 
-/// The averages as typed rows: per model first, then across models (`model` = `None`).
+/// The averages as typed rows: per model first, then across models.
 pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
     let mut rows = Vec::new();
     for (frame, per_model) in [(&averages.per_model, true), (&averages.overall, false)] {
@@ -242,7 +245,8 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
         let rounded = cols.boolean(c::ROUNDED)?;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         rows.extend((0..frame.height()).map(|i| AverageRow {
-            model: model[i].clone(),
+            model: s(&model[i]),
+            across_models: !per_model,
             candidate: s(&candidate[i]),
             metric: s(&metric[i]),
             stat: s(&stat[i]),

@@ -111,9 +111,13 @@ pub fn delta_cells(row: &DeltaRow) -> Vec<String> {
     };
     vec![
         load,
-        value_text(row.baseline_value, row.decimals, false),
-        value_text(row.candidate_value, row.decimals, false),
-        value_text(row.difference, row.decimals, true),
+        value_text(row.baseline_value, row.baseline_decimals, false),
+        value_text(row.candidate_value, row.candidate_decimals, false),
+        value_text(
+            row.difference,
+            row.baseline_decimals.max(row.candidate_decimals),
+            true,
+        ),
         format_pct(row.pct_change),
         verdict,
     ]
@@ -153,7 +157,7 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
         tables.push(Table {
             heading: format!(
                 "{} [{}, {}]",
-                pick_label(&p.metric, &p.stat, &p.status),
+                pick_label(&p.metric, &p.stat, &first.status),
                 first.unit,
                 direction_phrase(&first.direction)
             ),
@@ -182,7 +186,7 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
             let verdict =
                 average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct);
             Some(vec![
-                pick_label(&p.metric, &p.stat, &p.status),
+                pick_label(&p.metric, &p.stat, &avg.status),
                 format_pct(avg.mean_pct_change),
                 format!("{verdict}{mark}"),
                 avg.count.to_string(),
@@ -217,7 +221,8 @@ fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> C
             let mean = |model: Option<&str>| {
                 format_pct(average(report, model, candidate, pick).and_then(|a| a.mean_pct_change))
             };
-            let mut row = vec![pick_label(&p.metric, &p.stat, &p.status)];
+            let status = average(report, None, candidate, pick).map_or(&p.status, |a| &a.status);
+            let mut row = vec![pick_label(&p.metric, &p.stat, status)];
             row.extend(models.iter().map(|m| mean(Some(m))));
             row.push(mean(None));
             row

@@ -121,17 +121,20 @@ pub fn models(report: &Report) -> Vec<String> {
     models
 }
 
-/// The per-model average of one pick (or the cross-model one when `model` is `None`).
+/// The per-model average of one pick, or the cross-model one when `model` is `None`.
 pub fn average<'a>(
     report: &'a Report,
     model: Option<&str>,
     candidate: &str,
     pick: usize,
 ) -> Option<&'a AverageRow> {
-    report
-        .averages
-        .iter()
-        .find(|a| a.model.as_deref() == model && a.candidate == candidate && a.pick == pick)
+    report.averages.iter().find(|a| {
+        let same_model = match model {
+            Some(name) => !a.across_models && a.model == name,
+            None => a.across_models,
+        };
+        same_model && a.candidate == candidate && a.pick == pick
+    })
 }
 
 /// Lays out `rows` as columns separated by two spaces; `right[i]` right-aligns column `i`.

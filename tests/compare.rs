@@ -1,0 +1,182 @@
+//! The comparison query on small hand-built runs: matching on load or position, rounding,
+//! per-model status fallback, `--by` any label.
+
+use tidybench::analyze::{self, CompareSpec, DeltaRow};
+use tidybench::formats::{LoadPoint, Observation, Run};
+use tidybench::frames;
+
+fn obs(metric: &str, status: &str, stat: &str, value: f64, decimals: Option<u8>) -> Observation {
+    Observation {
+        metric: metric.into(),
+        status: status.into(),
+        stat: stat.into(),
+        value,
+        unit: String::new(),
+        decimals,
+        origin: "test".into(),
+    }
+}
+
+/// A run of `model`/`config` with one load point per `(strategy, load, rps)`.
+fn run(
+    model: Option<&str>,
+    config: &str,
+    points: &[(&str, Option<f64>, f64)],
+    status: &str,
+) -> Run {
+    Run {
+        source_sha256: format!("{model:?}{config}{status}"),
+        model: model.map(String::from),
+        config: Some(config.into()),
+        load_points: points
+            .iter()
+            .map(|&(strategy, load, rps)| LoadPoint {
+                strategy: strategy.into(),
+                load,
+                observations: vec![obs("requests_per_second", status, "mean", rps, Some(1))],
+            })
+            .collect(),
+        ..Run::default()
+    }
+}
+
+fn deltas(runs: &[Run], spec: &CompareSpec) -> Vec<DeltaRow> {
+    let tables = frames::tables(runs).unwrap();
+    analyze::report(&tables, spec).unwrap().deltas
+}
+
+#[test]
+fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
+    let sweep = [
+        ("synchronous", None, 1.0),
+        ("throughput", None, 9.0),
+        ("constant", None, 3.0),
+        ("constant", None, 6.0),
+    ];
+    let faster: Vec<_> = sweep.iter().map(|&(s, l, v)| (s, l, v * 2.0)).collect();
+    let runs = [
+        run(Some("m"), "base", &sweep, "total"),
+        run(Some("m"), "cand", &faster, "total"),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("config", "base"));
+    let got: Vec<(String, Option<f64>, Option<f64>, String)> = rows
+        .iter()
+        .map(|r| {
+            (
+                r.strategy.clone(),
+                r.baseline_value,
+                r.candidate_value,
+                r.matched.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("constant".into(), Some(3.0), Some(6.0), "both".into()),
+            ("constant".into(), Some(6.0), Some(12.0), "both".into()),
+            ("synchronous".into(), Some(1.0), Some(2.0), "both".into()),
+            ("throughput".into(), Some(9.0), Some(18.0), "both".into()),
+        ]
+    );
+    assert!(rows
+        .iter()
+        .all(|r| r.load.is_none() && r.verdict == "better"));
+}
+
+#[test]
+fn runs_without_a_model_still_compare() {
+    let points = [("concurrent", Some(5.0), 1.0)];
+    let runs = [
+        run(None, "base", &points, "total"),
+        run(None, "cand", &[("concurrent", Some(5.0), 1.5)], "total"),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("config", "base"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].matched, "both");
+    assert_eq!(rows[0].pct_change, Some(50.0));
+}
+
+#[test]
+fn rounding_allows_half_a_printed_step_on_each_side() {
+    let mut base = run(
+        Some("m"),
+        "base",
+        &[("concurrent", Some(5.0), 2.5)],
+        "total",
+    );
+    let mut cand = run(
+        Some("m"),
+        "cand",
+        &[("concurrent", Some(5.0), 2.45)],
+        "total",
+    );
+    cand.load_points[0].observations[0].decimals = Some(2);
+    let rows = deltas(
+        &[base.clone(), cand.clone()],
+        &CompareSpec::study("config", "base"),
+    );
+    assert_eq!(
+        rows[0].verdict, "within rounding",
+        "2.5 may be 2.45 to 2.55"
+    );
+    assert_eq!(
+        (rows[0].baseline_decimals, rows[0].candidate_decimals),
+        (Some(1), Some(2))
+    );
+
+    // Full-precision values are never "within rounding".
+    base.load_points[0].observations[0].decimals = None;
+    cand.load_points[0].observations[0].decimals = None;
+    let rows = deltas(&[base, cand], &CompareSpec::study("config", "base"));
+    assert_eq!(rows[0].verdict, "worse");
+    assert!(!rows[0].rounded);
+}
+
+#[test]
+fn throughput_status_falls_back_per_model() {
+    // Model "old" was measured with GuideLLM 0.4.0 (successful requests only), "new" with 0.5.
+    let points = |v| [("concurrent", Some(5.0), v)];
+    let runs = [
+        run(Some("old"), "base", &points(1.0), "successful"),
+        run(Some("old"), "cand", &points(2.0), "successful"),
+        run(Some("new"), "base", &points(1.0), "total"),
+        run(Some("new"), "cand", &points(3.0), "total"),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("config", "base"));
+    let got: Vec<(String, String, Option<f64>)> = rows
+        .iter()
+        .map(|r| (r.model.clone(), r.status.clone(), r.pct_change))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("new".into(), "total".into(), Some(200.0)),
+            ("old".into(), "successful".into(), Some(100.0)),
+        ]
+    );
+}
+
+#[test]
+fn any_label_can_be_the_dimension_including_model() {
+    let runs = [
+        run(
+            Some("small"),
+            "x",
+            &[("concurrent", Some(5.0), 4.0)],
+            "total",
+        ),
+        run(
+            Some("large"),
+            "x",
+            &[("concurrent", Some(5.0), 2.0)],
+            "total",
+        ),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("model", "small"));
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].candidate, "large");
+    assert_eq!(rows[0].matched, "both");
+    assert_eq!(rows[0].pct_change, Some(-50.0));
+    assert_eq!(rows[0].verdict, "worse");
+}
