@@ -317,3 +317,36 @@ fn columns_come_from_the_header_not_their_position() {
     assert_eq!(unknown.len(), 2);
     assert_eq!(unknown[0].line, Some(3));
 }
+
+#[test]
+fn a_table_without_rows_is_named_and_the_others_still_count() {
+    let text = std::fs::read_to_string(common::repo(
+        "tests/fixtures/guidellm/0.5.4/concurrent/console.log",
+    ))
+    .unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let title = lines
+        .iter()
+        .position(|l| l.starts_with("ℹ Run Summary Info"))
+        .unwrap();
+    // Drop the Run Summary's two data rows (after title, border, 3 header rows and the rule).
+    let kept: Vec<&str> = lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| !(title + 6..title + 8).contains(i))
+        .map(|(_, l)| *l)
+        .collect();
+    let parsed = parse_bytes("console.log", kept.join("\n").into_bytes()).expect("parses");
+    let messages: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        messages,
+        vec![format!(
+            "console.log:{}: table `Run Summary Info` has no data rows",
+            title + 2
+        )]
+    );
+    let points = &parsed.runs[0].load_points;
+    assert_eq!(points.len(), 2);
+    assert!(points.iter().all(|p| p.observations.len() == 63 - 11));
+    assert_eq!(points[1].load, Some(25.0));
+}

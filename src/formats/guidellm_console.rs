@@ -292,14 +292,15 @@ struct Block {
 /// with a warning rather than shifted. A table cut off at the end of the input keeps the rows
 /// it has.
 fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
+    // Tables without rows say nothing about how many benchmarks there were.
     let complete: Vec<usize> = blocks
         .iter()
-        .filter(|b| b.complete)
+        .filter(|b| b.complete && b.positions > 0)
         .map(|b| b.positions)
         .collect();
     let expected = blocks
         .iter()
-        .find(|b| b.complete && b.title.starts_with("Run Summary"))
+        .find(|b| b.complete && b.positions > 0 && b.title.starts_with("Run Summary"))
         .map(|b| b.positions)
         .or_else(|| complete.iter().copied().max())
         .or_else(|| blocks.iter().map(|b| b.positions).max())
