@@ -10,6 +10,11 @@ const HEAD_BYTES: usize = 64 * 1024;
 /// The format of `blob`: the first registered format whose sniffer accepts its first KBs.
 /// Empty, binary and unrecognised inputs are errors that say which it was.
 pub fn detect(blob: &Blob) -> Result<&'static dyn Format> {
+    detect_with_reason(blob).map(|(format, _)| format)
+}
+
+/// The format of `blob` and why it was chosen (see [`detect`]).
+pub fn detect_with_reason(blob: &Blob) -> Result<(&'static dyn Format, String)> {
     if blob.bytes.is_empty() {
         return Err(Error::UnknownFormat {
             path: blob.path.clone(),
@@ -34,8 +39,7 @@ pub fn detect(blob: &Blob) -> Result<&'static dyn Format> {
         .join("\n");
     REGISTRY
         .iter()
-        .copied()
-        .find(|format| format.sniff(&text))
+        .find_map(|format| format.sniff(&text).map(|why| (*format, why)))
         .ok_or_else(|| Error::UnknownFormat {
             path: blob.path.clone(),
             reason: format!(

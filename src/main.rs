@@ -21,6 +21,10 @@ enum Command {
     Convert(cli::convert::ConvertArgs),
     /// Compare configurations against a baseline and print a report.
     Report(cli::report::ReportArgs),
+    /// Show what tidybench sees in a file or dataset: format, runs, tables, warnings.
+    Inspect(cli::inspect::InspectArgs),
+    /// Run a read-only SQL query over a dataset (tables: runs, metrics).
+    Query(cli::query::QueryArgs),
     /// List the input formats tidybench reads.
     Formats,
 }
@@ -30,6 +34,8 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Convert(args) => cli::convert::run(args),
         Command::Report(args) => cli::report::run(args),
+        Command::Inspect(args) => cli::inspect::run(args),
+        Command::Query(args) => cli::query::run(args),
         Command::Formats => Ok(cli::formats::run()),
     };
     match result {

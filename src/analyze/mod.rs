@@ -2,6 +2,7 @@
 //! summaries.
 
 pub mod compare;
+pub mod sql;
 pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};

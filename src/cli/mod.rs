@@ -3,6 +3,8 @@
 
 pub mod convert;
 pub mod formats;
+pub mod inspect;
+pub mod query;
 pub mod report;
 
 use std::path::{Path, PathBuf};

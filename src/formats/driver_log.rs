@@ -31,8 +31,9 @@ impl Format for DriverLog {
         "llm-d driver script log (run-all.sh banners around GuideLLM console output)"
     }
 
-    fn sniff(&self, head: &str) -> bool {
-        head.lines().any(|l| l.starts_with(ITERATION))
+    fn sniff(&self, head: &str) -> Option<String> {
+        let line = head.lines().position(|l| l.starts_with(ITERATION))?;
+        Some(format!("line {} starts with `{ITERATION}`", line + 1))
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {

@@ -36,12 +36,23 @@ impl Format for GuidellmConsole {
         "GuideLLM console output, 0.4 – 0.6 table layout (console.log, tty captures)"
     }
 
-    fn sniff(&self, head: &str) -> bool {
-        TABLE_TITLES
+    fn sniff(&self, head: &str) -> Option<String> {
+        let markers = TABLE_TITLES
             .iter()
-            .any(|(title, _)| head.contains(&format!("ℹ {title}")))
-            || head.contains("backend validated with model")
-            || head.contains("Setup complete, starting benchmarks")
+            .map(|(title, _)| format!("ℹ {title}"))
+            .chain(
+                [
+                    "backend validated with model",
+                    "Setup complete, starting benchmarks",
+                ]
+                .map(String::from),
+            );
+        for marker in markers {
+            if let Some(line) = head.lines().position(|l| l.contains(&marker)) {
+                return Some(format!("line {} holds GuideLLM's `{marker}`", line + 1));
+            }
+        }
+        None
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {

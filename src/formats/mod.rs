@@ -17,8 +17,9 @@ pub trait Format: Sync {
     fn name(&self) -> &'static str;
     /// One-line description for `tidybench formats`.
     fn description(&self) -> &'static str;
-    /// True when `head` (the first KBs of a text input, escape sequences removed) is this format.
-    fn sniff(&self, head: &str) -> bool;
+    /// Why `head` (the first KBs of a text input, escape sequences removed) is this format, or
+    /// `None` when it is not.
+    fn sniff(&self, head: &str) -> Option<String>;
     /// Parses the whole input.
     fn parse(&self, blob: &Blob) -> Result<Parsed>;
 }

@@ -2,6 +2,7 @@
 
 pub mod classic;
 pub mod csv;
+pub mod frame;
 pub mod json;
 pub mod layout;
 pub mod markdown;

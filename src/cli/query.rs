@@ -1,0 +1,64 @@
+//! `tidybench query`: read-only SQL over a dataset (or over sources converted in memory).
+
+use std::path::PathBuf;
+
+use tidybench::analyze::sql;
+use tidybench::render::frame::{render_frame, write_parquet, FrameFormat};
+use tidybench::Error;
+
+/// Arguments of `tidybench query`.
+#[derive(Debug, clap::Args)]
+pub struct QueryArgs {
+    /// A dataset directory (or source files to convert in memory), then the SQL unless --file
+    /// gives it. Tables: runs, metrics.
+    #[arg(required = true, value_name = "INPUTS… SQL")]
+    pub args: Vec<String>,
+    /// Read the SQL from this file.
+    #[arg(long)]
+    pub file: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "table")]
+    pub format: FrameFormat,
+    /// Write the result to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `query`; returns the exit code.
+pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
+    let (inputs, sql_text) = match &args.file {
+        Some(file) => (
+            args.args.clone(),
+            std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?,
+        ),
+        None => match args.args.split_last() {
+            Some((sql_text, inputs)) if !inputs.is_empty() => (inputs.to_vec(), sql_text.clone()),
+            _ => {
+                return Err(Error::Invalid(
+                    "give the dataset (or inputs) and then the SQL, or --file q.sql".into(),
+                ))
+            }
+        },
+    };
+    let inputs: Vec<PathBuf> = inputs.into_iter().map(PathBuf::from).collect();
+    let read = super::read_inputs(&inputs, args.quiet)?;
+    if read.exit_code() == super::EXIT_ALL_FAILED {
+        eprintln!("error: none of the {} input(s) could be read", read.files);
+        return Ok(super::EXIT_ALL_FAILED);
+    }
+    let frame = sql::query(&read.tables()?, &sql_text)?;
+    let mut result = frame
+        .collect()
+        .map_err(|e| Error::polars("running the query", e))?;
+    match (args.format, &args.output) {
+        (FrameFormat::Parquet, Some(path)) => write_parquet(result, path)?,
+        (format, output) => {
+            let text = render_frame(&mut result, format)?;
+            super::write_output(output.as_deref(), &text)?;
+        }
+    }
+    Ok(read.exit_code())
+}
