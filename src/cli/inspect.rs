@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use tidybench::detect::detect_with_reason;
@@ -152,7 +152,7 @@ fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
     Ok((described, summaries))
 }
 
-fn inspect(input: &PathBuf) -> Result<Inspection> {
+fn inspect(input: &Path) -> Result<Inspection> {
     if store::is_dataset(input) {
         let tables = store::open(input)?;
         let (described, runs) = describe(&tables)?;
