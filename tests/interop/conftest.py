@@ -1,0 +1,28 @@
+"""Shared fixture: the bundled study log converted once by tidybench into a temporary dataset."""
+
+import os
+import pathlib
+import subprocess
+
+import pytest
+
+REPO = pathlib.Path(__file__).resolve().parents[2]
+
+
+def tidybench_command():
+    """The tidybench binary from $TIDYBENCH_BIN, or `cargo run` in the repository."""
+    binary = os.environ.get("TIDYBENCH_BIN")
+    if binary:
+        return [binary]
+    return ["cargo", "run", "--quiet", "--manifest-path", str(REPO / "Cargo.toml"), "--"]
+
+
+@pytest.fixture(scope="session")
+def dataset(tmp_path_factory):
+    out = tmp_path_factory.mktemp("dataset") / "out"
+    subprocess.run(
+        tidybench_command()
+        + ["convert", str(REPO / "data" / "benchmark-run-larger-models.log"), "-o", str(out), "-q"],
+        check=True,
+    )
+    return out

@@ -1,0 +1,95 @@
+"""Every table of a converted dataset opens in DuckDB, pyarrow, pandas and Polars with the
+documented dtypes; timestamps are UTC, nulls stay null, the footer metadata is visible.
+
+Run with pytest in an environment with duckdb, pyarrow, pandas and polars (the current
+readers), and again in one with only pyarrow 14 and pandas 2 (an older notebook stack): tests
+for readers that are not installed there are skipped by design; `.ci/run` runs both.
+"""
+
+import json
+
+import pytest
+
+METRICS_COLUMNS = [
+    "run_id", "model", "config", "strategy", "load", "load_index", "metric", "status",
+    "stat", "value", "unit", "decimals", "origin",
+]
+TTFT_50 = {
+    ("Qwen/Qwen3-14B", "native-offload"): 1203.1,
+    ("Qwen/Qwen3-14B", "no-offload"): 1219.1,
+    ("Qwen/Qwen3-8B", "native-offload"): 734.4,
+    ("Qwen/Qwen3-8B", "no-offload"): 643.4,
+}
+
+
+def test_pyarrow_reads_every_table_and_the_footer(dataset):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    ds = pytest.importorskip("pyarrow.dataset")
+    runs = pq.read_table(dataset / "runs.parquet")
+    assert runs.num_rows == 4
+    assert runs.schema.field("started_at").type == pa.timestamp("us", tz="UTC")
+    assert runs.schema.field("num_cpu_blocks").type == pa.int64()
+    assert pa.types.is_large_string(runs.schema.field("model").type)
+    assert runs.column("kv_connector").to_pylist() == [
+        None, "OffloadingConnector", None, "OffloadingConnector",
+    ]
+    meta = pq.ParquetFile(dataset / "runs.parquet").metadata.metadata
+    assert meta[b"tidybench.schema_version"] == b"1"
+    assert json.loads(meta[b"tidybench.sources"])[0].endswith("benchmark-run-larger-models.log")
+    parts = json.loads(meta[b"tidybench.parts"])
+    metrics = ds.dataset([str(dataset / p) for p in parts], format="parquet").to_table()
+    assert metrics.num_rows == 1260
+    assert metrics.schema.names == METRICS_COLUMNS
+    assert metrics.schema.field("load").type == pa.float64()
+    assert metrics.schema.field("decimals").type == pa.int32()
+
+
+def test_pandas_reads_runs_and_metrics(dataset):
+    pd = pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    runs = pd.read_parquet(dataset / "runs.parquet")
+    assert str(runs["started_at"].dtype) in ("datetime64[us, UTC]", "datetime64[ns, UTC]")
+    assert runs["started_at"].iloc[0].isoformat().startswith("2026-02-12T01:20:58")
+    assert runs["kv_connector"].isna().tolist() == [True, False, True, False]
+    metrics = pd.concat(
+        pd.read_parquet(p) for p in sorted((dataset / "metrics").rglob("*.parquet"))
+    )
+    assert list(metrics.columns) == METRICS_COLUMNS
+    ttft = metrics[(metrics.metric == "ttft") & (metrics.stat == "median") & (metrics.load == 50)]
+    assert {(r.model, r.config): r.value for r in ttft.itertuples()} == TTFT_50
+
+
+def test_duckdb_reads_hive_partitions(dataset):
+    duckdb = pytest.importorskip("duckdb")
+    metrics = f"read_parquet('{dataset}/metrics/**/*.parquet', hive_partitioning=true)"
+    types = {row[0]: row[1] for row in duckdb.sql(f"describe select * from {metrics}").fetchall()}
+    assert list(types) == METRICS_COLUMNS
+    assert types["load"] == "DOUBLE" and types["decimals"] == "INTEGER"
+    rows = duckdb.sql(
+        f"select model, config, value from {metrics} "
+        "where metric = 'ttft' and stat = 'median' and load = 50"
+    ).fetchall()
+    assert {(m, c): v for m, c, v in rows} == TTFT_50
+    runs = {
+        row[0]: row[1]
+        for row in duckdb.sql(f"describe select * from '{dataset}/runs.parquet'").fetchall()
+    }
+    assert runs["started_at"] == "TIMESTAMP WITH TIME ZONE"
+
+
+def test_polars_scans_the_dataset(dataset):
+    pl = pytest.importorskip("polars")
+    runs = pl.read_parquet(dataset / "runs.parquet")
+    assert runs.schema["started_at"] == pl.Datetime("us", "UTC")
+    assert runs["kv_connector"].null_count() == 2
+    metrics = pl.scan_parquet(dataset / "metrics" / "**" / "*.parquet", hive_partitioning=False)
+    assert metrics.collect_schema().names() == METRICS_COLUMNS
+    ttft = (
+        metrics.filter(
+            (pl.col("metric") == "ttft") & (pl.col("stat") == "median") & (pl.col("load") == 50)
+        )
+        .select("model", "config", "value")
+        .collect()
+    )
+    assert {(m, c): v for m, c, v in ttft.iter_rows()} == TTFT_50
