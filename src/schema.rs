@@ -98,6 +98,23 @@ pub mod metrics {
     pub const ORIGIN: &str = "origin";
 }
 
+/// Columns of the `metrics` table, in order.
+pub const METRICS_COLUMNS: [&str; 13] = [
+    metrics::RUN_ID,
+    metrics::MODEL,
+    metrics::CONFIG,
+    metrics::STRATEGY,
+    metrics::LOAD,
+    metrics::LOAD_INDEX,
+    metrics::METRIC,
+    metrics::STATUS,
+    metrics::STAT,
+    metrics::VALUE,
+    metrics::UNIT,
+    metrics::DECIMALS,
+    metrics::ORIGIN,
+];
+
 /// Whether a larger value of a metric is an improvement.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Direction {

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::formats::Run;
 use crate::frames::{self, Tables};
 use crate::ingest::blob::hex;
-use crate::schema::{self, metrics as m};
+use crate::schema::{self, metrics as m, METRICS_COLUMNS};
 
 /// File name of the runs table inside a dataset.
 pub const RUNS_FILE: &str = "runs.parquet";
@@ -20,6 +20,23 @@ pub const METRICS_DIR: &str = "metrics";
 /// Footer key of `runs.parquet` listing the dataset's part files (JSON array of paths
 /// relative to the dataset directory).
 pub const META_PARTS: &str = "tidybench.parts";
+/// Footer key of each metrics part naming its partition values (JSON object), so a part file
+/// read on its own still says which model and config it holds.
+pub const META_PARTITION: &str = "tidybench.partition";
+/// Columns stored in each metrics part file: every metrics column but the partition keys.
+pub const PART_COLUMNS: [&str; 11] = [
+    m::RUN_ID,
+    m::STRATEGY,
+    m::LOAD,
+    m::LOAD_INDEX,
+    m::METRIC,
+    m::STATUS,
+    m::STAT,
+    m::VALUE,
+    m::UNIT,
+    m::DECIMALS,
+    m::ORIGIN,
+];
 /// Hive's name for a partition whose value is null.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -133,7 +150,18 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
             .join(format!("model={}", encode_partition(model.as_deref())))
             .join(format!("config={}", encode_partition(config.as_deref())))
             .join(format!("part-{}.parquet", hex(&digest[..8])));
-        write_atomic(part, &path, &footer_metadata(&sources))?;
+        // Hive layout: the partition values live in the directory names only, as Spark,
+        // pyarrow and pandas expect (a column in both places makes them refuse to merge).
+        let part = part
+            .drop_many([m::MODEL, m::CONFIG])
+            .select(PART_COLUMNS)
+            .map_err(|e| Error::polars("selecting the metrics columns", e))?;
+        let mut metadata = footer_metadata(&sources);
+        metadata.push((
+            META_PARTITION.into(),
+            serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
+        ));
+        write_atomic(part, &path, &metadata)?;
         written.insert(path.clone());
         summary.files.push(path);
     }
@@ -256,11 +284,66 @@ pub fn open(dir: &Path) -> Result<Tables> {
     let metrics = if parts.is_empty() {
         frames::metrics_frame(&[])?.lazy()
     } else {
-        let scans = parts.iter().map(|p| scan(p)).collect::<Result<Vec<_>>>()?;
+        let scans = parts
+            .iter()
+            .map(|p| {
+                let (model, config) = partition_values(dir, p);
+                let text = |v: Option<String>| match v {
+                    Some(v) => lit(v),
+                    None => lit(NULL).cast(DataType::String),
+                };
+                Ok(scan(p)?
+                    .with_columns([text(model).alias(m::MODEL), text(config).alias(m::CONFIG)])
+                    .select(METRICS_COLUMNS.map(col)))
+            })
+            .collect::<Result<Vec<_>>>()?;
         concat(scans, UnionArgs::default())
             .map_err(|e| Error::polars(format!("reading {}", dir.display()), e))?
     };
     Ok(Tables { runs, metrics })
+}
+
+/// Decodes a partition directory name written by [`encode_partition`].
+pub fn decode_partition(text: &str) -> Option<String> {
+    if text == NULL_PARTITION {
+        return None;
+    }
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes
+            .get(i + 1..i + 3)
+            .and_then(|h| std::str::from_utf8(h).ok())
+            .and_then(|h| u8::from_str_radix(h, 16).ok());
+        match (bytes[i], hex) {
+            (b'%', Some(byte)) => {
+                out.push(byte);
+                i += 3;
+            }
+            (byte, _) => {
+                out.push(byte);
+                i += 1;
+            }
+        }
+    }
+    Some(String::from_utf8_lossy(&out).into_owned())
+}
+
+/// The `key=value` partition values in the directories of `part` (relative to `dir`).
+fn partition_values(dir: &Path, part: &Path) -> (Option<String>, Option<String>) {
+    let mut model = None;
+    let mut config = None;
+    let relative = part.strip_prefix(dir).unwrap_or(part);
+    for component in relative.components() {
+        let text = component.as_os_str().to_string_lossy();
+        if let Some(value) = text.strip_prefix("model=") {
+            model = decode_partition(value);
+        } else if let Some(value) = text.strip_prefix("config=") {
+            config = decode_partition(value);
+        }
+    }
+    (model, config)
 }
 
 #[cfg(test)]
@@ -276,5 +359,13 @@ mod tests {
         );
         assert_eq!(encode_partition(None), NULL_PARTITION);
         assert_eq!(encode_partition(Some("..")), "%2E%2E");
+        for value in ["Qwen/Qwen3-8B", "cpu+fs offload-20k", "ünïcode=%", ".."] {
+            assert_eq!(
+                decode_partition(&encode_partition(Some(value))).as_deref(),
+                Some(value)
+            );
+        }
+        assert_eq!(decode_partition(NULL_PARTITION), None);
+        assert_eq!(decode_partition("bad%zz%4"), Some("bad%zz%4".into()));
     }
 }
