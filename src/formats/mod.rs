@@ -4,6 +4,7 @@
 
 pub mod driver_log;
 pub mod guidellm_console;
+pub mod guidellm_json;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -25,7 +26,11 @@ pub trait Format: Sync {
 }
 
 /// Every format, most specific first: detection takes the first whose `sniff` accepts.
-pub static REGISTRY: &[&dyn Format] = &[&driver_log::DriverLog, &guidellm_console::GuidellmConsole];
+pub static REGISTRY: &[&dyn Format] = &[
+    &guidellm_json::GuidellmJson,
+    &driver_log::DriverLog,
+    &guidellm_console::GuidellmConsole,
+];
 
 /// What a parser found in one input.
 #[derive(Debug, Default, Clone)]

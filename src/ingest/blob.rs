@@ -25,12 +25,12 @@ pub struct TextLine {
 }
 
 impl Blob {
-    /// Reads the file at `path`.
+    /// Reads the file at `path`, decompressing gzip and zstd data transparently.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Ok(Blob {
             path: path.to_path_buf(),
-            bytes,
+            bytes: super::decompress::decompress(path, bytes)?,
         })
     }
 

@@ -1,6 +1,7 @@
 //! Finding input files and reading them into [`Blob`]s that remember where they came from.
 
 pub mod blob;
+pub mod decompress;
 pub mod discover;
 
 pub use blob::{Blob, TextLine};

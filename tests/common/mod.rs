@@ -53,10 +53,11 @@ pub fn parse_bytes(name: &str, bytes: Vec<u8>) -> tidybench::Result<Parsed> {
     format.parse(&blob)
 }
 
-/// Parses a repository file, detecting the format.
+/// Parses a repository file (decompressing it if need be), detecting the format. Paths in
+/// warnings are the relative `path` given.
 pub fn parse_file(path: &str) -> Parsed {
-    let bytes = std::fs::read(repo(path)).expect(path);
-    parse_bytes(path, bytes).expect("parses")
+    let read = Blob::read(&repo(path)).expect(path);
+    parse_bytes(path, read.bytes).expect("parses")
 }
 
 /// The value and printed decimals of one observation of a load point.

@@ -1,0 +1,424 @@
+//! GuideLLM JSON reports (0.3.1 – 0.8.1): every metric of every benchmark, every status and
+//! every statistic the file holds, at full precision. Per-request records are skipped while
+//! parsing (the `requests` table is not built yet).
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+use serde::Deserialize;
+use serde_json::{Map, Value};
+
+use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use crate::error::{Error, Result};
+use crate::ingest::Blob;
+use crate::schema;
+
+/// The GuideLLM JSON report format.
+pub struct GuidellmJson;
+
+/// Name stored in `runs.source_format`.
+pub const NAME: &str = "guidellm-json";
+
+/// The parts of a report read; everything else (per-request records included) is skipped.
+#[derive(Deserialize)]
+struct Report {
+    #[serde(default)]
+    metadata: Option<Value>,
+    #[serde(default)]
+    args: Option<Value>,
+    #[serde(default)]
+    config: Option<Value>,
+    benchmarks: Vec<Benchmark>,
+}
+
+#[derive(Deserialize)]
+struct Benchmark {
+    #[serde(default)]
+    config: Option<Value>,
+    #[serde(default)]
+    args: Option<Value>,
+    #[serde(default)]
+    worker: Option<Value>,
+    #[serde(default)]
+    metrics: Map<String, Value>,
+    #[serde(default)]
+    request_totals: Option<Value>,
+    #[serde(default)]
+    start_time: Option<f64>,
+    #[serde(default)]
+    end_time: Option<f64>,
+    #[serde(default)]
+    duration: Option<f64>,
+    #[serde(default)]
+    warmup_duration: Option<f64>,
+    #[serde(default)]
+    cooldown_duration: Option<f64>,
+}
+
+impl Format for GuidellmJson {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "GuideLLM JSON report, 0.3.1 – 0.8.1 (benchmarks.json, .gz and .zst too)"
+    }
+
+    fn sniff(&self, head: &str) -> Option<String> {
+        let trimmed = head.trim_start();
+        (trimmed.starts_with('{')
+            && trimmed.contains("\"benchmarks\"")
+            && trimmed.contains("\"generative_benchmark\""))
+        .then(|| "a JSON object with `benchmarks` of type `generative_benchmark`".to_string())
+    }
+
+    fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        let report: Report = serde_json::from_slice(&blob.bytes).map_err(|e| Error::Parse {
+            path: blob.path.clone(),
+            line: e.line().max(1),
+            expected: "a GuideLLM JSON report".into(),
+            found: e.to_string(),
+        })?;
+        let mut warnings = Vec::new();
+        let mut run = Run {
+            source_path: blob.path.clone(),
+            source_format: NAME.into(),
+            source_sha256: blob.sha256(),
+            harness: "guidellm".into(),
+            harness_version: report
+                .metadata
+                .as_ref()
+                .and_then(|m| m.get("guidellm_version"))
+                .and_then(Value::as_str)
+                .map(String::from),
+            ..Run::default()
+        };
+        for (i, bench) in report.benchmarks.iter().enumerate() {
+            run.load_points.push(load_point(i, bench));
+            if run.model.is_none() {
+                run.model = model(&report, bench);
+            }
+        }
+        if run.model.is_none() {
+            warnings.push(Warning {
+                path: blob.path.clone(),
+                line: None,
+                message: "the report names no model; `model` left null".into(),
+            });
+        }
+        run.labels = labels(&report);
+        let micros = |t: f64| (t * 1e6).round() as i64;
+        run.started_at = report
+            .benchmarks
+            .iter()
+            .filter_map(|b| b.start_time)
+            .min_by(f64::total_cmp)
+            .map(micros);
+        run.ended_at = report
+            .benchmarks
+            .iter()
+            .filter_map(|b| b.end_time)
+            .max_by(f64::total_cmp)
+            .map(micros);
+        Ok(Parsed {
+            runs: vec![run],
+            warnings,
+        })
+    }
+}
+
+/// The strategy object of a benchmark (`config.strategy`, or `args.strategy` in 0.3.1).
+fn strategy(bench: &Benchmark) -> Option<&Value> {
+    bench
+        .config
+        .as_ref()
+        .or(bench.args.as_ref())
+        .and_then(|c| c.get("strategy"))
+}
+
+fn model(report: &Report, bench: &Benchmark) -> Option<String> {
+    let candidates = [
+        bench
+            .config
+            .as_ref()
+            .and_then(|c| c.pointer("/backend/model")),
+        bench.worker.as_ref().and_then(|w| w.get("backend_model")),
+        report.args.as_ref().and_then(|a| a.get("model")),
+        report
+            .args
+            .as_ref()
+            .and_then(|a| a.pointer("/backend_kwargs/model")),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+        .find(|m| !m.is_empty())
+        .map(String::from)
+}
+
+static DATA_KEY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r#"\b(prompt_tokens|output_tokens|prefix_tokens|turns)\\?"?\s*[:=]\s*(\d+)"#)
+        .expect("valid regex")
+});
+
+fn labels(report: &Report) -> RunLabels {
+    let first = report.benchmarks.first();
+    let profile = first
+        .and_then(|b| b.config.as_ref().or(b.args.as_ref()))
+        .and_then(|c| c.get("profile"));
+    let rate_type = profile
+        .and_then(|p| p.get("type_"))
+        .and_then(Value::as_str)
+        .map(
+            |t| match (t, profile.and_then(|p| p.get("strategy_type"))) {
+                ("async", Some(Value::String(s))) => s.clone(),
+                _ => t.to_string(),
+            },
+        );
+    // The data spec appears as text in `args.data` (0.4 – 0.6), `config.spec` (0.7+) or a
+    // benchmark's `request_loader.data` (0.3.1); its numbers are found wherever it is.
+    let spec = [report.args.as_ref(), report.config.as_ref()]
+        .into_iter()
+        .flatten()
+        .map(Value::to_string)
+        .collect::<String>();
+    let number = |key: &str| {
+        DATA_KEY
+            .captures_iter(&spec)
+            .find(|c| &c[1] == key)
+            .and_then(|c| c[2].parse().ok())
+    };
+    let seed = first
+        .and_then(|b| b.config.as_ref())
+        .and_then(|c| c.pointer("/requests/random_seed"))
+        .or_else(|| report.args.as_ref().and_then(|a| a.get("random_seed")))
+        .and_then(Value::as_i64);
+    RunLabels {
+        prompt_tokens: number("prompt_tokens"),
+        output_tokens: number("output_tokens"),
+        prefix_tokens: number("prefix_tokens"),
+        turns: number("turns"),
+        random_seed: seed,
+        rate_type,
+        ..RunLabels::default()
+    }
+}
+
+/// Our name and unit for a GuideLLM metric name (unknown names are kept as they are).
+fn metric_name(name: &str) -> (String, String) {
+    let ours = match name {
+        "request_latency" => "request_latency",
+        "time_to_first_token_ms" => "ttft",
+        "time_to_first_output_token_ms" => "ttfot",
+        "inter_token_latency_ms" => "itl",
+        "time_per_output_token_ms" => "tpot",
+        "requests_per_second" => "requests_per_second",
+        "request_concurrency" => "concurrency",
+        "prompt_token_count" => "prompt_tokens",
+        "output_token_count" => "output_tokens",
+        "total_token_count" => "total_tokens",
+        "request_streaming_iterations_count" => "streaming_iterations",
+        "prompt_tokens_per_second" => "input_tokens_per_second",
+        "output_tokens_per_second" => "output_tokens_per_second",
+        "tokens_per_second" => "total_tokens_per_second",
+        "output_tokens_per_iteration" => "output_tokens_per_iteration",
+        other => other,
+    };
+    let unit = schema::metric_info(ours).map_or_else(
+        || {
+            if name.ends_with("_ms") {
+                "ms"
+            } else {
+                ""
+            }
+        },
+        |m| m.unit,
+    );
+    (ours.to_string(), unit.to_string())
+}
+
+const STATUSES: [&str; 4] = ["successful", "errored", "incomplete", "total"];
+
+fn is_distribution(value: &Value) -> bool {
+    value.get("mean").is_some() && value.get("median").is_some()
+}
+
+/// Every statistic of one distribution summary.
+fn push_distribution(
+    out: &mut Vec<Observation>,
+    metric: &str,
+    unit: &str,
+    status: &str,
+    summary: &Value,
+    path: &str,
+) {
+    let mut push = |stat: &str, value: f64, origin: String| {
+        out.push(Observation {
+            metric: metric.into(),
+            status: status.into(),
+            stat: stat.into(),
+            value,
+            unit: unit.into(),
+            decimals: None,
+            origin,
+        })
+    };
+    for (key, stat) in [
+        ("mean", "mean"),
+        ("median", "median"),
+        ("mode", "mode"),
+        ("variance", "variance"),
+        ("std_dev", "std"),
+        ("min", "min"),
+        ("max", "max"),
+        ("count", "count"),
+        ("total_sum", "sum"),
+    ] {
+        if let Some(v) = summary.get(key).and_then(Value::as_f64) {
+            push(stat, v, format!("{path}.{key}"));
+        }
+    }
+    if let Some(Value::Object(percentiles)) = summary.get("percentiles") {
+        for (key, v) in percentiles {
+            if let Some(v) = v.as_f64() {
+                push(key, v, format!("{path}.percentiles.{key}"));
+            }
+        }
+    }
+    if let Some(ci) = summary.get("mean_ci").filter(|v| v.is_object()) {
+        for bound in ["lower", "upper"] {
+            if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
+                push(
+                    &format!("mean_ci_{bound}"),
+                    v,
+                    format!("{path}.mean_ci.{bound}"),
+                );
+            }
+        }
+    }
+}
+
+/// Every distribution under `value` (split by status or not), named `metric`.
+fn push_metric(out: &mut Vec<Observation>, metric: &str, unit: &str, value: &Value, path: &str) {
+    if is_distribution(value) {
+        push_distribution(out, metric, unit, "total", value, path);
+        return;
+    }
+    for status in STATUSES {
+        if let Some(summary) = value.get(status).filter(|v| is_distribution(v)) {
+            push_distribution(
+                out,
+                metric,
+                unit,
+                status,
+                summary,
+                &format!("{path}.{status}"),
+            );
+        }
+    }
+}
+
+fn load_point(index: usize, bench: &Benchmark) -> LoadPoint {
+    let strategy = strategy(bench);
+    let kind = strategy
+        .and_then(|s| s.get("type_"))
+        .and_then(Value::as_str)
+        .unwrap_or("unknown")
+        .to_string();
+    let load = match kind.as_str() {
+        "concurrent" => strategy
+            .and_then(|s| s.get("streams"))
+            .and_then(Value::as_f64),
+        _ => strategy.and_then(|s| s.get("rate")).and_then(Value::as_f64),
+    };
+    let base = format!("benchmarks[{index}]");
+    let mut observations = Vec::new();
+    for (name, value) in &bench.metrics {
+        let path = format!("{base}.metrics.{name}");
+        match name.as_str() {
+            "request_totals" => push_totals(&mut observations, value, &path),
+            "text" | "image" | "video" | "audio" => {
+                push_modality(&mut observations, name, value, &path)
+            }
+            _ => {
+                let (metric, unit) = metric_name(name);
+                push_metric(&mut observations, &metric, &unit, value, &path);
+            }
+        }
+    }
+    if let Some(totals) = &bench.request_totals {
+        push_totals(&mut observations, totals, &format!("{base}.request_totals"));
+    }
+    for (metric, value, key) in [
+        ("start_time", bench.start_time, "start_time"),
+        ("end_time", bench.end_time, "end_time"),
+        ("duration", bench.duration, "duration"),
+        ("warmup_duration", bench.warmup_duration, "warmup_duration"),
+        (
+            "cooldown_duration",
+            bench.cooldown_duration,
+            "cooldown_duration",
+        ),
+    ] {
+        if let Some(value) = value {
+            observations.push(Observation {
+                metric: metric.into(),
+                status: "total".into(),
+                stat: "value".into(),
+                value,
+                unit: "s".into(),
+                decimals: None,
+                origin: format!("{base}.{key}"),
+            });
+        }
+    }
+    LoadPoint {
+        strategy: kind,
+        load,
+        observations,
+    }
+}
+
+fn push_totals(out: &mut Vec<Observation>, totals: &Value, path: &str) {
+    for status in STATUSES {
+        if let Some(count) = totals.get(status).and_then(Value::as_f64) {
+            out.push(Observation {
+                metric: "requests".into(),
+                status: status.into(),
+                stat: "count".into(),
+                value: count,
+                unit: "1".into(),
+                decimals: None,
+                origin: format!("{path}.{status}"),
+            });
+        }
+    }
+}
+
+/// `metrics.text.tokens.input_per_second` → `text_input_tokens_per_second`, and likewise for
+/// words, characters and the image/video/audio groups.
+fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Value, path: &str) {
+    let Value::Object(kinds) = value else { return };
+    for (kind, directions) in kinds {
+        let Value::Object(directions) = directions else {
+            continue;
+        };
+        for (direction, summary) in directions {
+            let (side, suffix) = direction.split_once('_').unwrap_or((direction, ""));
+            let metric = if suffix.is_empty() {
+                format!("{modality}_{side}_{kind}")
+            } else {
+                format!("{modality}_{side}_{kind}_{suffix}")
+            };
+            let unit = schema::metric_info(&metric).map_or("", |m| m.unit);
+            push_metric(
+                out,
+                &metric,
+                unit,
+                summary,
+                &format!("{path}.{kind}.{direction}"),
+            );
+        }
+    }
+}

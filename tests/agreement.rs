@@ -1,0 +1,133 @@
+//! Console tables against JSON reports of the same real runs: every number a console table
+//! prints must equal the JSON value of the same metric, status and statistic rounded to the
+//! printed decimals. This proves both parsers (and the metric mapping) right.
+
+mod common;
+
+use common::parse_file;
+use tidybench::formats::{LoadPoint, Observation};
+
+/// The console observation's counterpart in the JSON load point, if any.
+fn counterpart<'a>(json: &'a LoadPoint, console: &Observation) -> Option<&'a Observation> {
+    let metric = match console.metric.as_str() {
+        "start_time_of_day" => "start_time",
+        "end_time_of_day" => "end_time",
+        other => other,
+    };
+    json.observations
+        .iter()
+        .find(|o| o.metric == metric && o.status == console.status && o.stat == console.stat)
+}
+
+/// Whether the JSON value printed like the console prints it gives the console's text.
+fn agrees(console: &Observation, json: &Observation) -> bool {
+    if console.metric.ends_with("_time_of_day") {
+        // HH:MM:SS of the Unix time (the runs were made on a UTC clock).
+        return (json.value.rem_euclid(86_400.0).floor() - console.value).abs() < 0.5;
+    }
+    let d = usize::from(console.decimals.unwrap_or(0));
+    format!("{:.d$}", json.value) == format!("{:.d$}", console.value)
+}
+
+fn check(console_path: &str, json_path: &str) -> usize {
+    let console = parse_file(console_path);
+    let json = parse_file(json_path);
+    let (c, j) = (&console.runs[0], &json.runs[0]);
+    assert_eq!(
+        c.load_points.len(),
+        j.load_points.len(),
+        "{console_path}: benchmarks"
+    );
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (i, (cp, jp)) in c.load_points.iter().zip(&j.load_points).enumerate() {
+        assert_eq!(cp.strategy, jp.strategy, "{console_path}: benchmark {i}");
+        if let Some(load) = cp.load {
+            assert_eq!(Some(load), jp.load, "{console_path}: benchmark {i} load");
+        }
+        for o in &cp.observations {
+            compared += 1;
+            match counterpart(jp, o) {
+                None => problems.push(format!(
+                    "benchmark {i}: {}/{}/{} ({}) has no JSON counterpart",
+                    o.metric, o.status, o.stat, o.origin
+                )),
+                Some(jo) if !agrees(o, jo) => problems.push(format!(
+                    "benchmark {i}: {}/{}/{} console {} ({}) vs JSON {} ({})",
+                    o.metric, o.status, o.stat, o.value, o.origin, jo.value, jo.origin
+                )),
+                Some(_) => {}
+            }
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "{console_path} vs {json_path}:\n{}",
+        problems.join("\n")
+    );
+    compared
+}
+
+#[test]
+fn every_console_number_equals_the_rounded_json_value() {
+    let mut total = 0;
+    for version in ["0.4.0", "0.5.4", "0.6.1"] {
+        for scenario in ["concurrent", "sweep", "poisson"] {
+            let dir = format!("tests/fixtures/guidellm/{version}/{scenario}");
+            let json = if (version, scenario) == ("0.4.0", "poisson") {
+                format!("{dir}/benchmarks.json.gz")
+            } else {
+                format!("{dir}/benchmarks-no-requests.json.gz")
+            };
+            total += check(&format!("{dir}/console.log"), &json);
+        }
+    }
+    total += check(
+        "tests/fixtures/guidellm/0.5.4/concurrent-tty/tty.log",
+        "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
+    );
+    // 2 + 4 + 1 benchmarks per version, 63 numbers each (59 in 0.6.1), plus the tty run.
+    assert_eq!(total, 7 * 63 * 2 + 7 * 59 + 2 * 63);
+}
+
+#[test]
+fn json_reports_of_every_version_keep_full_precision() {
+    let parsed = parse_file("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    // GuideLLM 0.4.0 records the model only when it was given on the command line.
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz: the report names no model; `model` left null"]
+    );
+    let run = &parsed.runs[0];
+    assert_eq!(run.source_format, "guidellm-json");
+    assert_eq!(run.labels.rate_type.as_deref(), Some("poisson"));
+    let point = &run.load_points[0];
+    assert_eq!(
+        (point.strategy.as_str(), point.load),
+        ("poisson", Some(4.0))
+    );
+    let latency = point
+        .observations
+        .iter()
+        .find(|o| o.metric == "request_latency" && o.status == "successful" && o.stat == "p95")
+        .unwrap();
+    assert_eq!(latency.decimals, None, "full precision");
+    assert_eq!(
+        latency.origin,
+        "benchmarks[0].metrics.request_latency.successful.percentiles.p95"
+    );
+    let json =
+        parse_file("tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz");
+    let run = &json.runs[0];
+    assert_eq!(run.harness_version.as_deref(), Some("0.6.1"));
+    assert_eq!(run.model.as_deref(), Some("llama-3.1-8b-instruct"));
+    assert_eq!(
+        (
+            run.labels.prompt_tokens,
+            run.labels.prefix_tokens,
+            run.labels.turns
+        ),
+        (Some(128), Some(10000), Some(5))
+    );
+}
