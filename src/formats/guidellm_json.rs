@@ -326,12 +326,14 @@ fn load_point(index: usize, bench: &Benchmark) -> LoadPoint {
         .and_then(Value::as_str)
         .unwrap_or("unknown")
         .to_string();
-    let load = match kind.as_str() {
-        "concurrent" => strategy
-            .and_then(|s| s.get("streams"))
-            .and_then(Value::as_f64),
-        _ => strategy.and_then(|s| s.get("rate")).and_then(Value::as_f64),
+    // The load GuideLLM labels a benchmark with (`concurrent@5`, `throughput@512`,
+    // `constant@4.00`): streams, the throughput strategy's concurrency cap, or the rate.
+    let key = match kind.as_str() {
+        "concurrent" => "streams",
+        "throughput" => "max_concurrency",
+        _ => "rate",
     };
+    let load = strategy.and_then(|s| s.get(key)).and_then(Value::as_f64);
     let base = format!("benchmarks[{index}]");
     let mut observations = Vec::new();
     for (name, value) in &bench.metrics {
