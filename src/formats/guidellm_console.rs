@@ -1,4 +1,4 @@
-//! GuideLLM console output (0.4 – 0.6 layout): the `✔` setup lines and the five `ℹ` result
+//! GuideLLM console output (0.4 – 0.8 layout): the `✔` setup lines and the five `ℹ` result
 //! tables (Run Summary Info, Text Metrics, Request Token, Request Latency and Server
 //! Throughput Statistics). Columns are identified from the header rows (group / name /
 //! statistic), never by position.
@@ -33,7 +33,7 @@ impl Format for GuidellmConsole {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM console output, 0.4 – 0.6 table layout (console.log, tty captures)"
+        "GuideLLM console output, 0.4 – 0.8 table layout (console.log, tty captures)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
