@@ -186,3 +186,92 @@ fn inspect_a_log_and_a_dataset() {
     );
     assert_eq!(json["warnings"].as_array().unwrap().len(), 1);
 }
+
+#[test]
+fn a_cte_named_like_a_table_function_does_not_open_files() {
+    let dir = converted();
+    std::fs::write(dir.path().join("secret.csv"), "a\n1\n").unwrap();
+    let (code, out, err) = query(
+        dir.path(),
+        &[
+            "out",
+            "with read_csv as (select 1) select * from read_csv('secret.csv')",
+        ],
+    );
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert!(
+        err.contains("table function read_csv(…) is not allowed"),
+        "{err}"
+    );
+}
+
+#[test]
+fn counting_rows_of_a_dataset_works() {
+    let dir = converted();
+    let (code, out, err) = query(dir.path(), &["out", "select count(*) as n from metrics"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "   n\n1260\n(1 row(s))\n");
+}
+
+#[test]
+fn dataset_paths_are_literal_not_patterns() {
+    let dir = converted();
+    std::fs::rename(dir.path().join("out"), dir.path().join("d*")).unwrap();
+    let log = study_log();
+    let other = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "d2", "-q"],
+    );
+    assert_eq!(other.status.code(), Some(0));
+    let (code, out, err) = query(dir.path(), &["d*", "select count(run_id) as n from runs"]);
+    assert_eq!(code, Some(0), "{err}");
+    assert_eq!(out, "n\n4\n(1 row(s))\n");
+}
+
+#[test]
+fn awkward_results_and_paths_are_errors_not_panics() {
+    let dir = converted();
+    let (code, _, err) = query(
+        dir.path(),
+        &["out", "select cast('abc' as blob) as b", "--format", "json"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("column b holds binary data"), "{err}");
+    let (code, _, err) = query(
+        dir.path(),
+        &["out", "select * from metrics where metric = ttft"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(err.contains("unable to find column \"ttft\""), "{err}");
+    assert!(!err.contains("Resolved plan"), "{err}");
+
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    let (code, _, err) = query(dir.path(), &["empty", "select * from runs"]);
+    assert_eq!(code, Some(1));
+    assert_eq!(
+        err,
+        "error: empty: no source files, and not a dataset (no runs.parquet)\n"
+    );
+    let out = tidybench(dir.path(), &["inspect", "empty"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("a directory but not a dataset"));
+
+    let (code, _, err) = query(
+        dir.path(),
+        &[
+            "out",
+            "select 1 as x",
+            "--format",
+            "parquet",
+            "-o",
+            "out/runs.parquet",
+        ],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.contains("writing there would replace a file of the dataset out"),
+        "{err}"
+    );
+    let (code, _, _) = query(dir.path(), &["out", "select count(*) as n from runs"]);
+    assert_eq!(code, Some(0), "the dataset is intact");
+}

@@ -8,7 +8,7 @@ use std::ops::ControlFlow;
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
-use sqlparser::ast::{ObjectName, Query, Statement, Visit, Visitor};
+use sqlparser::ast::{ObjectName, Query, Statement, TableFactor, Visit, Visitor};
 use sqlparser::dialect::GenericDialect;
 use sqlparser::parser::Parser;
 
@@ -23,11 +23,13 @@ pub fn registered(tables: &Tables) -> Vec<(&'static str, LazyFrame)> {
     ]
 }
 
-/// Collects the relations a statement reads and the names its `WITH` clauses define.
+/// Collects the relations a statement reads, the names its `WITH` clauses define, and the
+/// table functions it calls.
 #[derive(Default)]
 struct Relations {
     names: Vec<String>,
     ctes: Vec<String>,
+    functions: Vec<String>,
 }
 
 impl Visitor for Relations {
@@ -46,6 +48,25 @@ impl Visitor for Relations {
 
     fn pre_visit_relation(&mut self, relation: &ObjectName) -> ControlFlow<()> {
         self.names.push(relation.to_string());
+        ControlFlow::Continue(())
+    }
+
+    fn pre_visit_table_factor(&mut self, factor: &TableFactor) -> ControlFlow<()> {
+        // Any `name(…)` in FROM is a table function, whatever its name (a CTE of the same
+        // name does not make it a table): Polars' read_csv/read_parquet/… read files.
+        match factor {
+            TableFactor::Table {
+                name,
+                args: Some(_),
+                ..
+            } => self.functions.push(name.to_string()),
+            TableFactor::TableFunction { .. }
+            | TableFactor::Function { .. }
+            | TableFactor::JsonTable { .. }
+            | TableFactor::OpenJsonTable { .. }
+            | TableFactor::XmlTable { .. } => self.functions.push(factor.to_string()),
+            _ => {}
+        }
         ControlFlow::Continue(())
     }
 }
@@ -69,15 +90,16 @@ fn validate(sql: &str, known: &[&str]) -> Result<()> {
     }
     let mut relations = Relations::default();
     let _ = statement.visit(&mut relations);
+    if let Some(function) = relations.functions.first() {
+        let name = function.split('(').next().unwrap_or(function).trim();
+        return Err(Error::Invalid(format!(
+            "queries are read-only and see only the dataset: table function {name}(…) is not allowed"
+        )));
+    }
     for name in &relations.names {
         let bare = name.trim_matches('"');
         if known.contains(&bare) || relations.ctes.iter().any(|c| c == bare) {
             continue;
-        }
-        if bare.to_ascii_lowercase().starts_with("read_") {
-            return Err(Error::Invalid(format!(
-                "queries are read-only and see only the dataset: table function {bare}(…) is not allowed"
-            )));
         }
         return Err(Error::Invalid(format!(
             "unknown table {bare}; tables are: {}",
@@ -85,6 +107,16 @@ fn validate(sql: &str, known: &[&str]) -> Result<()> {
         )));
     }
     Ok(())
+}
+
+/// The error under any context Polars wrapped around it.
+fn root_cause(error: PolarsError) -> PolarsError {
+    match error {
+        PolarsError::Context { error, .. } | PolarsError::ExprContext { error, .. } => {
+            root_cause(*error)
+        }
+        other => other,
+    }
 }
 
 /// Runs `sql` over `tables` and returns the lazy result. Unknown tables list the tables;
@@ -104,6 +136,7 @@ pub fn query(tables: &Tables, sql: &str) -> Result<LazyFrame> {
         context.register(name, frame);
     }
     let explain = |e: PolarsError| {
+        let e = root_cause(e);
         // Polars names the valid columns of the table it searched; list them all otherwise.
         if matches!(e, PolarsError::ColumnNotFound(_)) && !e.to_string().contains("valid columns") {
             let listing: Vec<String> = columns
@@ -112,7 +145,10 @@ pub fn query(tables: &Tables, sql: &str) -> Result<LazyFrame> {
                 .collect();
             Error::Invalid(format!("{e}\ncolumns are:\n  {}", listing.join("\n  ")))
         } else if matches!(e, PolarsError::ColumnNotFound(_)) {
-            Error::Invalid(e.to_string())
+            // Only the message, not the query plan Polars appends to it.
+            let text = e.to_string();
+            let message = text.split("\n\nResolved plan").next().unwrap_or(&text);
+            Error::Invalid(message.trim_end().to_string())
         } else {
             Error::polars("running the query", e)
         }
@@ -154,6 +190,14 @@ mod tests {
         assert_eq!(
             refused("select 1; select 2"),
             "give exactly one SELECT statement (2 found)"
+        );
+        assert_eq!(
+            refused("with read_csv as (select 1) select * from read_csv('/etc/os-release')"),
+            "queries are read-only and see only the dataset: table function read_csv(…) is not allowed"
+        );
+        assert_eq!(
+            refused("select * from runs join \"READ_JSON\"('x.json') using (run_id)"),
+            "queries are read-only and see only the dataset: table function \"READ_JSON\"(…) is not allowed"
         );
         assert_eq!(
             refused("select * from requests"),

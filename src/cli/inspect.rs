@@ -171,6 +171,12 @@ fn inspect(input: &Path) -> Result<Inspection> {
             warnings: Vec::new(),
         });
     }
+    if input.is_dir() {
+        return Err(Error::Invalid(format!(
+            "{}: a directory but not a dataset (no runs.parquet); inspect one file or a dataset",
+            input.display()
+        )));
+    }
     let blob = Blob::read(input)?;
     let (format, why) = detect_with_reason(&blob)?;
     let parsed = format.parse(&blob)?;

@@ -78,6 +78,13 @@ pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs>
     let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| store::is_dataset(p));
     let files = discover(&sources)?;
+    if files.is_empty() && datasets.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "{}: no source files, and not a dataset (no runs.parquet)",
+            names.join(", ")
+        )));
+    }
     let mut read = Inputs {
         runs: Vec::new(),
         datasets: Vec::new(),
@@ -136,4 +143,27 @@ pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
                 })
         }
     }
+}
+
+/// Refuses an output path that would replace a file of one of the input datasets
+/// (`runs.parquet` or anything under `metrics/`).
+pub fn refuse_output_inside(inputs: &[PathBuf], output: Option<&Path>) -> tidybench::Result<()> {
+    let Some(output) = output else { return Ok(()) };
+    let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let parent = output.parent().filter(|p| !p.as_os_str().is_empty());
+    let target =
+        resolve(parent.unwrap_or(Path::new("."))).join(output.file_name().unwrap_or_default());
+    for input in inputs.iter().filter(|p| store::is_dataset(p)) {
+        let dataset = resolve(input);
+        if target == dataset.join(store::dataset::RUNS_FILE)
+            || target.starts_with(dataset.join(store::dataset::METRICS_DIR))
+        {
+            return Err(Error::Invalid(format!(
+                "{}: writing there would replace a file of the dataset {}",
+                output.display(),
+                input.display()
+            )));
+        }
+    }
+    Ok(())
 }

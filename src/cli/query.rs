@@ -44,6 +44,7 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
         },
     };
     let inputs: Vec<PathBuf> = inputs.into_iter().map(PathBuf::from).collect();
+    super::refuse_output_inside(&inputs, args.output.as_deref())?;
     let read = super::read_inputs(&inputs, args.quiet)?;
     if read.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", read.files);

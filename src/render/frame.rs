@@ -50,6 +50,17 @@ fn cells(frame: &DataFrame) -> Result<Vec<Vec<String>>> {
 
 /// `frame` as text in `format` (not Parquet, which is binary: see [`write_parquet`]).
 pub fn render_frame(frame: &mut DataFrame, format: FrameFormat) -> Result<String> {
+    if let Some(column) = frame
+        .columns()
+        .iter()
+        .find(|c| matches!(c.dtype(), DataType::Binary | DataType::BinaryOffset))
+    {
+        return Err(Error::Invalid(format!(
+            "column {} holds binary data, which text formats cannot show; cast it in the query \
+             or use --format parquet",
+            column.name()
+        )));
+    }
     let mut buffer = Vec::new();
     match format {
         FrameFormat::Table => {

@@ -275,6 +275,8 @@ pub fn open(dir: &Path) -> Result<Tables> {
     let scan = |path: &Path| {
         let args = ScanArgsParquet {
             hive_options: HiveOptions::new_disabled(),
+            // Paths are literal: a dataset in a directory named `d*` is not a pattern.
+            glob: false,
             ..ScanArgsParquet::default()
         };
         LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), args)
