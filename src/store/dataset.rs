@@ -23,20 +23,6 @@ pub const META_PARTS: &str = "tidybench.parts";
 /// Footer key of each metrics part naming its partition values (JSON object), so a part file
 /// read on its own still says which model and config it holds.
 pub const META_PARTITION: &str = "tidybench.partition";
-/// Columns stored in each metrics part file: every metrics column but the partition keys.
-pub const PART_COLUMNS: [&str; 11] = [
-    m::RUN_ID,
-    m::STRATEGY,
-    m::LOAD,
-    m::LOAD_INDEX,
-    m::METRIC,
-    m::STATUS,
-    m::STAT,
-    m::VALUE,
-    m::UNIT,
-    m::DECIMALS,
-    m::ORIGIN,
-];
 /// Hive's name for a partition whose value is null.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -154,7 +140,11 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         // pyarrow and pandas expect (a column in both places makes them refuse to merge).
         let part = part
             .drop_many([m::MODEL, m::CONFIG])
-            .select(PART_COLUMNS)
+            .select(
+                METRICS_COLUMNS
+                    .into_iter()
+                    .filter(|c| *c != m::MODEL && *c != m::CONFIG),
+            )
             .map_err(|e| Error::polars("selecting the metrics columns", e))?;
         let mut metadata = footer_metadata(&sources);
         metadata.push((
