@@ -4,9 +4,9 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::formats::Run;
+use crate::formats::{RequestRecord, Run};
 use crate::ingest::blob::hex;
-use crate::schema::{metrics as m, runs as r};
+use crate::schema::{metrics as m, requests as q, runs as r};
 
 /// The tables of a dataset, as lazy frames.
 #[derive(Clone)]
@@ -15,6 +15,8 @@ pub struct Tables {
     pub runs: LazyFrame,
     /// One row per observed number.
     pub metrics: LazyFrame,
+    /// One row per request, when the sources recorded them.
+    pub requests: LazyFrame,
 }
 
 /// Stable id of a run: hash of its source's content and its position in that source.
@@ -155,11 +157,78 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
 }
 
-/// Both tables of `runs`, as lazy frames.
+/// The `requests` table of `runs`: one row per request record.
+pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
+    let records: Vec<(String, &Run, i32, &RequestRecord)> = runs
+        .iter()
+        .flat_map(|run| {
+            let id = run_id(run);
+            run.load_points.iter().enumerate().flat_map(move |(i, p)| {
+                let id = id.clone();
+                p.requests
+                    .iter()
+                    .map(move |r| (id.clone(), run, i as i32, r))
+            })
+        })
+        .collect();
+    let text = |f: fn(&Run, &RequestRecord) -> Option<String>| -> Vec<Option<String>> {
+        records.iter().map(|(_, run, _, r)| f(run, r)).collect()
+    };
+    let float = |f: fn(&RequestRecord) -> Option<f64>| -> Vec<Option<f64>> {
+        records.iter().map(|(.., r)| f(r)).collect()
+    };
+    let int = |f: fn(&RequestRecord) -> Option<i64>| -> Vec<Option<i64>> {
+        records.iter().map(|(.., r)| f(r)).collect()
+    };
+    let time = |name: &str, f: fn(&RequestRecord) -> Option<f64>| {
+        let micros = records.iter().map(|(.., r)| {
+            f(r).filter(|t| t.is_finite())
+                .map(|t| (t * 1e6).round() as i64)
+        });
+        Int64Chunked::from_iter_options(name.into(), micros)
+            .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+            .into_column()
+    };
+    let columns = vec![
+        Column::new(
+            q::RUN_ID.into(),
+            records
+                .iter()
+                .map(|(id, ..)| id.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(q::MODEL.into(), text(|run, _| run.model.clone())),
+        Column::new(q::CONFIG.into(), text(|run, _| run.config.clone())),
+        Column::new(
+            q::LOAD_INDEX.into(),
+            records.iter().map(|(_, _, i, _)| *i).collect::<Vec<_>>(),
+        ),
+        Column::new(q::REQUEST_ID.into(), text(|_, r| r.request_id.clone())),
+        Column::new(q::STATUS.into(), text(|_, r| Some(r.status.clone()))),
+        time(q::START_TIME, |r| r.start_time),
+        time(q::END_TIME, |r| r.end_time),
+        Column::new(q::LATENCY_S.into(), float(|r| r.latency_s)),
+        Column::new(q::TTFT_MS.into(), float(|r| r.ttft_ms)),
+        Column::new(q::ITL_MS.into(), float(|r| r.itl_ms)),
+        Column::new(q::TPOT_MS.into(), float(|r| r.tpot_ms)),
+        Column::new(q::PROMPT_TOKENS.into(), int(|r| r.prompt_tokens)),
+        Column::new(q::OUTPUT_TOKENS.into(), int(|r| r.output_tokens)),
+        Column::new(q::TURN.into(), int(|r| r.turn)),
+        Column::new(
+            q::CONVERSATION_ID.into(),
+            text(|_, r| r.conversation_id.clone()),
+        ),
+        Column::new(q::ERROR.into(), text(|_, r| r.error.clone())),
+    ];
+    DataFrame::new_infer_height(columns).map_err(polars_err("requests"))
+}
+
+/// The tables of `runs`, as lazy frames.
 pub fn tables(runs: &[Run]) -> Result<Tables> {
     Ok(Tables {
         runs: runs_frame(runs)?.lazy(),
         metrics: metrics_frame(runs)?.lazy(),
+        requests: requests_frame(runs)?.lazy(),
     })
 }
 
@@ -168,8 +237,14 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
     if all.len() <= 1 {
         return all.into_iter().next().map_or_else(|| tables(&[]), Ok);
     }
-    let (runs, metrics): (Vec<LazyFrame>, Vec<LazyFrame>) =
-        all.into_iter().map(|t| (t.runs, t.metrics)).unzip();
+    let mut runs = Vec::new();
+    let mut metrics = Vec::new();
+    let mut requests = Vec::new();
+    for t in all {
+        runs.push(t.runs);
+        metrics.push(t.metrics);
+        requests.push(t.requests);
+    }
     let union = |frames, table: &str| {
         concat(frames, UnionArgs::default())
             .map_err(|e| Error::polars(format!("combining the {table} tables"), e))
@@ -177,5 +252,6 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
     Ok(Tables {
         runs: union(runs, "runs")?,
         metrics: union(metrics, "metrics")?,
+        requests: union(requests, "requests")?,
     })
 }

@@ -23,7 +23,7 @@ enum Command {
     Report(cli::report::ReportArgs),
     /// Show what tidybench sees in a file or dataset: format, runs, tables, warnings.
     Inspect(cli::inspect::InspectArgs),
-    /// Run a read-only SQL query over a dataset (tables: runs, metrics).
+    /// Run a read-only SQL query over a dataset (tables: runs, metrics, requests).
     Query(cli::query::QueryArgs),
     /// List the input formats tidybench reads.
     Formats,

@@ -98,6 +98,44 @@ pub mod metrics {
     pub const ORIGIN: &str = "origin";
 }
 
+/// Columns of the `requests` table, in order.
+pub mod requests {
+    /// The run the request belongs to.
+    pub const RUN_ID: &str = "run_id";
+    /// Model served (a hive partition of the dataset).
+    pub const MODEL: &str = "model";
+    /// Treatment label (a hive partition of the dataset).
+    pub const CONFIG: &str = "config";
+    /// Position of the request's load point within the run.
+    pub const LOAD_INDEX: &str = "load_index";
+    /// The harness's request id.
+    pub const REQUEST_ID: &str = "request_id";
+    /// "successful", "errored" or "incomplete".
+    pub const STATUS: &str = "status";
+    /// Start (UTC).
+    pub const START_TIME: &str = "start_time";
+    /// End (UTC).
+    pub const END_TIME: &str = "end_time";
+    /// End-to-end latency, seconds.
+    pub const LATENCY_S: &str = "latency_s";
+    /// Time to first token, milliseconds.
+    pub const TTFT_MS: &str = "ttft_ms";
+    /// Mean inter-token latency, milliseconds.
+    pub const ITL_MS: &str = "itl_ms";
+    /// Mean time per output token, milliseconds.
+    pub const TPOT_MS: &str = "tpot_ms";
+    /// Prompt tokens.
+    pub const PROMPT_TOKENS: &str = "prompt_tokens";
+    /// Output tokens.
+    pub const OUTPUT_TOKENS: &str = "output_tokens";
+    /// Turn within a multi-turn conversation, from 0.
+    pub const TURN: &str = "turn";
+    /// Conversation id.
+    pub const CONVERSATION_ID: &str = "conversation_id";
+    /// Error text of a failed request.
+    pub const ERROR: &str = "error";
+}
+
 /// Columns of the `metrics` table, in order.
 pub const METRICS_COLUMNS: [&str; 13] = [
     metrics::RUN_ID,
@@ -113,6 +151,27 @@ pub const METRICS_COLUMNS: [&str; 13] = [
     metrics::UNIT,
     metrics::DECIMALS,
     metrics::ORIGIN,
+];
+
+/// Columns of the `requests` table, in order.
+pub const REQUESTS_COLUMNS: [&str; 17] = [
+    requests::RUN_ID,
+    requests::MODEL,
+    requests::CONFIG,
+    requests::LOAD_INDEX,
+    requests::REQUEST_ID,
+    requests::STATUS,
+    requests::START_TIME,
+    requests::END_TIME,
+    requests::LATENCY_S,
+    requests::TTFT_MS,
+    requests::ITL_MS,
+    requests::TPOT_MS,
+    requests::PROMPT_TOKENS,
+    requests::OUTPUT_TOKENS,
+    requests::TURN,
+    requests::CONVERSATION_ID,
+    requests::ERROR,
 ];
 
 /// Whether a larger value of a metric is an improvement.

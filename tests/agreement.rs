@@ -137,3 +137,66 @@ fn json_reports_of_every_version_keep_full_precision() {
         (Some(128), Some(10000), Some(5))
     );
 }
+
+#[test]
+fn json_request_records_become_request_rows() {
+    let parsed = parse_file("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    let requests = &parsed.runs[0].load_points[0].requests;
+    // All records are kept, even where GuideLLM's own totals count one fewer (22 incomplete).
+    let count = |status: &str| requests.iter().filter(|r| r.status == status).count();
+    assert_eq!(
+        (count("successful"), count("errored"), count("incomplete")),
+        (19, 0, 23)
+    );
+    let first = &requests[0];
+    assert_eq!(
+        first.request_id.as_deref(),
+        Some("3894a123-ea74-4bc9-9451-1647c91d5fb1")
+    );
+    assert_eq!(first.start_time, Some(1795971585.0057955));
+    assert_eq!(first.end_time, Some(1795971586.4320774));
+    assert_eq!(first.latency_s, Some(1.4262819290161133));
+    assert_eq!(first.ttft_ms, Some(110.56733131408691));
+    assert_eq!(first.itl_ms, Some(10.35653324577752));
+    assert_eq!(first.tpot_ms, Some(11.139430105686188));
+    assert_eq!(
+        (first.prompt_tokens, first.output_tokens),
+        (Some(18695), Some(128))
+    );
+    assert_eq!((first.turn, first.conversation_id.as_deref()), (None, None));
+    let cancelled = requests.iter().find(|r| r.status == "incomplete").unwrap();
+    assert_eq!(cancelled.error.as_deref(), Some("Request was cancelled"));
+    assert_eq!(cancelled.output_tokens, None);
+}
+
+#[test]
+fn requests_are_stored_and_queried() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = common::repo("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    let out = common::tidybench(
+        dir.path(),
+        &["convert", json.to_str().unwrap(), "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert!(
+        common::stderr(&out).contains("42 request(s)"),
+        "{}",
+        common::stderr(&out)
+    );
+    let out = common::tidybench(
+        dir.path(),
+        &[
+            "query",
+            "out",
+            "select status, count(*) as n, round(max(latency_s), 3) as max_latency \
+             from requests group by status order by status",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(common::stderr(&out), "");
+    assert_eq!(
+        common::stdout(&out),
+        "status,n,max_latency\nincomplete,23,null\nsuccessful,19,1.485\n".replace("null", "")
+    );
+}

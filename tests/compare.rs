@@ -34,6 +34,7 @@ fn run(
                 strategy: strategy.into(),
                 load,
                 observations: vec![obs("requests_per_second", status, "mean", rps, Some(1))],
+                requests: Vec::new(),
             })
             .collect(),
         ..Run::default()

@@ -62,7 +62,7 @@ fn convert(dir: &Path) {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(
         stderr(&out).starts_with(
-            "converted 1 of 1 file(s): 4 run(s), 1260 metric row(s) in 5 file(s) under out ("
+            "converted 1 of 1 file(s): 4 run(s), 1260 metric row(s), 0 request(s) in 5 file(s) under out ("
         ),
         "{}",
         stderr(&out)

@@ -126,11 +126,11 @@ fn queries_cannot_write_or_read_outside_the_dataset() {
 #[test]
 fn unknown_tables_and_columns_are_explained() {
     let dir = converted();
-    let (code, _, err) = query(dir.path(), &["out", "select * from requests"]);
+    let (code, _, err) = query(dir.path(), &["out", "select * from server_samples"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        "error: unknown table requests; tables are: runs, metrics\n"
+        "error: unknown table server_samples; tables are: runs, metrics, requests\n"
     );
     let (code, _, err) = query(dir.path(), &["out", "select ttft from metrics"]);
     assert_eq!(code, Some(1));

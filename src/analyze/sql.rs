@@ -20,6 +20,7 @@ pub fn registered(tables: &Tables) -> Vec<(&'static str, LazyFrame)> {
     vec![
         ("runs", tables.runs.clone()),
         ("metrics", tables.metrics.clone()),
+        ("requests", tables.requests.clone()),
     ]
 }
 
@@ -164,7 +165,7 @@ pub fn query(tables: &Tables, sql: &str) -> Result<LazyFrame> {
 mod tests {
     use super::*;
 
-    const KNOWN: &[&str] = &["runs", "metrics"];
+    const KNOWN: &[&str] = &["runs", "metrics", "requests"];
 
     #[test]
     fn only_select_over_known_tables() {
@@ -200,8 +201,8 @@ mod tests {
             "queries are read-only and see only the dataset: table function \"READ_JSON\"(…) is not allowed"
         );
         assert_eq!(
-            refused("select * from requests"),
-            "unknown table requests; tables are: runs, metrics"
+            refused("select * from server_samples"),
+            "unknown table server_samples; tables are: runs, metrics, requests"
         );
     }
 }

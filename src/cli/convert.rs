@@ -38,11 +38,12 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let summary = store::write(&args.output, &inputs.runs)?;
     if !args.quiet {
         eprintln!(
-            "converted {} of {} file(s): {} run(s), {} metric row(s) in {} file(s) under {} ({:.2}s)",
+            "converted {} of {} file(s): {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
             inputs.files - inputs.failures.len(),
             inputs.files,
             summary.runs,
             summary.metric_rows,
+            summary.request_rows,
             summary.files.len(),
             args.output.display(),
             started.elapsed().as_secs_f64()

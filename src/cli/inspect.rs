@@ -95,6 +95,7 @@ fn floats(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
 fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
     let runs = collect(tables.runs.clone(), "runs")?;
     let metrics = collect(tables.metrics.clone(), "metrics")?;
+    let requests = collect(tables.requests.clone(), "requests")?;
     let schema = |frame: &DataFrame| {
         frame
             .schema()
@@ -112,6 +113,11 @@ fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
             name: "metrics",
             rows: metrics.height(),
             columns: schema(&metrics),
+        },
+        Table {
+            name: "requests",
+            rows: requests.height(),
+            columns: schema(&requests),
         },
     ];
     let (ids, models, configs, rate_types) = (

@@ -10,7 +10,7 @@ use tidybench::Error;
 #[derive(Debug, clap::Args)]
 pub struct QueryArgs {
     /// A dataset directory (or source files to convert in memory), then the SQL unless --file
-    /// gives it. Tables: runs, metrics.
+    /// gives it. Tables: runs, metrics, requests.
     #[arg(required = true, value_name = "INPUTS… SQL")]
     pub args: Vec<String>,
     /// Read the SQL from this file.

@@ -351,8 +351,7 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             while out.load_points.len() <= index {
                 out.load_points.push(LoadPoint {
                     strategy: row.strategy.clone(),
-                    load: None,
-                    observations: Vec::new(),
+                    ..LoadPoint::default()
                 });
                 out.row_lines.push(row.line);
             }

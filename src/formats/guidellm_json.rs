@@ -1,6 +1,6 @@
 //! GuideLLM JSON reports (0.3.1 – 0.8.1): every metric of every benchmark, every status and
-//! every statistic the file holds, at full precision. Per-request records are skipped while
-//! parsing (the `requests` table is not built yet).
+//! every statistic the file holds, at full precision, and one request record per request
+//! (timings, token counts, turn and conversation; never the prompt or response text).
 
 use std::sync::LazyLock;
 
@@ -8,7 +8,7 @@ use regex::Regex;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{Format, LoadPoint, Observation, Parsed, RequestRecord, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 use crate::schema;
@@ -53,6 +53,90 @@ struct Benchmark {
     warmup_duration: Option<f64>,
     #[serde(default)]
     cooldown_duration: Option<f64>,
+    #[serde(default)]
+    requests: Option<Requests>,
+}
+
+/// Per-request records by status (`total` is always null). Prompt and response text are not
+/// declared, so the parser skips them without keeping them.
+#[derive(Deserialize, Default)]
+struct Requests {
+    #[serde(default)]
+    successful: Option<Vec<RequestJson>>,
+    #[serde(default)]
+    errored: Option<Vec<RequestJson>>,
+    #[serde(default)]
+    incomplete: Option<Vec<RequestJson>>,
+}
+
+#[derive(Deserialize)]
+struct RequestJson {
+    #[serde(default)]
+    request_id: Option<String>,
+    #[serde(default, alias = "start_time")]
+    request_start_time: Option<f64>,
+    #[serde(default, alias = "end_time")]
+    request_end_time: Option<f64>,
+    #[serde(default)]
+    request_latency: Option<f64>,
+    #[serde(default)]
+    time_to_first_token_ms: Option<f64>,
+    #[serde(default)]
+    inter_token_latency_ms: Option<f64>,
+    #[serde(default)]
+    time_per_output_token_ms: Option<f64>,
+    #[serde(default)]
+    prompt_tokens: Option<f64>,
+    #[serde(default)]
+    output_tokens: Option<f64>,
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    info: Option<RequestInfo>,
+}
+
+#[derive(Deserialize)]
+struct RequestInfo {
+    #[serde(default)]
+    conversation_id: Option<String>,
+    #[serde(default)]
+    turn_index: Option<i64>,
+    #[serde(default)]
+    error: Option<String>,
+}
+
+/// The request records of a benchmark as plain records.
+fn request_records(requests: &Requests) -> Vec<RequestRecord> {
+    let whole = |v: Option<f64>| v.filter(|x| x.is_finite()).map(|x| x.round() as i64);
+    [
+        ("successful", &requests.successful),
+        ("errored", &requests.errored),
+        ("incomplete", &requests.incomplete),
+    ]
+    .into_iter()
+    .flat_map(|(status, list)| list.iter().flatten().map(move |r| (status, r)))
+    .map(|(status, r)| {
+        let info = r.info.as_ref();
+        RequestRecord {
+            request_id: r.request_id.clone(),
+            status: status.into(),
+            start_time: r.request_start_time,
+            end_time: r.request_end_time,
+            latency_s: r.request_latency,
+            ttft_ms: r.time_to_first_token_ms,
+            itl_ms: r.inter_token_latency_ms,
+            tpot_ms: r.time_per_output_token_ms,
+            prompt_tokens: whole(r.prompt_tokens),
+            output_tokens: whole(r.output_tokens),
+            turn: info.and_then(|i| i.turn_index),
+            conversation_id: info.and_then(|i| i.conversation_id.clone()),
+            error: r
+                .error
+                .clone()
+                .or_else(|| info.and_then(|i| i.error.clone())),
+        }
+    })
+    .collect()
 }
 
 impl Format for GuidellmJson {
@@ -379,6 +463,11 @@ fn load_point(index: usize, bench: &Benchmark) -> LoadPoint {
         strategy: kind,
         load,
         observations,
+        requests: bench
+            .requests
+            .as_ref()
+            .map(request_records)
+            .unwrap_or_default(),
     }
 }
 

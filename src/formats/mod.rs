@@ -136,6 +136,39 @@ pub struct LoadPoint {
     pub load: Option<f64>,
     /// The numbers observed at this load point.
     pub observations: Vec<Observation>,
+    /// One record per request, when the source has them.
+    pub requests: Vec<RequestRecord>,
+}
+
+/// One request of a load point, as a harness recorded it (no prompt or response text).
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct RequestRecord {
+    /// The harness's request id.
+    pub request_id: Option<String>,
+    /// "successful", "errored" or "incomplete".
+    pub status: String,
+    /// Start, Unix seconds.
+    pub start_time: Option<f64>,
+    /// End, Unix seconds.
+    pub end_time: Option<f64>,
+    /// End-to-end latency, seconds.
+    pub latency_s: Option<f64>,
+    /// Time to first token, milliseconds.
+    pub ttft_ms: Option<f64>,
+    /// Mean inter-token latency, milliseconds.
+    pub itl_ms: Option<f64>,
+    /// Mean time per output token, milliseconds.
+    pub tpot_ms: Option<f64>,
+    /// Prompt tokens.
+    pub prompt_tokens: Option<i64>,
+    /// Output tokens.
+    pub output_tokens: Option<i64>,
+    /// Turn of a multi-turn conversation, from 0.
+    pub turn: Option<i64>,
+    /// Conversation the request belongs to.
+    pub conversation_id: Option<String>,
+    /// Error text of a failed request.
+    pub error: Option<String>,
 }
 
 /// One number read from the source.

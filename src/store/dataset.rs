@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::formats::Run;
 use crate::frames::{self, Tables};
 use crate::ingest::blob::hex;
-use crate::schema::{self, metrics as m, METRICS_COLUMNS};
+use crate::schema::{self, metrics as m, METRICS_COLUMNS, REQUESTS_COLUMNS};
 
 /// File name of the runs table inside a dataset.
 pub const RUNS_FILE: &str = "runs.parquet";
@@ -23,6 +23,8 @@ pub const META_PARTS: &str = "tidybench.parts";
 /// Footer key of each metrics part naming its partition values (JSON object), so a part file
 /// read on its own still says which model and config it holds.
 pub const META_PARTITION: &str = "tidybench.partition";
+/// Directory of the requests table inside a dataset.
+pub const REQUESTS_DIR: &str = "requests";
 /// Hive's name for a partition whose value is null.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -33,6 +35,8 @@ pub struct WriteSummary {
     pub runs: usize,
     /// Rows of `metrics`.
     pub metric_rows: usize,
+    /// Rows of `requests`.
+    pub request_rows: usize,
     /// Every file written, in order.
     pub files: Vec<PathBuf>,
 }
@@ -100,12 +104,72 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         .map(|r| r.source_path.display().to_string())
         .collect();
 
-    let metrics = frames::metrics_frame(runs)?;
-    summary.metric_rows = metrics.height();
-    let parts = metrics
-        .partition_by([m::MODEL, m::CONFIG], true)
-        .map_err(|e| Error::polars("partitioning metrics by model and config", e))?;
     let mut written = BTreeSet::new();
+    for table in &PARTITIONED {
+        let frame = (table.build)(runs)?;
+        match table.dir {
+            METRICS_DIR => summary.metric_rows = frame.height(),
+            _ => summary.request_rows = frame.height(),
+        }
+        for path in write_partitions(dir, table, frame, runs)? {
+            written.insert(path.clone());
+            summary.files.push(path);
+        }
+    }
+    let listed: Vec<String> = written
+        .iter()
+        .filter_map(|p| p.strip_prefix(dir).ok())
+        .map(|p| p.to_string_lossy().replace('\\', "/"))
+        .collect();
+    let mut metadata = footer_metadata(&all_sources);
+    metadata.push((
+        META_PARTS.into(),
+        serde_json::to_string(&listed).unwrap_or_default(),
+    ));
+    write_atomic(frames::runs_frame(runs)?, &runs_path, &metadata)?;
+    summary.files.push(runs_path);
+    for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
+        remove_part(dir, stale)?;
+    }
+    Ok(summary)
+}
+
+/// A table stored in hive partitions by model and config.
+struct Partitioned {
+    dir: &'static str,
+    columns: &'static [&'static str],
+    build: fn(&[Run]) -> Result<DataFrame>,
+}
+
+/// The partitioned tables of a dataset.
+const PARTITIONED: [Partitioned; 2] = [
+    Partitioned {
+        dir: METRICS_DIR,
+        columns: &METRICS_COLUMNS,
+        build: frames::metrics_frame,
+    },
+    Partitioned {
+        dir: REQUESTS_DIR,
+        columns: &REQUESTS_COLUMNS,
+        build: frames::requests_frame,
+    },
+];
+
+/// Writes `frame` as one part file per model and config under `dir/table.dir`; returns the
+/// paths written.
+fn write_partitions(
+    dir: &Path,
+    table: &Partitioned,
+    frame: DataFrame,
+    runs: &[Run],
+) -> Result<Vec<PathBuf>> {
+    if frame.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let parts = frame
+        .partition_by([m::MODEL, m::CONFIG], true)
+        .map_err(|e| Error::polars(format!("partitioning {} by model and config", table.dir), e))?;
+    let mut paths = Vec::new();
     for part in parts {
         let text = |name: &str| -> Option<String> {
             part.column(name)
@@ -132,45 +196,30 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
             .collect();
         let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
         let path = dir
-            .join(METRICS_DIR)
+            .join(table.dir)
             .join(format!("model={}", encode_partition(model.as_deref())))
             .join(format!("config={}", encode_partition(config.as_deref())))
             .join(format!("part-{}.parquet", hex(&digest[..8])));
         // Hive layout: the partition values live in the directory names only, as Spark,
         // pyarrow and pandas expect (a column in both places makes them refuse to merge).
         let part = part
-            .drop_many([m::MODEL, m::CONFIG])
             .select(
-                METRICS_COLUMNS
-                    .into_iter()
+                table
+                    .columns
+                    .iter()
+                    .copied()
                     .filter(|c| *c != m::MODEL && *c != m::CONFIG),
             )
-            .map_err(|e| Error::polars("selecting the metrics columns", e))?;
+            .map_err(|e| Error::polars(format!("selecting the {} columns", table.dir), e))?;
         let mut metadata = footer_metadata(&sources);
         metadata.push((
             META_PARTITION.into(),
             serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
         ));
         write_atomic(part, &path, &metadata)?;
-        written.insert(path.clone());
-        summary.files.push(path);
+        paths.push(path);
     }
-    let listed: Vec<String> = written
-        .iter()
-        .filter_map(|p| p.strip_prefix(dir).ok())
-        .map(|p| p.to_string_lossy().replace('\\', "/"))
-        .collect();
-    let mut metadata = footer_metadata(&all_sources);
-    metadata.push((
-        META_PARTS.into(),
-        serde_json::to_string(&listed).unwrap_or_default(),
-    ));
-    write_atomic(frames::runs_frame(runs)?, &runs_path, &metadata)?;
-    summary.files.push(runs_path);
-    for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
-        remove_part(dir, stale)?;
-    }
-    Ok(summary)
+    Ok(paths)
 }
 
 /// Removes one part file that an earlier write listed, then its directories while empty.
@@ -180,9 +229,17 @@ fn remove_part(dir: &Path, part: &Path) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(Error::io(part, e)),
     }
-    let metrics = dir.join(METRICS_DIR);
+    // Empty partition directories go too, up to (not including) the table's directory.
+    let Some(table) = part
+        .strip_prefix(dir)
+        .ok()
+        .and_then(|rel| rel.components().next())
+        .map(|first| dir.join(first))
+    else {
+        return Ok(());
+    };
     let mut parent = part.parent();
-    while let Some(p) = parent.filter(|p| p.starts_with(&metrics) && *p != metrics) {
+    while let Some(p) = parent.filter(|p| p.starts_with(&table) && *p != table) {
         if std::fs::remove_dir(p).is_err() {
             break;
         }
@@ -273,11 +330,12 @@ pub fn open(dir: &Path) -> Result<Tables> {
             .map_err(|e| Error::polars(format!("reading {}", path.display()), e))
     };
     let runs = scan(&runs_path)?;
-    let metrics = if parts.is_empty() {
-        frames::metrics_frame(&[])?.lazy()
-    } else {
+    let mut frames = Vec::new();
+    for table in &PARTITIONED {
+        let root = dir.join(table.dir);
         let scans = parts
             .iter()
+            .filter(|p| p.starts_with(&root))
             .map(|p| {
                 let (model, config) = partition_values(dir, p);
                 let text = |v: Option<String>| match v {
@@ -286,13 +344,24 @@ pub fn open(dir: &Path) -> Result<Tables> {
                 };
                 Ok(scan(p)?
                     .with_columns([text(model).alias(m::MODEL), text(config).alias(m::CONFIG)])
-                    .select(METRICS_COLUMNS.map(col)))
+                    .select(table.columns.iter().map(|c| col(*c)).collect::<Vec<_>>()))
             })
             .collect::<Result<Vec<_>>>()?;
-        concat(scans, UnionArgs::default())
-            .map_err(|e| Error::polars(format!("reading {}", dir.display()), e))?
-    };
-    Ok(Tables { runs, metrics })
+        frames.push(if scans.is_empty() {
+            (table.build)(&[])?.lazy()
+        } else {
+            concat(scans, UnionArgs::default())
+                .map_err(|e| Error::polars(format!("reading {}", root.display()), e))?
+        });
+    }
+    let [metrics, requests]: [LazyFrame; 2] = frames
+        .try_into()
+        .map_err(|_| Error::Invalid("two partitioned tables expected".into()))?;
+    Ok(Tables {
+        runs,
+        metrics,
+        requests,
+    })
 }
 
 /// Decodes a partition directory name written by [`encode_partition`].

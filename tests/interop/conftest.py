@@ -26,3 +26,12 @@ def dataset(tmp_path_factory):
         check=True,
     )
     return out
+
+
+@pytest.fixture(scope="session")
+def requests_dataset(tmp_path_factory):
+    """A dataset with a requests table: the real GuideLLM 0.4.0 poisson JSON report."""
+    out = tmp_path_factory.mktemp("requests") / "out"
+    report = REPO / "tests" / "fixtures" / "guidellm" / "0.4.0" / "poisson" / "benchmarks.json.gz"
+    subprocess.run(tidybench_command() + ["convert", str(report), "-o", str(out), "-q"], check=True)
+    return out

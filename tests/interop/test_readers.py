@@ -94,3 +94,45 @@ def test_polars_scans_the_dataset(dataset):
         .collect()
     )
     assert {(m, c): v for m, c, v in ttft.iter_rows()} == TTFT_50
+
+
+REQUESTS_COLUMNS = [
+    "run_id", "model", "config", "load_index", "request_id", "status", "start_time", "end_time",
+    "latency_s", "ttft_ms", "itl_ms", "tpot_ms", "prompt_tokens", "output_tokens", "turn",
+    "conversation_id", "error",
+]
+
+
+def test_every_reader_opens_the_requests_table(requests_dataset):
+    pa = pytest.importorskip("pyarrow")
+    ds = pytest.importorskip("pyarrow.dataset")
+    pd = pytest.importorskip("pandas")
+    # These runs have no config label (a bare GuideLLM report): every `config=` directory is
+    # Hive's null partition, whose type pyarrow cannot infer, so the types are given.
+    partitioning = ds.partitioning(
+        pa.schema([("model", pa.string()), ("config", pa.string())]), flavor="hive"
+    )
+    table = ds.dataset(
+        requests_dataset / "requests", format="parquet", partitioning=partitioning
+    ).to_table()
+    assert sorted(table.schema.names) == sorted(REQUESTS_COLUMNS)
+    assert table.num_rows == 42
+    assert table.schema.field("start_time").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field("prompt_tokens").type == pa.int64()
+    frame = pd.read_parquet(requests_dataset / "requests", partitioning=partitioning)
+    assert frame["config"].isna().all()
+    assert frame.groupby("status").size().to_dict() == {"incomplete": 23, "successful": 19}
+    assert frame["error"].dropna().unique().tolist() == ["Request was cancelled"]
+
+
+def test_duckdb_and_polars_open_the_requests_table(requests_dataset):
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    rows = duckdb.sql(
+        f"select status, count(*) from read_parquet('{requests_dataset}/requests/**/*.parquet', "
+        "hive_partitioning=true) group by status order by status"
+    ).fetchall()
+    assert rows == [("incomplete", 23), ("successful", 19)]
+    frame = pl.read_parquet(requests_dataset / "requests", hive_partitioning=True)
+    assert frame.schema["start_time"] == pl.Datetime("us", "UTC")
+    assert frame.filter(pl.col("status") == "successful")["output_tokens"].to_list() == [128] * 19
