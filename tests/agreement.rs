@@ -200,3 +200,25 @@ fn requests_are_stored_and_queried() {
         "status,n,max_latency\nincomplete,23,null\nsuccessful,19,1.485\n".replace("null", "")
     );
 }
+
+#[test]
+fn yaml_reports_hold_the_same_numbers_as_json_reports() {
+    let dir = "tests/fixtures/guidellm/0.8.1/concurrent";
+    let yaml = parse_file(&format!("{dir}/benchmarks-no-requests.yaml.gz"));
+    let json = parse_file(&format!("{dir}/benchmarks-no-requests.json.gz"));
+    assert_eq!(yaml.runs[0].source_format, "guidellm-yaml");
+    let key = |o: &Observation| (o.metric.clone(), o.status.clone(), o.stat.clone());
+    for (y, j) in yaml.runs[0]
+        .load_points
+        .iter()
+        .zip(&json.runs[0].load_points)
+    {
+        assert_eq!((y.strategy.as_str(), y.load), (j.strategy.as_str(), j.load));
+        let mut ys: Vec<_> = y.observations.iter().map(|o| (key(o), o.value)).collect();
+        let mut js: Vec<_> = j.observations.iter().map(|o| (key(o), o.value)).collect();
+        ys.sort_by(|a, b| a.0.cmp(&b.0));
+        js.sort_by(|a, b| a.0.cmp(&b.0));
+        assert_eq!(ys.len(), 3683);
+        assert_eq!(ys, js);
+    }
+}

@@ -163,51 +163,93 @@ impl Format for GuidellmJson {
             expected: "a GuideLLM JSON report".into(),
             found: e.to_string(),
         })?;
-        let mut warnings = Vec::new();
-        let mut run = Run {
-            source_path: blob.path.clone(),
-            source_format: NAME.into(),
-            source_sha256: blob.sha256(),
-            harness: "guidellm".into(),
-            harness_version: report
-                .metadata
-                .as_ref()
-                .and_then(|m| m.get("guidellm_version"))
-                .and_then(Value::as_str)
-                .map(String::from),
-            ..Run::default()
-        };
-        for (i, bench) in report.benchmarks.iter().enumerate() {
-            run.load_points.push(load_point(i, bench));
-            if run.model.is_none() {
-                run.model = model(&report, bench);
-            }
-        }
-        if run.model.is_none() {
-            warnings.push(Warning {
-                path: blob.path.clone(),
-                line: None,
-                message: "the report names no model; `model` left null".into(),
-            });
-        }
-        run.labels = labels(&report);
-        let micros = |t: f64| (t * 1e6).round() as i64;
-        run.started_at = report
-            .benchmarks
-            .iter()
-            .filter_map(|b| b.start_time)
-            .min_by(f64::total_cmp)
-            .map(micros);
-        run.ended_at = report
-            .benchmarks
-            .iter()
-            .filter_map(|b| b.end_time)
-            .max_by(f64::total_cmp)
-            .map(micros);
-        Ok(Parsed {
-            runs: vec![run],
-            warnings,
+        Ok(parsed(report, blob, NAME))
+    }
+}
+
+/// The GuideLLM YAML report format (the same document as the JSON report).
+pub struct GuidellmYaml;
+
+/// Name of the YAML format in `runs.source_format`.
+pub const YAML_NAME: &str = "guidellm-yaml";
+
+impl Format for GuidellmYaml {
+    fn name(&self) -> &'static str {
+        YAML_NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "GuideLLM YAML report, 0.3.1 – 0.8.1 (benchmarks.yaml, .gz and .zst too)"
+    }
+
+    fn sniff(&self, head: &str) -> Option<String> {
+        let first = head.lines().next()?;
+        let top_key = ["args:", "benchmarks:", "config:", "metadata:"].contains(&first.trim_end());
+        (top_key && head.contains("request_latency:") && head.contains("percentiles:")).then(|| {
+            format!(
+                "a YAML document starting `{}` with GuideLLM metrics",
+                first.trim_end()
+            )
         })
+    }
+
+    fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        let report: Report = serde_yaml::from_slice(&blob.bytes).map_err(|e| Error::Parse {
+            path: blob.path.clone(),
+            line: e.location().map_or(1, |l| l.line()),
+            expected: "a GuideLLM YAML report".into(),
+            found: e.to_string(),
+        })?;
+        Ok(parsed(report, blob, YAML_NAME))
+    }
+}
+
+/// The run of a parsed report (JSON or YAML).
+fn parsed(report: Report, blob: &Blob, format: &str) -> Parsed {
+    let mut warnings = Vec::new();
+    let mut run = Run {
+        source_path: blob.path.clone(),
+        source_format: format.into(),
+        source_sha256: blob.sha256(),
+        harness: "guidellm".into(),
+        harness_version: report
+            .metadata
+            .as_ref()
+            .and_then(|m| m.get("guidellm_version"))
+            .and_then(Value::as_str)
+            .map(String::from),
+        ..Run::default()
+    };
+    for (i, bench) in report.benchmarks.iter().enumerate() {
+        run.load_points.push(load_point(i, bench));
+        if run.model.is_none() {
+            run.model = model(&report, bench);
+        }
+    }
+    if run.model.is_none() {
+        warnings.push(Warning {
+            path: blob.path.clone(),
+            line: None,
+            message: "the report names no model; `model` left null".into(),
+        });
+    }
+    run.labels = labels(&report);
+    let micros = |t: f64| (t * 1e6).round() as i64;
+    run.started_at = report
+        .benchmarks
+        .iter()
+        .filter_map(|b| b.start_time)
+        .min_by(f64::total_cmp)
+        .map(micros);
+    run.ended_at = report
+        .benchmarks
+        .iter()
+        .filter_map(|b| b.end_time)
+        .max_by(f64::total_cmp)
+        .map(micros);
+    Parsed {
+        runs: vec![run],
+        warnings,
     }
 }
 

@@ -28,6 +28,7 @@ pub trait Format: Sync {
 /// Every format, most specific first: detection takes the first whose `sniff` accepts.
 pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_json::GuidellmJson,
+    &guidellm_json::GuidellmYaml,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
 ];
