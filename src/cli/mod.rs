@@ -106,6 +106,9 @@ pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs>
             Err(e) => read.fail(e),
         }
     }
+    let mut warnings = Vec::new();
+    tidybench::reconcile::merge(&mut read.runs, &mut warnings);
+    print_warnings(&warnings, quiet);
     Ok(read)
 }
 

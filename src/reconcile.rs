@@ -1,0 +1,147 @@
+//! One run given twice: as console text (a GuideLLM console log, or a driver log wrapping it)
+//! and as a GuideLLM JSON/YAML report. The report's full-precision numbers are kept, under the
+//! console run's labels (a driver log knows the config, hardware and vLLM arguments a report
+//! does not); the console numbers are only checked against them.
+
+use std::path::Path;
+
+use crate::formats::{LoadPoint, Observation, Run, Warning};
+
+/// How far apart (seconds) the start of the same benchmark may be in the two sources: console
+/// times are printed to the second.
+const SAME_START: f64 = 1.5;
+
+fn is_report(run: &Run) -> bool {
+    run.source_format.starts_with("guidellm-json") || run.source_format.starts_with("guidellm-yaml")
+}
+
+/// The start of each load point: Unix seconds, or seconds after midnight when the date is
+/// unknown (then `true`).
+fn starts(run: &Run) -> Option<Vec<(f64, bool)>> {
+    run.load_points
+        .iter()
+        .map(|p| {
+            p.observations.iter().find_map(|o| match o.metric.as_str() {
+                "start_time" => Some((o.value, false)),
+                "start_time_of_day" => Some((o.value, true)),
+                _ => None,
+            })
+        })
+        .collect()
+}
+
+/// True when `console` and `report` record the same benchmarks (same strategies, each started
+/// at the same second).
+fn same_run(console: &Run, report: &Run) -> bool {
+    let (Some(a), Some(b)) = (starts(console), starts(report)) else {
+        return false;
+    };
+    a.len() == b.len()
+        && !a.is_empty()
+        && console
+            .load_points
+            .iter()
+            .zip(&report.load_points)
+            .all(|(c, r)| c.strategy == r.strategy)
+        && a.iter().zip(&b).all(|(&(c, time_of_day), &(r, _))| {
+            let r = if time_of_day {
+                r.rem_euclid(86_400.0)
+            } else {
+                r
+            };
+            (c - r).abs() < SAME_START
+        })
+}
+
+/// Whether a printed console number agrees with the report's value rounded to the digits
+/// printed.
+fn agrees(console: &Observation, report: &Observation) -> bool {
+    let digits = usize::from(console.decimals.unwrap_or(0));
+    format!("{:.digits$}", report.value) == format!("{:.digits$}", console.value)
+}
+
+/// Checks every console number of one load point against the report's.
+fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &mut Vec<Warning>) {
+    for c in &console.observations {
+        if c.metric.ends_with("_time") || c.metric.ends_with("_time_of_day") {
+            continue;
+        }
+        let counterpart = report
+            .observations
+            .iter()
+            .find(|r| r.metric == c.metric && r.status == c.status && r.stat == c.stat);
+        if let Some(r) = counterpart.filter(|r| !agrees(c, r)) {
+            warnings.push(Warning {
+                path: path.to_path_buf(),
+                line: c.origin.strip_prefix("line ").and_then(|n| n.parse().ok()),
+                message: format!(
+                    "{} {} {} is {} here but {} in the report ({}); the report's value is used",
+                    c.metric, c.status, c.stat, c.value, r.value, r.origin
+                ),
+            });
+        }
+    }
+}
+
+/// Merges every console run that a report among `runs` also holds: the report's numbers and
+/// requests under the console run's labels, the console's load values where the report has
+/// none. A console number that disagrees with the report is a warning.
+pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+    let mut merged = Vec::new();
+    for console in runs.iter().filter(|r| !is_report(r)) {
+        let Some(report) = runs
+            .iter()
+            .position(|r| is_report(r) && same_run(console, r))
+        else {
+            continue;
+        };
+        merged.push((console.clone(), report));
+    }
+    let mut drop = Vec::new();
+    for (console, index) in merged {
+        let report = &mut runs[index];
+        for (c, r) in console
+            .load_points
+            .iter()
+            .zip(report.load_points.iter_mut())
+        {
+            cross_check(&console.source_path, c, r, warnings);
+            if r.load.is_none() {
+                r.load = c.load;
+            }
+        }
+        report.model = report.model.take().or(console.model.clone());
+        report.config = console.config.clone().or(report.config.take());
+        let labels = &mut report.labels;
+        let from = &console.labels;
+        labels.hardware = from.hardware.clone().or(labels.hardware.take());
+        labels.software = from.software.clone().or(labels.software.take());
+        labels.vllm_args = from.vllm_args.clone().or(labels.vllm_args.take());
+        labels.kv_connector = from.kv_connector.clone().or(labels.kv_connector.take());
+        labels.num_cpu_blocks = from.num_cpu_blocks.or(labels.num_cpu_blocks);
+        labels.gpu_memory_utilization = from
+            .gpu_memory_utilization
+            .or(labels.gpu_memory_utilization);
+        labels.replicas = from.replicas.or(labels.replicas);
+        labels.epp_backend = from.epp_backend.clone().or(labels.epp_backend.take());
+        labels.max_seconds = labels.max_seconds.or(from.max_seconds);
+        labels.prompt_tokens = labels.prompt_tokens.or(from.prompt_tokens);
+        labels.output_tokens = labels.output_tokens.or(from.output_tokens);
+        labels.prefix_tokens = labels.prefix_tokens.or(from.prefix_tokens);
+        labels.turns = labels.turns.or(from.turns);
+        labels.random_seed = labels.random_seed.or(from.random_seed);
+        labels.rate_type = labels.rate_type.take().or(from.rate_type.clone());
+        for (key, value) in &console.extra_labels {
+            report
+                .extra_labels
+                .entry(key.clone())
+                .or_insert(value.clone());
+        }
+        report.extra_labels.insert(
+            "console_source".into(),
+            console.source_path.display().to_string(),
+        );
+        drop.push((console.source_path.clone(), console.position));
+    }
+    runs.retain(|r| is_report(r) || !drop.contains(&(r.source_path.clone(), r.position)));
+}

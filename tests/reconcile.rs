@@ -1,0 +1,141 @@
+//! One run given as console text and as a JSON report: the report's numbers are kept under
+//! the console run's labels, and the console numbers are checked against them.
+
+mod common;
+
+use common::{repo, stderr, stdout, tidybench, write};
+
+const DIR: &str = "tests/fixtures/guidellm/0.6.1/concurrent";
+
+fn query(dir: &std::path::Path, sql: &str) -> String {
+    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn console_and_report_of_one_run_become_one_run_at_full_precision() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = repo(&format!("{DIR}/console.log"));
+    let report = repo(&format!("{DIR}/benchmarks-no-requests.json.gz"));
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            console.to_str().unwrap(),
+            report.to_str().unwrap(),
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains("2 of 2 file(s): 1 run(s), 6738 metric row(s)"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select source_format, count(*) as n from runs group by all"
+        ),
+        "source_format,n\nguidellm-json,1\n"
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select value, decimals from metrics where metric = 'ttft' and stat = 'median' \
+             and status = 'successful' order by load"
+        ),
+        "value,decimals\n116.81485176086426,\n174.50666427612305,\n"
+    );
+}
+
+#[test]
+fn a_driver_log_lends_its_labels_to_the_report() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = std::fs::read_to_string(repo(&format!("{DIR}/console.log"))).unwrap();
+    let driver = format!(
+        "******************************************\n\
+         Benchmark Iteration: 1x1xL40S upstream-llm-d-0.4.0 llama native-offload\n\
+         Model: llama-3.1-8b-instruct\n\
+         vLLM Args: --kv-transfer-config '{{\"kv_connector\":\"OffloadingConnector\"}}'\n\
+         Rate: 5,25\n\
+         Max Seconds: 8\n\
+         ******************************************\n\
+         Benchmark start time: Sun Nov 29 17:01:30 UTC 2026\n{console}\
+         Benchmark end time: Sun Nov 29 17:02:00 UTC 2026\n"
+    );
+    write(dir.path(), "driver.log", driver);
+    let report = repo(&format!("{DIR}/benchmarks-no-requests.json.gz"));
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "driver.log",
+            report.to_str().unwrap(),
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "select source_format, config, hardware, kv_connector, max_seconds from runs"
+        ),
+        "source_format,config,hardware,kv_connector,max_seconds\n\
+         guidellm-json,native-offload,1x1xL40S,OffloadingConnector,8.0\n"
+    );
+}
+
+#[test]
+fn a_disagreeing_console_number_is_named_and_the_report_wins() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = std::fs::read_to_string(repo(&format!("{DIR}/console.log")))
+        .unwrap()
+        .replace("| 174.5 |", "| 184.5 |");
+    write(dir.path(), "console.log", console);
+    let report = repo(&format!("{DIR}/benchmarks-no-requests.json.gz"));
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "console.log",
+            report.to_str().unwrap(),
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr(&out).contains(
+        "warning: console.log:101: ttft successful median is 184.5 here but 174.50666427612305 in the report"
+    ), "{}", stderr(&out));
+    assert!(query(dir.path(), "select max(value) as v from metrics where metric = 'ttft' and stat = 'median' and status = 'successful'")
+        .contains("174.50666427612305"));
+}
+
+#[test]
+fn different_runs_are_not_merged() {
+    let dir = tempfile::tempdir().unwrap();
+    let console = repo("tests/fixtures/guidellm/0.5.4/concurrent/console.log");
+    let report = repo(&format!("{DIR}/benchmarks-no-requests.json.gz"));
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            console.to_str().unwrap(),
+            report.to_str().unwrap(),
+            "-o",
+            "out",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        query(
+            dir.path(),
+            "select source_format from runs order by source_format"
+        ),
+        "source_format\nguidellm-console\nguidellm-json\n"
+    );
+}
