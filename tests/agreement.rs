@@ -222,3 +222,69 @@ fn yaml_reports_hold_the_same_numbers_as_json_reports() {
         assert_eq!(ys, js);
     }
 }
+
+/// Sets every number of a distribution summary to zero, as some GuideLLM reports do.
+fn zero_fill(value: &mut serde_json::Value) {
+    match value {
+        serde_json::Value::Number(_) => *value = serde_json::json!(0),
+        serde_json::Value::Object(map) => map.values_mut().for_each(zero_fill),
+        _ => {}
+    }
+}
+
+#[test]
+fn zero_filled_aggregates_are_recomputed_from_the_requests_as_guidellm_computes_them() {
+    let path = common::repo("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    let text = tidybench::ingest::Blob::read(&path).unwrap().bytes;
+    let mut report: serde_json::Value = serde_json::from_slice(&text).unwrap();
+    for metric in [
+        "request_latency",
+        "time_to_first_token_ms",
+        "prompt_token_count",
+    ] {
+        zero_fill(&mut report["benchmarks"][0]["metrics"][metric]["successful"]);
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let zeroed = dir.path().join("zeroed.json");
+    std::fs::write(&zeroed, serde_json::to_vec(&report).unwrap()).unwrap();
+
+    let original = parse_file("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    let blob = tidybench::ingest::Blob::read(&zeroed).unwrap();
+    let recomputed = tidybench::detect::detect(&blob)
+        .unwrap()
+        .parse(&blob)
+        .unwrap();
+    let messages: Vec<&str> = recomputed
+        .warnings
+        .iter()
+        .map(|w| w.message.as_str())
+        .collect();
+    assert!(messages.contains(
+        &"benchmarks[0]: the request_latency aggregates over successful requests are zero or missing although 19 request records have it; recomputed from the records"
+    ), "{messages:?}");
+    let find = |run: &tidybench::formats::Run, metric: &str, stat: &str| {
+        run.load_points[0]
+            .observations
+            .iter()
+            .find(|o| o.metric == metric && o.status == "successful" && o.stat == stat)
+            .cloned()
+            .unwrap()
+    };
+    for metric in ["request_latency", "ttft", "prompt_tokens"] {
+        for stat in [
+            "mean", "median", "std", "variance", "min", "max", "count", "sum", "p001", "p05",
+            "p25", "p50", "p75", "p90", "p95", "p99", "p999",
+        ] {
+            let want = find(&original.runs[0], metric, stat);
+            let got = find(&recomputed.runs[0], metric, stat);
+            let tolerance = 1e-9 * want.value.abs().max(1.0);
+            assert!(
+                (got.value - want.value).abs() <= tolerance,
+                "{metric} {stat}: recomputed {} vs GuideLLM's {}",
+                got.value,
+                want.value
+            );
+            assert!(got.origin.starts_with("recomputed from 19 request records"));
+        }
+    }
+}

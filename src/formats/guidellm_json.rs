@@ -221,7 +221,18 @@ fn parsed(report: Report, blob: &Blob, format: &str) -> Parsed {
         ..Run::default()
     };
     for (i, bench) in report.benchmarks.iter().enumerate() {
-        run.load_points.push(load_point(i, bench));
+        let mut point = load_point(i, bench);
+        for (metric, status, n) in recompute_zero_filled(&mut point, i) {
+            warnings.push(Warning {
+                path: blob.path.clone(),
+                line: None,
+                message: format!(
+                    "benchmarks[{i}]: the {metric} aggregates over {status} requests are zero or \
+                     missing although {n} request records have it; recomputed from the records"
+                ),
+            });
+        }
+        run.load_points.push(point);
         if run.model.is_none() {
             run.model = model(&report, bench);
         }
@@ -554,4 +565,111 @@ fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Value, path
             );
         }
     }
+}
+
+/// Request-level metrics that can be recomputed from request records, with their unit.
+const FROM_REQUESTS: [(&str, &str, fn(&RequestRecord) -> Option<f64>); 4] = [
+    ("request_latency", "s", |r| r.latency_s),
+    ("ttft", "ms", |r| r.ttft_ms),
+    ("prompt_tokens", "tok", |r| {
+        r.prompt_tokens.map(|v| v as f64)
+    }),
+    ("output_tokens", "tok", |r| {
+        r.output_tokens.map(|v| v as f64)
+    }),
+];
+
+/// Replaces aggregates that are zero or missing although request records hold the values
+/// (a known defect of some GuideLLM reports) by statistics recomputed from the records, as
+/// GuideLLM computes them: population std, numpy's median, percentiles by the inverted CDF.
+/// Returns what was recomputed: metric, status and number of records.
+fn recompute_zero_filled(point: &mut LoadPoint, index: usize) -> Vec<(String, String, usize)> {
+    let mut recomputed = Vec::new();
+    for (metric, unit, field) in FROM_REQUESTS {
+        for status in STATUSES {
+            let mut values: Vec<f64> = point
+                .requests
+                .iter()
+                .filter(|r| status == "total" || r.status == status)
+                .filter_map(field)
+                .filter(|v| v.is_finite())
+                .collect();
+            // Zeros that the records confirm are real zeros.
+            if values.iter().all(|v| *v == 0.0) {
+                continue;
+            }
+            let existing: Vec<&Observation> = point
+                .observations
+                .iter()
+                .filter(|o| o.metric == metric && o.status == status)
+                .collect();
+            if existing.iter().any(|o| o.value != 0.0) {
+                continue;
+            }
+            point
+                .observations
+                .retain(|o| !(o.metric == metric && o.status == status));
+            values.sort_by(f64::total_cmp);
+            let origin = format!(
+                "recomputed from {} request records (benchmarks[{index}].requests)",
+                values.len()
+            );
+            for (stat, value) in statistics(&values) {
+                point.observations.push(Observation {
+                    metric: metric.into(),
+                    status: status.into(),
+                    stat,
+                    value,
+                    unit: unit.into(),
+                    decimals: None,
+                    origin: origin.clone(),
+                });
+            }
+            recomputed.push((metric.to_string(), status.to_string(), values.len()));
+        }
+    }
+    recomputed
+}
+
+/// Mean, median, std, min, max, count, sum and percentiles of sorted, non-empty `values`.
+fn statistics(values: &[f64]) -> Vec<(String, f64)> {
+    let n = values.len();
+    let sum: f64 = values.iter().sum();
+    let mean = sum / n as f64;
+    let variance = values.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / n as f64;
+    let median = if n % 2 == 1 {
+        values[n / 2]
+    } else {
+        (values[n / 2 - 1] + values[n / 2]) / 2.0
+    };
+    let percentile = |q: f64| {
+        let rank = (q * n as f64).ceil() as usize;
+        values[rank.clamp(1, n) - 1]
+    };
+    let mut stats = vec![
+        ("mean".to_string(), mean),
+        ("median".to_string(), median),
+        ("variance".to_string(), variance),
+        ("std".to_string(), variance.sqrt()),
+        ("min".to_string(), values[0]),
+        ("max".to_string(), values[n - 1]),
+        ("count".to_string(), n as f64),
+        ("sum".to_string(), sum),
+    ];
+    for (name, q) in [
+        ("p001", 0.001),
+        ("p01", 0.01),
+        ("p05", 0.05),
+        ("p10", 0.10),
+        ("p25", 0.25),
+        ("p50", 0.50),
+        ("p75", 0.75),
+        ("p90", 0.90),
+        ("p95", 0.95),
+        ("p99", 0.99),
+        ("p999", 0.999),
+    ] {
+        stats.push((name.to_string(), percentile(q)));
+    }
+    stats
 }
