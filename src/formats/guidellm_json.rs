@@ -567,8 +567,11 @@ fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Value, path
     }
 }
 
+/// Reads one number from a request record.
+type RecordField = fn(&RequestRecord) -> Option<f64>;
+
 /// Request-level metrics that can be recomputed from request records, with their unit.
-const FROM_REQUESTS: [(&str, &str, fn(&RequestRecord) -> Option<f64>); 4] = [
+const FROM_REQUESTS: [(&str, &str, RecordField); 4] = [
     ("request_latency", "s", |r| r.latency_s),
     ("ttft", "ms", |r| r.ttft_ms),
     ("prompt_tokens", "tok", |r| {
