@@ -219,6 +219,8 @@ pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
             text(|_, r| r.conversation_id.clone()),
         ),
         Column::new(q::ERROR.into(), text(|_, r| r.error.clone())),
+        Column::new(q::PROMPT_TEXT.into(), text(|_, r| r.prompt_text.clone())),
+        Column::new(q::OUTPUT_TEXT.into(), text(|_, r| r.output_text.clone())),
     ];
     DataFrame::new_infer_height(columns).map_err(polars_err("requests"))
 }

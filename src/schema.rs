@@ -134,6 +134,10 @@ pub mod requests {
     pub const CONVERSATION_ID: &str = "conversation_id";
     /// Error text of a failed request.
     pub const ERROR: &str = "error";
+    /// Prompt or request body (null unless converted with `--keep-text`).
+    pub const PROMPT_TEXT: &str = "prompt_text";
+    /// Generated text (null unless converted with `--keep-text`).
+    pub const OUTPUT_TEXT: &str = "output_text";
 }
 
 /// Columns of the `metrics` table, in order.
@@ -154,7 +158,7 @@ pub const METRICS_COLUMNS: [&str; 13] = [
 ];
 
 /// Columns of the `requests` table, in order.
-pub const REQUESTS_COLUMNS: [&str; 17] = [
+pub const REQUESTS_COLUMNS: [&str; 19] = [
     requests::RUN_ID,
     requests::MODEL,
     requests::CONFIG,
@@ -172,6 +176,8 @@ pub const REQUESTS_COLUMNS: [&str; 17] = [
     requests::TURN,
     requests::CONVERSATION_ID,
     requests::ERROR,
+    requests::PROMPT_TEXT,
+    requests::OUTPUT_TEXT,
 ];
 
 /// Whether a larger value of a metric is an improvement.

@@ -288,3 +288,28 @@ fn zero_filled_aggregates_are_recomputed_from_the_requests_as_guidellm_computes_
         }
     }
 }
+
+#[test]
+fn request_text_is_kept_only_when_asked() {
+    use tidybench::formats::ParseOptions;
+    let path = common::repo("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
+    let blob = tidybench::ingest::Blob::read(&path).unwrap();
+    let raw: serde_json::Value = serde_json::from_slice(&blob.bytes).unwrap();
+    let first = &raw["benchmarks"][0]["requests"]["successful"][0];
+    let format = tidybench::detect::detect(&blob).unwrap();
+
+    let plain = format.parse(&blob).unwrap();
+    let request = &plain.runs[0].load_points[0].requests[0];
+    assert_eq!((&request.prompt_text, &request.output_text), (&None, &None));
+
+    let kept = format
+        .parse_with(&blob, &ParseOptions { keep_text: true })
+        .unwrap();
+    let request = &kept.runs[0].load_points[0].requests[0];
+    assert_eq!(
+        request.prompt_text.as_deref(),
+        first["request_args"].as_str()
+    );
+    assert_eq!(request.output_text.as_deref(), first["output"].as_str());
+    assert!(request.prompt_text.as_ref().unwrap().len() > 50_000);
+}

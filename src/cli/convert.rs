@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use tidybench::formats::ParseOptions;
 use tidybench::store;
 
 /// Arguments of `tidybench convert`.
@@ -14,6 +15,10 @@ pub struct ConvertArgs {
     /// Dataset directory to write (replaces what an earlier convert wrote there).
     #[arg(short, long)]
     pub output: PathBuf,
+    /// Keep the prompt and response text of request records (columns `prompt_text`,
+    /// `output_text` of `requests`); by default they are not read.
+    #[arg(long)]
+    pub keep_text: bool,
     /// Do not print warnings or the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -27,7 +32,13 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
             "an input is already a tidybench dataset; give the original files".into(),
         ));
     }
-    let inputs = super::read_inputs(&args.inputs, args.quiet)?;
+    let inputs = super::read_inputs(
+        &args.inputs,
+        args.quiet,
+        &ParseOptions {
+            keep_text: args.keep_text,
+        },
+    )?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!(
             "error: none of the {} input(s) could be converted",

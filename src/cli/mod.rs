@@ -10,7 +10,7 @@ pub mod report;
 use std::path::{Path, PathBuf};
 
 use tidybench::detect::detect;
-use tidybench::formats::{Run, Warning};
+use tidybench::formats::{ParseOptions, Run, Warning};
 use tidybench::frames::{self, Tables};
 use tidybench::ingest::{discover, Blob};
 use tidybench::{store, Error};
@@ -74,7 +74,11 @@ pub fn print_warnings(warnings: &[Warning], quiet: bool) {
 /// Reads every input: dataset directories written by `convert`, and files and directories of
 /// sources, each detected and parsed on its own so that one bad input does not stop the
 /// others. Fails only when an input path does not exist.
-pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs> {
+pub fn read_inputs(
+    inputs: &[PathBuf],
+    quiet: bool,
+    options: &ParseOptions,
+) -> tidybench::Result<Inputs> {
     let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| store::is_dataset(p));
     let files = discover(&sources)?;
@@ -98,7 +102,7 @@ pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs>
         }
     }
     for path in &files {
-        match parse_file(path) {
+        match parse_file(path, options) {
             Ok((runs, warnings)) => {
                 print_warnings(&warnings, quiet);
                 read.runs.extend(runs);
@@ -112,10 +116,10 @@ pub fn read_inputs(inputs: &[PathBuf], quiet: bool) -> tidybench::Result<Inputs>
     Ok(read)
 }
 
-fn parse_file(path: &Path) -> tidybench::Result<(Vec<Run>, Vec<Warning>)> {
+fn parse_file(path: &Path, options: &ParseOptions) -> tidybench::Result<(Vec<Run>, Vec<Warning>)> {
     let blob = Blob::read(path)?;
     let format = detect(&blob)?;
-    let parsed = format.parse(&blob)?;
+    let parsed = format.parse_with(&blob, options)?;
     Ok((parsed.runs, parsed.warnings))
 }
 

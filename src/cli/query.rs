@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use tidybench::analyze::sql;
+use tidybench::formats::ParseOptions;
 use tidybench::render::frame::{render_frame, write_parquet, FrameFormat};
 use tidybench::Error;
 
@@ -22,6 +23,10 @@ pub struct QueryArgs {
     /// Write the result to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
+    /// Keep the prompt and response text of request records (columns `prompt_text`,
+    /// `output_text` of `requests`); by default they are not read.
+    #[arg(long)]
+    pub keep_text: bool,
     /// Do not print warnings.
     #[arg(short, long)]
     pub quiet: bool,
@@ -45,7 +50,13 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
     };
     let inputs: Vec<PathBuf> = inputs.into_iter().map(PathBuf::from).collect();
     super::refuse_output_inside(&inputs, args.output.as_deref())?;
-    let read = super::read_inputs(&inputs, args.quiet)?;
+    let read = super::read_inputs(
+        &inputs,
+        args.quiet,
+        &ParseOptions {
+            keep_text: args.keep_text,
+        },
+    )?;
     if read.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", read.files);
         return Ok(super::EXIT_ALL_FAILED);

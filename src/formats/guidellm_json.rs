@@ -5,10 +5,13 @@
 use std::sync::LazyLock;
 
 use regex::Regex;
+use serde::de::IgnoredAny;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{Format, LoadPoint, Observation, Parsed, RequestRecord, Run, RunLabels, Warning};
+use super::{
+    Format, LoadPoint, Observation, ParseOptions, Parsed, RequestRecord, Run, RunLabels, Warning,
+};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 use crate::schema;
@@ -19,20 +22,45 @@ pub struct GuidellmJson;
 /// Name stored in `runs.source_format`.
 pub const NAME: &str = "guidellm-json";
 
-/// The parts of a report read; everything else (per-request records included) is skipped.
+/// A text field of a request record: kept (`Value`) or skipped without being stored
+/// (`IgnoredAny`), as `--keep-text` asks.
+trait Text: for<'de> Deserialize<'de> {
+    /// The text, when kept.
+    fn keep(&self) -> Option<String>;
+}
+
+impl Text for Value {
+    fn keep(&self) -> Option<String> {
+        match self {
+            Value::Null => None,
+            Value::String(text) => Some(text.clone()),
+            other => Some(other.to_string()),
+        }
+    }
+}
+
+impl Text for IgnoredAny {
+    fn keep(&self) -> Option<String> {
+        None
+    }
+}
+
+/// The parts of a report read; everything else is skipped.
 #[derive(Deserialize)]
-struct Report {
+#[serde(bound(deserialize = "T: Text"))]
+struct Report<T> {
     #[serde(default)]
     metadata: Option<Value>,
     #[serde(default)]
     args: Option<Value>,
     #[serde(default)]
     config: Option<Value>,
-    benchmarks: Vec<Benchmark>,
+    benchmarks: Vec<Benchmark<T>>,
 }
 
 #[derive(Deserialize)]
-struct Benchmark {
+#[serde(bound(deserialize = "T: Text"))]
+struct Benchmark<T> {
     #[serde(default)]
     config: Option<Value>,
     #[serde(default)]
@@ -53,24 +81,31 @@ struct Benchmark {
     warmup_duration: Option<f64>,
     #[serde(default)]
     cooldown_duration: Option<f64>,
-    #[serde(default)]
-    requests: Option<Requests>,
+    #[serde(default = "Option::default")]
+    requests: Option<Requests<T>>,
 }
 
-/// Per-request records by status (`total` is always null). Prompt and response text are not
-/// declared, so the parser skips them without keeping them.
-#[derive(Deserialize, Default)]
-struct Requests {
-    #[serde(default)]
-    successful: Option<Vec<RequestJson>>,
-    #[serde(default)]
-    errored: Option<Vec<RequestJson>>,
-    #[serde(default)]
-    incomplete: Option<Vec<RequestJson>>,
+/// Per-request records by status (`total` is always null).
+#[derive(Deserialize)]
+#[serde(bound(deserialize = "T: Text"))]
+struct Requests<T> {
+    #[serde(default = "Option::default")]
+    successful: Option<Vec<RequestJson<T>>>,
+    #[serde(default = "Option::default")]
+    errored: Option<Vec<RequestJson<T>>>,
+    #[serde(default = "Option::default")]
+    incomplete: Option<Vec<RequestJson<T>>>,
 }
 
 #[derive(Deserialize)]
-struct RequestJson {
+#[serde(bound(deserialize = "T: Text"))]
+struct RequestJson<T> {
+    /// The prompt (0.3.1) or the whole request body (`request_args`, 0.4+).
+    #[serde(default = "Option::default", alias = "request_args")]
+    prompt: Option<T>,
+    /// The generated text.
+    #[serde(default = "Option::default")]
+    output: Option<T>,
     #[serde(default)]
     request_id: Option<String>,
     #[serde(default, alias = "start_time")]
@@ -106,7 +141,7 @@ struct RequestInfo {
 }
 
 /// The request records of a benchmark as plain records.
-fn request_records(requests: &Requests) -> Vec<RequestRecord> {
+fn request_records<T: Text>(requests: &Requests<T>) -> Vec<RequestRecord> {
     let whole = |v: Option<f64>| v.filter(|x| x.is_finite()).map(|x| x.round() as i64);
     [
         ("successful", &requests.successful),
@@ -134,6 +169,8 @@ fn request_records(requests: &Requests) -> Vec<RequestRecord> {
                 .error
                 .clone()
                 .or_else(|| info.and_then(|i| i.error.clone())),
+            prompt_text: r.prompt.as_ref().and_then(Text::keep),
+            output_text: r.output.as_ref().and_then(Text::keep),
         }
     })
     .collect()
@@ -157,13 +194,25 @@ impl Format for GuidellmJson {
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
-        let report: Report = serde_json::from_slice(&blob.bytes).map_err(|e| Error::Parse {
-            path: blob.path.clone(),
-            line: e.line().max(1),
-            expected: "a GuideLLM JSON report".into(),
-            found: e.to_string(),
-        })?;
-        Ok(parsed(report, blob, NAME))
+        self.parse_with(blob, &ParseOptions::default())
+    }
+
+    fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
+        fn read<T: Text>(blob: &Blob) -> Result<Parsed> {
+            let report: Report<T> =
+                serde_json::from_slice(&blob.bytes).map_err(|e| Error::Parse {
+                    path: blob.path.clone(),
+                    line: e.line().max(1),
+                    expected: "a GuideLLM JSON report".into(),
+                    found: e.to_string(),
+                })?;
+            Ok(parsed(report, blob, NAME))
+        }
+        if options.keep_text {
+            read::<Value>(blob)
+        } else {
+            read::<IgnoredAny>(blob)
+        }
     }
 }
 
@@ -194,18 +243,30 @@ impl Format for GuidellmYaml {
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
-        let report: Report = serde_yaml::from_slice(&blob.bytes).map_err(|e| Error::Parse {
-            path: blob.path.clone(),
-            line: e.location().map_or(1, |l| l.line()),
-            expected: "a GuideLLM YAML report".into(),
-            found: e.to_string(),
-        })?;
-        Ok(parsed(report, blob, YAML_NAME))
+        self.parse_with(blob, &ParseOptions::default())
+    }
+
+    fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
+        fn read<T: Text>(blob: &Blob) -> Result<Parsed> {
+            let report: Report<T> =
+                serde_yaml::from_slice(&blob.bytes).map_err(|e| Error::Parse {
+                    path: blob.path.clone(),
+                    line: e.location().map_or(1, |l| l.line()),
+                    expected: "a GuideLLM YAML report".into(),
+                    found: e.to_string(),
+                })?;
+            Ok(parsed(report, blob, YAML_NAME))
+        }
+        if options.keep_text {
+            read::<Value>(blob)
+        } else {
+            read::<IgnoredAny>(blob)
+        }
     }
 }
 
 /// The run of a parsed report (JSON or YAML).
-fn parsed(report: Report, blob: &Blob, format: &str) -> Parsed {
+fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
     let mut warnings = Vec::new();
     let mut run = Run {
         source_path: blob.path.clone(),
@@ -265,7 +326,7 @@ fn parsed(report: Report, blob: &Blob, format: &str) -> Parsed {
 }
 
 /// The strategy object of a benchmark (`config.strategy`, or `args.strategy` in 0.3.1).
-fn strategy(bench: &Benchmark) -> Option<&Value> {
+fn strategy<T>(bench: &Benchmark<T>) -> Option<&Value> {
     bench
         .config
         .as_ref()
@@ -273,7 +334,7 @@ fn strategy(bench: &Benchmark) -> Option<&Value> {
         .and_then(|c| c.get("strategy"))
 }
 
-fn model(report: &Report, bench: &Benchmark) -> Option<String> {
+fn model<T>(report: &Report<T>, bench: &Benchmark<T>) -> Option<String> {
     let candidates = [
         bench
             .config
@@ -299,7 +360,7 @@ static DATA_KEY: LazyLock<Regex> = LazyLock::new(|| {
         .expect("valid regex")
 });
 
-fn labels(report: &Report) -> RunLabels {
+fn labels<T>(report: &Report<T>) -> RunLabels {
     let first = report.benchmarks.first();
     let profile = first
         .and_then(|b| b.config.as_ref().or(b.args.as_ref()))
@@ -456,7 +517,7 @@ fn push_metric(out: &mut Vec<Observation>, metric: &str, unit: &str, value: &Val
     }
 }
 
-fn load_point(index: usize, bench: &Benchmark) -> LoadPoint {
+fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
     let strategy = strategy(bench);
     let kind = strategy
         .and_then(|s| s.get("type_"))

@@ -23,6 +23,18 @@ pub trait Format: Sync {
     fn sniff(&self, head: &str) -> Option<String>;
     /// Parses the whole input.
     fn parse(&self, blob: &Blob) -> Result<Parsed>;
+    /// Parses the whole input as `options` ask (formats without options ignore them).
+    fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
+        let _ = options;
+        self.parse(blob)
+    }
+}
+
+/// Choices that change what a parse keeps.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct ParseOptions {
+    /// Keep the prompt and response text of request records (`--keep-text`).
+    pub keep_text: bool,
 }
 
 /// Every format, most specific first: detection takes the first whose `sniff` accepts.
@@ -170,6 +182,10 @@ pub struct RequestRecord {
     pub conversation_id: Option<String>,
     /// Error text of a failed request.
     pub error: Option<String>,
+    /// The prompt or request body, only with `--keep-text`.
+    pub prompt_text: Option<String>,
+    /// The generated text, only with `--keep-text`.
+    pub output_text: Option<String>,
 }
 
 /// One number read from the source.

@@ -99,7 +99,7 @@ def test_polars_scans_the_dataset(dataset):
 REQUESTS_COLUMNS = [
     "run_id", "model", "config", "load_index", "request_id", "status", "start_time", "end_time",
     "latency_s", "ttft_ms", "itl_ms", "tpot_ms", "prompt_tokens", "output_tokens", "turn",
-    "conversation_id", "error",
+    "conversation_id", "error", "prompt_text", "output_text",
 ]
 
 
