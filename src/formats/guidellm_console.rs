@@ -1,4 +1,5 @@
-//! GuideLLM console output (0.4 – 0.8 layout): the `✔` setup lines and the five `ℹ` result
+//! GuideLLM console output: 0.3.1's wrapped `Benchmarks Info:`/`Stats:` tables, and from 0.4 to
+//! 0.8 the `✔` setup lines and the five `ℹ` result
 //! tables (Run Summary Info, Text Metrics, Request Token, Request Latency and Server
 //! Throughput Statistics). Columns are identified from the header rows (group / name /
 //! statistic), never by position.
@@ -33,7 +34,7 @@ impl Format for GuidellmConsole {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM console output, 0.4 – 0.8 table layout (console.log, tty captures)"
+        "GuideLLM console output, 0.3.1 – 0.8 (console.log, tty captures)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
@@ -44,6 +45,8 @@ impl Format for GuidellmConsole {
                 [
                     "backend validated with model",
                     "Setup complete, starting benchmarks",
+                    "Benchmarks Info:",
+                    "Benchmarks Stats:",
                 ]
                 .map(String::from),
             );
@@ -217,7 +220,17 @@ enum TableKind {
     RequestTokens,
     RequestLatency,
     ServerThroughput,
+    /// 0.3.1's `Benchmarks Info:` table.
+    BenchmarksInfo,
+    /// 0.3.1's `Benchmarks Stats:` table.
+    BenchmarksStats,
 }
+
+/// 0.3.1's two tables, drawn at the console width and wrapped (80 columns when piped).
+const WRAPPED_TITLES: &[(&str, TableKind)] = &[
+    ("Benchmarks Info:", TableKind::BenchmarksInfo),
+    ("Benchmarks Stats:", TableKind::BenchmarksStats),
+];
 
 /// What one table column holds.
 #[derive(Debug, Clone)]
@@ -241,6 +254,12 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
     let mut i = 0;
     while i < lines.len() {
         let title = lines[i].text.trim();
+        if let Some((title, kind)) = WRAPPED_TITLES.iter().find(|(t, _)| title == *t) {
+            let (next, blocks) = parse_wrapped_table(path, lines, i + 1, *kind, title, &mut out);
+            i = next;
+            set.extend(blocks);
+            continue;
+        }
         let kind = title.strip_prefix("ℹ ").and_then(|t| {
             TABLE_TITLES
                 .iter()
@@ -550,6 +569,106 @@ fn parse_table(
     (i, blocks)
 }
 
+/// Parses one of 0.3.1's tables: `=` borders, two header rows, a `-` rule and data rows,
+/// cells separated by `|` without outer pipes, each logical row wrapped over two physical lines
+/// when the console was narrower than the table. Returns the index after the table.
+fn parse_wrapped_table(
+    path: &Path,
+    lines: &[TextLine],
+    start: usize,
+    kind: TableKind,
+    title: &str,
+    out: &mut ConsoleOutput,
+) -> (usize, Vec<Block>) {
+    let end = lines[start..]
+        .iter()
+        .position(|l| l.text.trim().is_empty())
+        .map_or(lines.len(), |n| start + n);
+    let physical = &lines[start..end];
+    let is_border = |t: &str| !t.trim().is_empty() && t.trim().chars().all(|c| c == '=');
+    // Wrapped when the top border continues on the next line.
+    let wrapped =
+        physical.len() >= 2 && is_border(&physical[0].text) && is_border(&physical[1].text);
+    let logical: Vec<TextLine> = if wrapped {
+        physical
+            .chunks(2)
+            .map(|pair| TextLine {
+                number: pair[0].number,
+                text: format!(
+                    "|{}{}|",
+                    pair[0].text,
+                    pair.get(1).map_or("", |l| l.text.trim_end())
+                ),
+            })
+            .collect()
+    } else {
+        physical
+            .iter()
+            .map(|l| TextLine {
+                number: l.number,
+                text: format!("|{}|", l.text.trim_end()),
+            })
+            .collect()
+    };
+    let rule = logical
+        .iter()
+        .position(|l| l.text.trim_matches('|').starts_with('-'));
+    let (Some(rule), Some(first)) = (rule, logical.first()) else {
+        warn(
+            out,
+            path,
+            lines.get(start).map_or(0, |l| l.number),
+            format!(
+                "table `{title}`: expected `=` borders, header rows and a `-` rule; table skipped"
+            ),
+        );
+        return (end, Vec::new());
+    };
+    let header: Vec<&TextLine> = logical[1..rule].iter().collect();
+    let width = header.last().map_or(0, |h| expand_header(&h.text).len());
+    let Some(columns) = header_columns(
+        path,
+        &header,
+        first.number,
+        width,
+        kind,
+        "successful",
+        title,
+        out,
+    ) else {
+        return (end, Vec::new());
+    };
+    let mut block = Block {
+        title: title.to_string(),
+        line: first.number,
+        positions: 0,
+        rows: Vec::new(),
+        complete: false,
+    };
+    for line in &logical[rule + 1..] {
+        if is_border(line.text.trim_matches('|')) {
+            block.complete = true;
+            break;
+        }
+        if let Some(row) = parse_row(path, line, &columns, title, out) {
+            block.rows.push((block.positions, row));
+        }
+        block.positions += 1;
+    }
+    if !block.complete {
+        let kept = block.rows.len();
+        warn(
+            out,
+            path,
+            lines.get(end.saturating_sub(1)).map_or(0, |l| l.number),
+            format!(
+                "table `{title}` ends without its bottom border; its {kept} complete row(s) kept"
+            ),
+        );
+    }
+    (end, vec![block])
+}
+
 /// Splits a header row into cells, repeating each spanning cell (`Group ||`) over its columns.
 fn expand_header(text: &str) -> Vec<String> {
     let inner = text.trim_end();
@@ -561,7 +680,8 @@ fn expand_header(text: &str) -> Vec<String> {
         if segment.is_empty() && !cells.is_empty() {
             cells.push(last.clone());
         } else {
-            last = segment.trim().to_string();
+            // Runs of spaces inside a cell come from wrapping (0.3.1): one space is meant.
+            last = segment.split_whitespace().collect::<Vec<_>>().join(" ");
             cells.push(last.clone());
         }
     }
@@ -771,6 +891,63 @@ fn column_meaning(
             };
             Some(column(metric, status, stat_name(stat), unit.into()))
         }
+        TableKind::BenchmarksInfo => {
+            // Two header rows: the group, then the column's own name in the `stat` slot.
+            let (metric, status_name, stat_out) = match (group, stat) {
+                ("Metadata", "Start Time") => {
+                    let mut col = column("start_time_of_day", "total", "value".into(), "s".into());
+                    col.time_of_day = true;
+                    return Some(col);
+                }
+                ("Metadata", "End Time") => {
+                    let mut col = column("end_time_of_day", "total", "value".into(), "s".into());
+                    col.time_of_day = true;
+                    return Some(col);
+                }
+                ("Metadata", "Duration (s)") => {
+                    return Some(column("duration", "total", "value".into(), "s".into()))
+                }
+                ("Requests Made", s) => ("requests", s, "count"),
+                ("Prompt Tok/Req", s) => ("prompt_tokens", s, "mean"),
+                ("Output Tok/Req", s) => ("output_tokens", s, "mean"),
+                ("Prompt Tok Total", s) => ("prompt_tokens", s, "sum"),
+                ("Output Tok Total", s) => ("output_tokens", s, "sum"),
+                _ => return None,
+            };
+            let status = match status_name {
+                "Comp" => "successful",
+                "Inc" => "incomplete",
+                "Err" => "errored",
+                _ => return None,
+            };
+            Some(column(
+                metric,
+                status,
+                stat_out.into(),
+                catalog_unit(metric),
+            ))
+        }
+        TableKind::BenchmarksStats => {
+            let (metric, unit) = match group {
+                "Request Stats" => match stat {
+                    "Per Second" => ("requests_per_second", "req/s"),
+                    "Concurrency" => ("concurrency", "1"),
+                    _ => return None,
+                },
+                "Out Tok/sec" => ("output_tokens_per_second", "tok/s"),
+                "Tot Tok/sec" => ("total_tokens_per_second", "tok/s"),
+                "Req Latency (sec)" => ("request_latency", "s"),
+                "TTFT (ms)" => ("ttft", "ms"),
+                "ITL (ms)" => ("itl", "ms"),
+                "TPOT (ms)" => ("tpot", "ms"),
+                _ => return None,
+            };
+            let stat = match stat {
+                "Per Second" | "Concurrency" => "mean".to_string(),
+                other => stat_name(other),
+            };
+            Some(column(metric, status, stat, unit.into()))
+        }
         TableKind::ServerThroughput => {
             let metric = match (group, name) {
                 ("Requests", "Per Sec") => "requests_per_second",
@@ -916,9 +1093,21 @@ fn step_detail(lines: &[TextLine], suffix: &str) -> Option<(usize, String)> {
 
 fn parse_profile(lines: &[TextLine]) -> Profile {
     let mut profile = Profile {
-        model: lines.iter().find_map(|l| {
-            let (_, model) = l.text.split_once("backend validated with model ")?;
-            Some(model.trim().to_string())
+        model: lines.iter().enumerate().find_map(|(i, l)| {
+            if let Some((_, model)) = l.text.split_once("backend validated with model ") {
+                return Some(model.trim().to_string());
+            }
+            // 0.3.1: `Backend openai_http connected to <url> for model <name>.`, wrapped at
+            // the console width, so the name may start the next line.
+            if !l.text.starts_with("Backend ") {
+                return None;
+            }
+            let (_, model) = l.text.split_once(" for model")?;
+            let model = match model.trim() {
+                "" => lines.get(i + 1)?.text.trim(),
+                name => name,
+            };
+            Some(model.trim_end_matches('.').to_string())
         }),
         ..Profile::default()
     };
