@@ -275,3 +275,35 @@ fn awkward_results_and_paths_are_errors_not_panics() {
     let (code, _, _) = query(dir.path(), &["out", "select count(*) as n from runs"]);
     assert_eq!(code, Some(0), "the dataset is intact");
 }
+
+#[test]
+fn inspect_warns_about_runs_without_metrics() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = common::study_text();
+    let start = text
+        .find("Benchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-8B native-offload")
+        .unwrap();
+    let tables = start + text[start..].find("ℹ Run Summary Info").unwrap();
+    let done = start + text[start..].find("✔ Benchmarking complete").unwrap();
+    let cut = format!("{}{}", &text[..tables], &text[done..]);
+    std::fs::write(dir.path().join("study.log"), cut).unwrap();
+    let out = tidybench(dir.path(), &["convert", "study.log", "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    let out = tidybench(dir.path(), &["inspect", "out", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let empty = json["runs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["metric_rows"] == 0)
+        .unwrap();
+    assert_eq!(
+        (empty["model"].as_str(), empty["config"].as_str()),
+        (Some("Qwen/Qwen3-8B"), Some("native-offload"))
+    );
+    let id = empty["run_id"].as_str().unwrap();
+    assert_eq!(
+        json["warnings"],
+        serde_json::json!([format!("run {id} has no metrics rows")])
+    );
+}

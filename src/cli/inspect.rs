@@ -91,8 +91,16 @@ fn floats(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
     Ok(values.iter().collect())
 }
 
+/// What `describe` finds in a set of tables.
+struct Description {
+    tables: Vec<Table>,
+    runs: Vec<RunSummary>,
+    /// What does not add up: duplicate run ids, metrics of unlisted runs, runs without metrics.
+    warnings: Vec<String>,
+}
+
 /// Row counts, schemas and per-run summaries of `tables`.
-fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
+fn describe(tables: &Tables) -> Result<Description> {
     let runs = collect(tables.runs.clone(), "runs")?;
     let metrics = collect(tables.metrics.clone(), "metrics")?;
     let requests = collect(tables.requests.clone(), "requests")?;
@@ -139,11 +147,29 @@ fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
         entry.0 += 1;
         entry.1.insert(indexes[j].unwrap_or(-1.0) as i64, loads[j]);
     }
-    let summaries = (0..runs.height())
+    let mut warnings = Vec::new();
+    let mut listed = std::collections::BTreeSet::new();
+    for id in ids.iter().map(|id| id.as_deref().unwrap_or("")) {
+        if !listed.insert(id) {
+            warnings.push(format!("run_id {id} is listed more than once in runs"));
+        }
+    }
+    for (id, (rows, _)) in per_run.iter().filter(|(id, _)| !listed.contains(*id)) {
+        warnings.push(format!(
+            "{rows} metrics row(s) belong to run_id {id}, which runs does not list"
+        ));
+    }
+    let summaries: Vec<RunSummary> = (0..runs.height())
         .map(|i| {
             let (rows, points) = per_run
                 .remove(ids[i].as_deref().unwrap_or(""))
                 .unwrap_or_default();
+            if rows == 0 {
+                warnings.push(format!(
+                    "run {} has no metrics rows",
+                    ids[i].as_deref().unwrap_or("")
+                ));
+            }
             RunSummary {
                 run_id: ids[i].clone().unwrap_or_default(),
                 model: models[i].clone(),
@@ -155,13 +181,21 @@ fn describe(tables: &Tables) -> Result<(Vec<Table>, Vec<RunSummary>)> {
             }
         })
         .collect();
-    Ok((described, summaries))
+    Ok(Description {
+        tables: described,
+        runs: summaries,
+        warnings,
+    })
 }
 
 fn inspect(input: &Path) -> Result<Inspection> {
     if store::is_dataset(input) {
         let tables = store::open(input)?;
-        let (described, runs) = describe(&tables)?;
+        let Description {
+            tables: described,
+            runs,
+            warnings,
+        } = describe(&tables)?;
         let footer = read_footer(&input.join(store::dataset::RUNS_FILE))?.key_value;
         return Ok(Inspection {
             path: input.display().to_string(),
@@ -174,7 +208,7 @@ fn inspect(input: &Path) -> Result<Inspection> {
                 .collect(),
             tables: described,
             runs,
-            warnings: Vec::new(),
+            warnings,
         });
     }
     if input.is_dir() {
@@ -186,7 +220,11 @@ fn inspect(input: &Path) -> Result<Inspection> {
     let blob = Blob::read(input)?;
     let (format, why) = detect_with_reason(&blob)?;
     let parsed = format.parse(&blob)?;
-    let (described, runs) = describe(&frames::tables(&parsed.runs)?)?;
+    let Description {
+        tables: described,
+        runs,
+        warnings: checks,
+    } = describe(&frames::tables(&parsed.runs)?)?;
     Ok(Inspection {
         path: input.display().to_string(),
         kind: "file",
@@ -195,7 +233,12 @@ fn inspect(input: &Path) -> Result<Inspection> {
         footer: BTreeMap::new(),
         tables: described,
         runs,
-        warnings: parsed.warnings.iter().map(ToString::to_string).collect(),
+        warnings: parsed
+            .warnings
+            .iter()
+            .map(ToString::to_string)
+            .chain(checks)
+            .collect(),
     })
 }
 
