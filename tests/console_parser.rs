@@ -350,3 +350,23 @@ fn a_table_without_rows_is_named_and_the_others_still_count() {
     assert!(points.iter().all(|p| p.observations.len() == 63 - 11));
     assert_eq!(points[1].load, Some(25.0));
 }
+
+#[test]
+fn a_guidellm_0_3_1_table_without_borders_or_headers_is_skipped_not_a_panic() {
+    for (title, body) in [
+        ("Benchmarks Stats:", "-----|----\n x|1\n"),
+        ("Benchmarks Info:", "=====\n-----|--\n"),
+    ] {
+        let text = format!("Creating backend...\n{title}\n{body}");
+        let err = parse_bytes("old.log", text.into_bytes())
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            err,
+            format!(
+                "old.log:3: expected a readable GuideLLM result table, found table `{title}`: \
+                 expected `=` borders, header rows and a `-` rule; table skipped"
+            )
+        );
+    }
+}

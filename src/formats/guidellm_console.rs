@@ -610,9 +610,11 @@ fn parse_wrapped_table(
             })
             .collect()
     };
+    // The rule comes after the top border and at least one header row.
     let rule = logical
         .iter()
-        .position(|l| l.text.trim_matches('|').starts_with('-'));
+        .position(|l| l.text.trim_matches('|').starts_with('-'))
+        .filter(|&rule| rule >= 2);
     let (Some(rule), Some(first)) = (rule, logical.first()) else {
         warn(
             out,
