@@ -257,3 +257,42 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
         requests: union(requests, "requests")?,
     })
 }
+
+/// Typed columns of a collected frame, read back into plain values.
+pub struct Columns<'a>(pub &'a DataFrame);
+
+impl Columns<'_> {
+    fn column(&self, name: &str, dtype: &DataType) -> Result<Column> {
+        self.0
+            .column(name)
+            .and_then(|c| c.cast(dtype))
+            .map_err(|e| Error::polars(format!("reading column {name}"), e))
+    }
+
+    /// Column `name` as text, nulls as `None`.
+    pub fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
+        let column = self.column(name, &DataType::String)?;
+        let values = column
+            .str()
+            .map_err(|e| Error::polars(format!("reading column {name}"), e))?;
+        Ok(values.iter().map(|v| v.map(String::from)).collect())
+    }
+
+    /// Column `name` as numbers, nulls as `None`.
+    pub fn float(&self, name: &str) -> Result<Vec<Option<f64>>> {
+        let column = self.column(name, &DataType::Float64)?;
+        let values = column
+            .f64()
+            .map_err(|e| Error::polars(format!("reading column {name}"), e))?;
+        Ok(values.iter().collect())
+    }
+
+    /// Column `name` as booleans, nulls as `false`.
+    pub fn boolean(&self, name: &str) -> Result<Vec<bool>> {
+        let column = self.column(name, &DataType::Boolean)?;
+        let values = column
+            .bool()
+            .map_err(|e| Error::polars(format!("reading column {name}"), e))?;
+        Ok(values.iter().map(|v| v.unwrap_or(false)).collect())
+    }
+}

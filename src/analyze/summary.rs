@@ -5,6 +5,7 @@ use polars::prelude::*;
 
 use super::compare::{col_names as c, Comparison};
 use crate::error::{Error, Result};
+use crate::frames::Columns;
 use crate::schema::runs as r;
 
 /// One row of [`Comparison::deltas`], typed.
@@ -134,38 +135,6 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         per_model: per_model.collect().map_err(polars_err("per model"))?,
         overall: overall.collect().map_err(polars_err("across models"))?,
     })
-}
-
-/// Reads typed columns of a collected frame.
-struct Columns<'a>(&'a DataFrame);
-
-impl Columns<'_> {
-    fn text(&self, name: &str) -> Result<Vec<Option<String>>> {
-        let column = self.0.column(name).map_err(polars_err(name))?;
-        let column = column.cast(&DataType::String).map_err(polars_err(name))?;
-        Ok(column
-            .str()
-            .map_err(polars_err(name))?
-            .iter()
-            .map(|v| v.map(String::from))
-            .collect())
-    }
-
-    fn float(&self, name: &str) -> Result<Vec<Option<f64>>> {
-        let column = self.0.column(name).map_err(polars_err(name))?;
-        let column = column.cast(&DataType::Float64).map_err(polars_err(name))?;
-        Ok(column.f64().map_err(polars_err(name))?.iter().collect())
-    }
-
-    fn boolean(&self, name: &str) -> Result<Vec<bool>> {
-        let column = self.0.column(name).map_err(polars_err(name))?;
-        Ok(column
-            .bool()
-            .map_err(polars_err(name))?
-            .iter()
-            .map(|v| v.unwrap_or(false))
-            .collect())
-    }
 }
 
 /// The deltas of `comparison` as typed rows, in report order.

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 use tidybench::detect::detect_with_reason;
-use tidybench::frames::{self, Tables};
+use tidybench::frames::{self, Columns, Tables};
 use tidybench::ingest::Blob;
 use tidybench::schema::{metrics as m, runs as r};
 use tidybench::store::{self, parquet::read_footer};
@@ -69,28 +69,6 @@ fn collect(frame: LazyFrame, what: &str) -> Result<DataFrame> {
         .map_err(|e| Error::polars(format!("reading {what}"), e))
 }
 
-fn texts(frame: &DataFrame, name: &str) -> Result<Vec<Option<String>>> {
-    let column = frame
-        .column(name)
-        .and_then(|c| c.cast(&DataType::String))
-        .map_err(|e| Error::polars(format!("reading {name}"), e))?;
-    let values = column
-        .str()
-        .map_err(|e| Error::polars(format!("reading {name}"), e))?;
-    Ok(values.iter().map(|v| v.map(String::from)).collect())
-}
-
-fn floats(frame: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
-    let column = frame
-        .column(name)
-        .and_then(|c| c.cast(&DataType::Float64))
-        .map_err(|e| Error::polars(format!("reading {name}"), e))?;
-    let values = column
-        .f64()
-        .map_err(|e| Error::polars(format!("reading {name}"), e))?;
-    Ok(values.iter().collect())
-}
-
 /// What `describe` finds in a set of tables.
 struct Description {
     tables: Vec<Table>,
@@ -129,15 +107,15 @@ fn describe(tables: &Tables) -> Result<Description> {
         },
     ];
     let (ids, models, configs, rate_types) = (
-        texts(&runs, r::RUN_ID)?,
-        texts(&runs, r::MODEL)?,
-        texts(&runs, r::CONFIG)?,
-        texts(&runs, r::RATE_TYPE)?,
+        Columns(&runs).text(r::RUN_ID)?,
+        Columns(&runs).text(r::MODEL)?,
+        Columns(&runs).text(r::CONFIG)?,
+        Columns(&runs).text(r::RATE_TYPE)?,
     );
     let (metric_ids, indexes, loads) = (
-        texts(&metrics, m::RUN_ID)?,
-        floats(&metrics, m::LOAD_INDEX)?,
-        floats(&metrics, m::LOAD)?,
+        Columns(&metrics).text(m::RUN_ID)?,
+        Columns(&metrics).float(m::LOAD_INDEX)?,
+        Columns(&metrics).float(m::LOAD)?,
     );
     let mut per_run: BTreeMap<&str, (usize, BTreeMap<i64, Option<f64>>)> = BTreeMap::new();
     for j in 0..metric_ids.len() {
