@@ -313,3 +313,18 @@ fn request_text_is_kept_only_when_asked() {
     assert_eq!(request.output_text.as_deref(), first["output"].as_str());
     assert!(request.prompt_text.as_ref().unwrap().len() > 50_000);
 }
+
+#[test]
+fn a_cut_report_is_an_error_naming_file_and_line() {
+    let path =
+        common::repo("tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz");
+    let bytes = tidybench::ingest::Blob::read(&path).unwrap().bytes;
+    let cut = bytes[..bytes.len() / 2].to_vec();
+    let err = common::parse_bytes("cut.json", cut)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.starts_with("cut.json:1: expected a GuideLLM JSON report, found EOF while parsing"),
+        "{err}"
+    );
+}

@@ -198,21 +198,7 @@ impl Format for GuidellmJson {
     }
 
     fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
-        fn read<T: Text>(blob: &Blob) -> Result<Parsed> {
-            let report: Report<T> =
-                serde_json::from_slice(&blob.bytes).map_err(|e| Error::Parse {
-                    path: blob.path.clone(),
-                    line: e.line().max(1),
-                    expected: "a GuideLLM JSON report".into(),
-                    found: e.to_string(),
-                })?;
-            Ok(parsed(report, blob, NAME))
-        }
-        if options.keep_text {
-            read::<Value>(blob)
-        } else {
-            read::<IgnoredAny>(blob)
-        }
+        parse_report(blob, options, Syntax::Json)
     }
 }
 
@@ -247,21 +233,44 @@ impl Format for GuidellmYaml {
     }
 
     fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
-        fn read<T: Text>(blob: &Blob) -> Result<Parsed> {
-            let report: Report<T> =
-                serde_yaml::from_slice(&blob.bytes).map_err(|e| Error::Parse {
-                    path: blob.path.clone(),
-                    line: e.location().map_or(1, |l| l.line()),
-                    expected: "a GuideLLM YAML report".into(),
-                    found: e.to_string(),
-                })?;
-            Ok(parsed(report, blob, YAML_NAME))
-        }
-        if options.keep_text {
-            read::<Value>(blob)
-        } else {
-            read::<IgnoredAny>(blob)
-        }
+        parse_report(blob, options, Syntax::Yaml)
+    }
+}
+
+/// The two spellings of a GuideLLM report.
+#[derive(Clone, Copy)]
+enum Syntax {
+    Json,
+    Yaml,
+}
+
+/// Reads a report, keeping request text or skipping it unread as `options` ask.
+fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<Parsed> {
+    fn read<T: Text>(blob: &Blob, syntax: Syntax) -> Result<Parsed> {
+        let error = |line: usize, expected: &str, found: String| Error::Parse {
+            path: blob.path.clone(),
+            line: line.max(1),
+            expected: expected.into(),
+            found,
+        };
+        let report: Report<T> = match syntax {
+            Syntax::Json => serde_json::from_slice(&blob.bytes)
+                .map_err(|e| error(e.line(), "a GuideLLM JSON report", e.to_string()))?,
+            Syntax::Yaml => serde_yaml::from_slice(&blob.bytes).map_err(|e| {
+                let line = e.location().map_or(1, |l| l.line());
+                error(line, "a GuideLLM YAML report", e.to_string())
+            })?,
+        };
+        let name = match syntax {
+            Syntax::Json => NAME,
+            Syntax::Yaml => YAML_NAME,
+        };
+        Ok(parsed(report, blob, name))
+    }
+    if options.keep_text {
+        read::<Value>(blob, syntax)
+    } else {
+        read::<IgnoredAny>(blob, syntax)
     }
 }
 
