@@ -1,16 +1,20 @@
 //! One run given twice: as console text (a GuideLLM console log, or a driver log wrapping it)
 //! and as a GuideLLM JSON/YAML report. The report's full-precision numbers are kept, under the
 //! console run's labels (a driver log knows the config, hardware and vLLM arguments a report
-//! does not); the console numbers are only checked against them.
+//! does not); the console numbers are only checked against them. And one run given as several
+//! reports (JSON, YAML, CSV): the most precise one is kept.
 
 use std::path::Path;
 
+use crate::formats::guidellm_csv;
+use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
 use crate::formats::{LoadPoint, Observation, Run, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
 /// times are printed to the second.
 const SAME_START: f64 = 1.5;
 
+/// A full-precision report (JSON or YAML).
 fn is_report(run: &Run) -> bool {
     run.source_format.starts_with("guidellm-json") || run.source_format.starts_with("guidellm-yaml")
 }
@@ -83,10 +87,51 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
     }
 }
 
-/// Merges every console run that a report among `runs` also holds: the report's numbers and
+/// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
+/// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
+/// subset of the report's numbers, each equal to it). The run kept lists the other files in its
+/// `also_in` label.
+fn drop_copies(runs: &mut Vec<Run>) {
+    let rank = |r: &Run| match r.source_format.as_str() {
+        guidellm_json::NAME => Some(0),
+        guidellm_json::YAML_NAME => Some(1),
+        guidellm_csv::NAME => Some(2),
+        _ => None,
+    };
+    let id = |r: &Run| r.extra_labels.get(RUN_ID_LABEL).cloned();
+    let mut keep = vec![true; runs.len()];
+    for i in 0..runs.len() {
+        let (Some(run_id), Some(_)) = (id(&runs[i]), rank(&runs[i])) else {
+            continue;
+        };
+        let mut group: Vec<usize> = (0..runs.len())
+            .filter(|&j| rank(&runs[j]).is_some() && id(&runs[j]).as_ref() == Some(&run_id))
+            .collect();
+        if group.len() < 2 || group[0] != i {
+            continue;
+        }
+        group.sort_by_key(|&j| rank(&runs[j]));
+        let others: Vec<String> = group[1..]
+            .iter()
+            .map(|&j| runs[j].source_path.display().to_string())
+            .collect();
+        for &j in &group[1..] {
+            keep[j] = false;
+        }
+        runs[group[0]]
+            .extra_labels
+            .insert("also_in".into(), others.join(", "));
+    }
+    let mut flags = keep.into_iter();
+    runs.retain(|_| flags.next().unwrap_or(true));
+}
+
+/// Keeps one run per GuideLLM run id (see [`drop_copies`]), then merges every console run that
+/// a report among `runs` also holds: the report's numbers and
 /// requests under the console run's labels, the console's load values where the report has
 /// none. A console number that disagrees with the report is a warning.
 pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+    drop_copies(runs);
     let mut merged = Vec::new();
     for console in runs.iter().filter(|r| !is_report(r)) {
         let Some(report) = runs

@@ -234,6 +234,30 @@ use Direction::{HigherIsBetter as Up, LowerIsBetter as Down, Neutral};
 /// Every metric tidybench writes, with unit and direction.
 pub const CATALOG: &[MetricInfo] = &[
     m("request_latency", "s", Down, "Request latency"),
+    m(
+        "request_dispatch_delay",
+        "s",
+        Down,
+        "Delay from scheduled to dispatched",
+    ),
+    m(
+        "request_scheduled_latency",
+        "s",
+        Down,
+        "Latency from scheduled to completed",
+    ),
+    m(
+        "turn_scheduling_delay",
+        "s",
+        Down,
+        "Delay scheduling the next turn",
+    ),
+    m(
+        "turn_predecessor_delay",
+        "s",
+        Down,
+        "Delay after the previous turn",
+    ),
     m("ttft", "ms", Down, "Time to first token"),
     m("ttfot", "ms", Down, "Time to first output token"),
     m("itl", "ms", Down, "Inter-token latency"),

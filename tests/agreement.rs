@@ -208,6 +208,7 @@ fn yaml_reports_hold_the_same_numbers_as_json_reports() {
     let json = parse_file(&format!("{dir}/benchmarks-no-requests.json.gz"));
     assert_eq!(yaml.runs[0].source_format, "guidellm-yaml");
     let key = |o: &Observation| (o.metric.clone(), o.status.clone(), o.stat.clone());
+    let mut sizes = Vec::new();
     for (y, j) in yaml.runs[0]
         .load_points
         .iter()
@@ -218,9 +219,11 @@ fn yaml_reports_hold_the_same_numbers_as_json_reports() {
         let mut js: Vec<_> = j.observations.iter().map(|o| (key(o), o.value)).collect();
         ys.sort_by(|a, b| a.0.cmp(&b.0));
         js.sort_by(|a, b| a.0.cmp(&b.0));
-        assert_eq!(ys.len(), 3683);
+        sizes.push(ys.len());
         assert_eq!(ys, js);
     }
+    // Every statistic incl. mean and percentile confidence bounds.
+    assert_eq!(sizes, [3791, 3989]);
 }
 
 /// Sets every number of a distribution summary to zero, as some GuideLLM reports do.
@@ -327,4 +330,152 @@ fn a_cut_report_is_an_error_naming_file_and_line() {
         err.starts_with("cut.json:1: expected a GuideLLM JSON report, found EOF while parsing"),
         "{err}"
     );
+}
+
+/// The CSV report's observations and loads against the JSON report of the same run.
+fn check_csv(csv_path: &str, json_path: &str) -> (usize, Vec<String>) {
+    let csv = parse_file(csv_path);
+    let json = parse_file(json_path);
+    let (c, j) = (&csv.runs[0], &json.runs[0]);
+    assert_eq!(c.source_format, "guidellm-csv");
+    assert_eq!(c.model, j.model, "{csv_path}: model");
+    assert_eq!(c.harness_version.is_some(), j.harness_version.is_some());
+    assert_eq!(c.labels.rate_type, j.labels.rate_type, "{csv_path}");
+    assert_eq!(c.labels.prompt_tokens, j.labels.prompt_tokens, "{csv_path}");
+    assert_eq!(c.load_points.len(), j.load_points.len(), "{csv_path}");
+    let mut problems = Vec::new();
+    let mut compared = 0;
+    for (i, (cp, jp)) in c.load_points.iter().zip(&j.load_points).enumerate() {
+        assert_eq!(cp.strategy, jp.strategy, "{csv_path}: benchmark {i}");
+        match (cp.load, jp.load) {
+            // 0.8.1 labels rates with two decimals (`constant@2.33`).
+            (Some(a), Some(b)) => assert!((a - b).abs() < 0.005, "{csv_path}: {i}: {a} vs {b}"),
+            (None, Some(_)) => {}
+            (a, b) => assert_eq!(a, b, "{csv_path}: benchmark {i} load"),
+        }
+        for o in &cp.observations {
+            compared += 1;
+            let found = jp
+                .observations
+                .iter()
+                .find(|x| x.metric == o.metric && x.status == o.status && x.stat == o.stat);
+            match found {
+                Some(x) if x.value == o.value && x.unit == o.unit => {}
+                Some(x) => problems.push(format!(
+                    "{csv_path}: benchmark {i}: {}/{}/{} CSV {} {} ({}) vs JSON {} {}",
+                    o.metric, o.status, o.stat, o.value, o.unit, o.origin, x.value, x.unit
+                )),
+                None => problems.push(format!(
+                    "{csv_path}: benchmark {i}: {}/{}/{} ({}) has no JSON counterpart",
+                    o.metric, o.status, o.stat, o.origin
+                )),
+            }
+        }
+    }
+    let warnings = csv.warnings.iter().map(|w| w.to_string()).collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+    (compared, warnings)
+}
+
+#[test]
+fn every_csv_number_equals_the_json_value_exactly() {
+    let mut total = 0;
+    let mut warnings = Vec::new();
+    let mut runs: Vec<(String, String)> = Vec::new();
+    for version in ["0.3.1", "0.4.0", "0.5.4", "0.6.1", "0.7.4", "0.8.1"] {
+        for scenario in ["concurrent", "sweep", "poisson"] {
+            let dir = format!("tests/fixtures/guidellm/{version}/{scenario}");
+            let json = if (version, scenario) == ("0.4.0", "poisson") {
+                format!("{dir}/benchmarks.json.gz")
+            } else {
+                format!("{dir}/benchmarks-no-requests.json.gz")
+            };
+            runs.push((format!("{dir}/benchmarks.csv"), json));
+        }
+    }
+    let tty = "tests/fixtures/guidellm/0.5.4/concurrent-tty";
+    runs.push((
+        format!("{tty}/benchmarks.csv"),
+        format!("{tty}/benchmarks-no-requests.json.gz"),
+    ));
+    for (csv, json) in &runs {
+        let (n, w) = check_csv(csv, json);
+        total += n;
+        warnings.extend(w);
+    }
+    // Every number of the 19 CSV reports that could be placed, each equal to the JSON value.
+    assert_eq!(total, 20676);
+    // 0.4 – 0.6 write the header for the first benchmark only; these 7 later benchmarks have
+    // other statistic blocks, which cannot be told apart (their counts and loads are read).
+    let unplaceable: Vec<&String> = warnings
+        .iter()
+        .filter(|w| w.contains("which status each block belongs to cannot be told"))
+        .collect();
+    assert_eq!(unplaceable.len(), 7, "{unplaceable:#?}");
+    assert!(unplaceable[0].starts_with(
+        "tests/fixtures/guidellm/0.4.0/concurrent/benchmarks.csv:5: benchmark 1: it has 39 \
+         statistic blocks for 24 metrics and 2 request statuses with requests (successful, \
+         incomplete)"
+    ));
+    let no_model = warnings
+        .iter()
+        .filter(|w| w.ends_with("names no model; `model` left null"));
+    assert_eq!(
+        no_model.count(),
+        7,
+        "0.4.0 and 0.5.4 name no model, as in their JSON"
+    );
+    let sweep = "tests/fixtures/guidellm/0.7.4/sweep/benchmarks.csv";
+    let rest: Vec<&String> = warnings
+        .iter()
+        .filter(|w| !w.contains("cannot be told") && !w.contains("names no model"))
+        .collect();
+    assert_eq!(
+        rest,
+        [2, 3]
+            .map(|i| format!(
+                "{sweep}:{}: benchmark {i}: the CSV does not say the load of this `constant` \
+             benchmark; `load` left null (the JSON report has it)",
+                i + 4
+            ))
+            .iter()
+            .collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn csv_rows_of_uneven_length_keep_counts_and_loads() {
+    let parsed = parse_file("tests/fixtures/guidellm/0.4.0/concurrent/benchmarks.csv");
+    let points = &parsed.runs[0].load_points;
+    assert_eq!(
+        points
+            .iter()
+            .map(|p| (p.strategy.as_str(), p.load))
+            .collect::<Vec<_>>(),
+        [("concurrent", Some(5.0)), ("concurrent", Some(25.0))]
+    );
+    let value = |p: &tidybench::formats::LoadPoint, metric: &str, status: &str, stat: &str| {
+        p.observations
+            .iter()
+            .find(|o| o.metric == metric && o.status == status && o.stat == stat)
+            .map(|o| (o.value, o.origin.clone()))
+    };
+    // The first row fits the header: read whole, at full precision.
+    assert_eq!(
+        value(&points[0], "ttft", "successful", "p95"),
+        Some((126.65891647338867, "line 4, column 35".to_string()))
+    );
+    // The second cannot be placed: its counts and duration are kept, no distribution is.
+    assert_eq!(
+        value(&points[1], "requests", "incomplete", "count"),
+        Some((24.0, "line 5, column 21".to_string()))
+    );
+    assert_eq!(
+        value(&points[1], "duration", "total", "value").map(|v| v.0),
+        Some(8.0)
+    );
+    assert!(points[1]
+        .observations
+        .iter()
+        .all(|o| o.stat == "count" || o.stat == "value"));
 }

@@ -139,3 +139,28 @@ fn different_runs_are_not_merged() {
         "source_format\nguidellm-console\nguidellm-json\n"
     );
 }
+
+#[test]
+fn json_yaml_and_csv_reports_of_one_run_become_the_json_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let base = "tests/fixtures/guidellm/0.8.1/concurrent";
+    let files = [
+        "benchmarks.csv",
+        "benchmarks-no-requests.yaml.gz",
+        "benchmarks-no-requests.json.gz",
+    ]
+    .map(|f| repo(&format!("{base}/{f}")).display().to_string());
+    let mut args = vec!["convert"];
+    args.extend(files.iter().map(String::as_str));
+    args.extend(["-o", "out"]);
+    let out = tidybench(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(dir.path(), "select source_format, labels from runs"),
+        format!(
+            "source_format,labels\nguidellm-json,\"{{\"\"also_in\"\":\"\"{}, {}\"\",\
+             \"\"guidellm_run_id\"\":\"\"38f78175-a083-457d-b44d-bc2495f4b5c7\"\"}}\"\n",
+            files[1], files[0]
+        )
+    );
+}

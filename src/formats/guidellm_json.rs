@@ -22,6 +22,10 @@ pub struct GuidellmJson;
 /// Name stored in `runs.source_format`.
 pub const NAME: &str = "guidellm-json";
 
+/// The extra label holding GuideLLM's own run id, which the JSON, YAML and CSV reports of one
+/// run share.
+pub const RUN_ID_LABEL: &str = "guidellm_run_id";
+
 /// A text field of a request record: kept (`Value`) or skipped without being stored
 /// (`IgnoredAny`), as `--keep-text` asks.
 trait Text: for<'de> Deserialize<'de> {
@@ -67,6 +71,10 @@ struct Benchmark<T> {
     args: Option<Value>,
     #[serde(default)]
     worker: Option<Value>,
+    #[serde(default)]
+    request_loader: Option<Value>,
+    #[serde(default)]
+    run_id: Option<String>,
     #[serde(default)]
     metrics: Map<String, Value>,
     #[serde(default)]
@@ -315,6 +323,16 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
         });
     }
     run.labels = labels(&report);
+    let run_id = report.benchmarks.first().and_then(|b| {
+        b.run_id.clone().or_else(|| {
+            b.config
+                .as_ref()
+                .and_then(|c| c.get("run_id")?.as_str().map(String::from))
+        })
+    });
+    if let Some(id) = run_id {
+        run.extra_labels.insert(RUN_ID_LABEL.into(), id);
+    }
     let micros = |t: f64| (t * 1e6).round() as i64;
     run.started_at = report
         .benchmarks
@@ -375,7 +393,7 @@ fn labels<T>(report: &Report<T>) -> RunLabels {
         .and_then(|b| b.config.as_ref().or(b.args.as_ref()))
         .and_then(|c| c.get("profile"));
     let rate_type = profile
-        .and_then(|p| p.get("type_"))
+        .and_then(|p| p.get("type_").or_else(|| p.get("kind")))
         .and_then(Value::as_str)
         .map(
             |t| match (t, profile.and_then(|p| p.get("strategy_type"))) {
@@ -385,35 +403,46 @@ fn labels<T>(report: &Report<T>) -> RunLabels {
         );
     // The data spec appears as text in `args.data` (0.4 – 0.6), `config.spec` (0.7+) or a
     // benchmark's `request_loader.data` (0.3.1); its numbers are found wherever it is.
-    let spec = [report.args.as_ref(), report.config.as_ref()]
-        .into_iter()
-        .flatten()
-        .map(Value::to_string)
-        .collect::<String>();
-    let number = |key: &str| {
-        DATA_KEY
-            .captures_iter(&spec)
-            .find(|c| &c[1] == key)
-            .and_then(|c| c[2].parse().ok())
-    };
+    let spec = [
+        report.args.as_ref(),
+        report.config.as_ref(),
+        first.and_then(|b| b.request_loader.as_ref()),
+    ]
+    .into_iter()
+    .flatten()
+    .map(Value::to_string)
+    .collect::<String>();
     let seed = first
         .and_then(|b| b.config.as_ref())
         .and_then(|c| c.pointer("/requests/random_seed"))
         .or_else(|| report.args.as_ref().and_then(|a| a.get("random_seed")))
         .and_then(Value::as_i64);
-    RunLabels {
-        prompt_tokens: number("prompt_tokens"),
-        output_tokens: number("output_tokens"),
-        prefix_tokens: number("prefix_tokens"),
-        turns: number("turns"),
+    let mut labels = RunLabels {
         random_seed: seed,
         rate_type,
         ..RunLabels::default()
-    }
+    };
+    read_data_spec(&spec, &mut labels);
+    labels
+}
+
+/// Fills the workload labels (prompt, output and prefix tokens, turns) from text holding a
+/// GuideLLM data spec (`prompt_tokens=128,...` or its JSON form), wherever in `text` it is.
+pub(crate) fn read_data_spec(text: &str, labels: &mut RunLabels) {
+    let number = |key: &str| {
+        DATA_KEY
+            .captures_iter(text)
+            .find(|c| &c[1] == key)
+            .and_then(|c| c[2].parse().ok())
+    };
+    labels.prompt_tokens = labels.prompt_tokens.or(number("prompt_tokens"));
+    labels.output_tokens = labels.output_tokens.or(number("output_tokens"));
+    labels.prefix_tokens = labels.prefix_tokens.or(number("prefix_tokens"));
+    labels.turns = labels.turns.or(number("turns"));
 }
 
 /// Our name and unit for a GuideLLM metric name (unknown names are kept as they are).
-fn metric_name(name: &str) -> (String, String) {
+pub(crate) fn metric_name(name: &str) -> (String, String) {
     let ours = match name {
         "request_latency" => "request_latency",
         "time_to_first_token_ms" => "ttft",
@@ -493,6 +522,19 @@ fn push_distribution(
             }
         }
     }
+    if let Some(Value::Object(cis)) = summary.get("percentile_cis") {
+        for (key, ci) in cis {
+            for bound in ["lower", "upper"] {
+                if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
+                    push(
+                        &format!("{key}_ci_{bound}"),
+                        v,
+                        format!("{path}.percentile_cis.{key}.{bound}"),
+                    );
+                }
+            }
+        }
+    }
     if let Some(ci) = summary.get("mean_ci").filter(|v| v.is_object()) {
         for bound in ["lower", "upper"] {
             if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
@@ -533,14 +575,9 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
         .and_then(Value::as_str)
         .unwrap_or("unknown")
         .to_string();
-    // The load GuideLLM labels a benchmark with (`concurrent@5`, `throughput@512`,
-    // `constant@4.00`): streams, the throughput strategy's concurrency cap, or the rate.
-    let key = match kind.as_str() {
-        "concurrent" => "streams",
-        "throughput" => "max_concurrency",
-        _ => "rate",
-    };
-    let load = strategy.and_then(|s| s.get(key)).and_then(Value::as_f64);
+    let load = strategy
+        .and_then(|s| s.get(load_key(&kind)))
+        .and_then(Value::as_f64);
     let base = format!("benchmarks[{index}]");
     let mut observations = Vec::new();
     for (name, value) in &bench.metrics {
@@ -619,21 +656,41 @@ fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Value, path
             continue;
         };
         for (direction, summary) in directions {
-            let (side, suffix) = direction.split_once('_').unwrap_or((direction, ""));
-            let metric = if suffix.is_empty() {
-                format!("{modality}_{side}_{kind}")
-            } else {
-                format!("{modality}_{side}_{kind}_{suffix}")
-            };
-            let unit = schema::metric_info(&metric).map_or("", |m| m.unit);
+            let (metric, unit) = modality_metric(modality, kind, direction);
             push_metric(
                 out,
                 &metric,
-                unit,
+                &unit,
                 summary,
                 &format!("{path}.{kind}.{direction}"),
             );
         }
+    }
+}
+
+/// Our name and unit for GuideLLM's `metrics.<modality>.<kind>.<direction>`, e.g. `text`,
+/// `tokens`, `input_per_second` → `text_input_tokens_per_second`.
+pub(crate) fn modality_metric(modality: &str, kind: &str, direction: &str) -> (String, String) {
+    let (side, suffix) = direction.split_once('_').unwrap_or((direction, ""));
+    let metric = if suffix.is_empty() {
+        format!("{modality}_{side}_{kind}")
+    } else {
+        format!("{modality}_{side}_{kind}_{suffix}")
+    };
+    let unit = schema::metric_info(&metric)
+        .map_or("", |m| m.unit)
+        .to_string();
+    (metric, unit)
+}
+
+/// The strategy field holding a benchmark's load: streams, the throughput strategy's
+/// concurrency cap, or the rate (GuideLLM labels benchmarks `concurrent@5`,
+/// `throughput@512`, `constant@4.00`).
+pub(crate) fn load_key(strategy: &str) -> &'static str {
+    match strategy {
+        "concurrent" => "streams",
+        "throughput" => "max_concurrency",
+        _ => "rate",
     }
 }
 

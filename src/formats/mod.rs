@@ -4,6 +4,7 @@
 
 pub mod driver_log;
 pub mod guidellm_console;
+pub mod guidellm_csv;
 pub mod guidellm_json;
 
 use std::collections::BTreeMap;
@@ -41,6 +42,7 @@ pub struct ParseOptions {
 pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_json::GuidellmJson,
     &guidellm_json::GuidellmYaml,
+    &guidellm_csv::GuidellmCsv,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
 ];
