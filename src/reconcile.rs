@@ -6,8 +6,8 @@
 
 use std::path::Path;
 
-use crate::formats::guidellm_csv;
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
+use crate::formats::{guidellm_csv, guidellm_html};
 use crate::formats::{LoadPoint, Observation, Run, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
@@ -89,7 +89,8 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
 
 /// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
 /// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
-/// subset of the report's numbers, each equal to it). The run kept lists the other files in its
+/// subset of the report's numbers, each equal to it). An HTML report, which has no run id, is
+/// dropped when one of those holds all its numbers. The run kept lists the other files in its
 /// `also_in` label.
 fn drop_copies(runs: &mut Vec<Run>) {
     let rank = |r: &Run| match r.source_format.as_str() {
@@ -122,8 +123,50 @@ fn drop_copies(runs: &mut Vec<Run>) {
             .extra_labels
             .insert("also_in".into(), others.join(", "));
     }
+    // An HTML report has no run id; it is the report whose numbers it all holds.
+    for i in 0..runs.len() {
+        if runs[i].source_format != guidellm_html::NAME || !keep[i] {
+            continue;
+        }
+        let holder = (0..runs.len())
+            .filter(|&j| keep[j] && rank(&runs[j]).is_some() && holds(&runs[j], &runs[i]))
+            .min_by_key(|&j| rank(&runs[j]));
+        if let Some(j) = holder {
+            keep[i] = false;
+            let path = runs[i].source_path.display().to_string();
+            let also = runs[j].extra_labels.entry("also_in".into()).or_default();
+            *also = if also.is_empty() {
+                path
+            } else {
+                format!("{also}, {path}")
+            };
+        }
+    }
     let mut flags = keep.into_iter();
     runs.retain(|_| flags.next().unwrap_or(true));
+}
+
+/// True when `report` has every number of `summary` (the same benchmarks, each number equal
+/// but for the last bit of a unit conversion).
+fn holds(report: &Run, summary: &Run) -> bool {
+    report.load_points.len() == summary.load_points.len()
+        && !summary.load_points.is_empty()
+        && report
+            .load_points
+            .iter()
+            .zip(&summary.load_points)
+            .all(|(r, s)| {
+                !s.observations.is_empty()
+                    && s.observations.iter().all(|o| {
+                        r.observations.iter().any(|x| {
+                            x.metric == o.metric
+                                && x.status == o.status
+                                && x.stat == o.stat
+                                && (x.value == o.value
+                                    || ((x.value - o.value) / x.value).abs() < 1e-15)
+                        })
+                    })
+            })
 }
 
 /// Keeps one run per GuideLLM run id (see [`drop_copies`]), then merges every console run that

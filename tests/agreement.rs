@@ -479,3 +479,52 @@ fn csv_rows_of_uneven_length_keep_counts_and_loads() {
         .iter()
         .all(|o| o.stat == "count" || o.stat == "value"));
 }
+
+#[test]
+fn every_html_number_equals_the_json_value() {
+    let mut total = 0;
+    for version in ["0.3.1", "0.4.0", "0.5.4", "0.6.1", "0.7.4", "0.8.1"] {
+        let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
+        let html = parse_file(&format!("{dir}/benchmarks.html.gz"));
+        let json = parse_file(&format!("{dir}/benchmarks-no-requests.json.gz"));
+        let (h, j) = (&html.runs[0], &json.runs[0]);
+        assert_eq!(h.source_format, "guidellm-html");
+        assert_eq!(h.load_points.len(), j.load_points.len(), "{dir}");
+        let mut problems = Vec::new();
+        for (i, (hp, jp)) in h.load_points.iter().zip(&j.load_points).enumerate() {
+            assert_eq!(hp.strategy, jp.strategy, "{dir}: {i}");
+            // Only 0.8 records the load.
+            let expected_load = (version == "0.8.1").then_some(jp.load).flatten();
+            assert_eq!(hp.load, expected_load, "{dir}: {i}");
+            for o in &hp.observations {
+                total += 1;
+                let found = jp
+                    .observations
+                    .iter()
+                    .find(|x| x.metric == o.metric && x.status == o.status && x.stat == o.stat);
+                // 0.8 prints request latency in ms (seconds × 1000): read back ÷ 1000.
+                let same = |x: f64| x == o.value || ((x - o.value) / x).abs() < 1e-15;
+                match found {
+                    Some(x) if same(x.value) && x.unit == o.unit => {}
+                    other => problems.push(format!(
+                        "{dir}: {i}: {}/{}/{} HTML {} ({}) vs JSON {:?}",
+                        o.metric,
+                        o.status,
+                        o.stat,
+                        o.value,
+                        o.origin,
+                        other.map(|x| x.value)
+                    )),
+                }
+            }
+        }
+        assert!(problems.is_empty(), "{}", problems.join("\n"));
+        if version != "0.8.1" {
+            assert!(html.warnings[0]
+                .message
+                .starts_with("the HTML report does not record each benchmark's load"));
+        }
+    }
+    // Every number the six HTML reports embed.
+    assert_eq!(total, 845);
+}

@@ -141,12 +141,13 @@ fn different_runs_are_not_merged() {
 }
 
 #[test]
-fn json_yaml_and_csv_reports_of_one_run_become_the_json_run() {
+fn json_yaml_csv_and_html_reports_of_one_run_become_the_json_run() {
     let dir = tempfile::tempdir().unwrap();
     let base = "tests/fixtures/guidellm/0.8.1/concurrent";
     let files = [
         "benchmarks.csv",
         "benchmarks-no-requests.yaml.gz",
+        "benchmarks.html.gz",
         "benchmarks-no-requests.json.gz",
     ]
     .map(|f| repo(&format!("{base}/{f}")).display().to_string());
@@ -158,9 +159,9 @@ fn json_yaml_and_csv_reports_of_one_run_become_the_json_run() {
     assert_eq!(
         query(dir.path(), "select source_format, labels from runs"),
         format!(
-            "source_format,labels\nguidellm-json,\"{{\"\"also_in\"\":\"\"{}, {}\"\",\
+            "source_format,labels\nguidellm-json,\"{{\"\"also_in\"\":\"\"{}, {}, {}\"\",\
              \"\"guidellm_run_id\"\":\"\"38f78175-a083-457d-b44d-bc2495f4b5c7\"\"}}\"\n",
-            files[1], files[0]
+            files[1], files[0], files[2]
         )
     );
 }

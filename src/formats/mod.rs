@@ -5,6 +5,7 @@
 pub mod driver_log;
 pub mod guidellm_console;
 pub mod guidellm_csv;
+pub mod guidellm_html;
 pub mod guidellm_json;
 
 use std::collections::BTreeMap;
@@ -43,6 +44,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_json::GuidellmJson,
     &guidellm_json::GuidellmYaml,
     &guidellm_csv::GuidellmCsv,
+    &guidellm_html::GuidellmHtml,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
 ];
