@@ -119,7 +119,11 @@ pub fn read_inputs(
 fn parse_file(path: &Path, options: &ParseOptions) -> tidybench::Result<(Vec<Run>, Vec<Warning>)> {
     let blob = Blob::read(path)?;
     let format = detect(&blob)?;
-    let parsed = format.parse_with(&blob, options)?;
+    // The hash of a large input takes as long as a good part of its parse: on another core.
+    let parsed = std::thread::scope(|scope| {
+        scope.spawn(|| blob.sha256());
+        format.parse_with(&blob, options)
+    })?;
     Ok((parsed.runs, parsed.warnings))
 }
 

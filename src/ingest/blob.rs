@@ -1,6 +1,7 @@
 //! One input's bytes with its provenance, and its text as clean lines.
 
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 use sha2::{Digest, Sha256};
 
@@ -13,6 +14,8 @@ pub struct Blob {
     pub path: PathBuf,
     /// The raw bytes.
     pub bytes: Vec<u8>,
+    /// SHA-256 of `bytes`, once computed.
+    sha256: OnceLock<String>,
 }
 
 /// One line of text as a terminal would have shown it, with its 1-based line number.
@@ -28,10 +31,10 @@ impl Blob {
     /// Reads the file at `path`, decompressing gzip and zstd data transparently.
     pub fn read(path: &Path) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(Blob {
-            path: path.to_path_buf(),
-            bytes: super::decompress::decompress(path, bytes)?,
-        })
+        Ok(Blob::from_bytes(
+            path,
+            super::decompress::decompress(path, bytes)?,
+        ))
     }
 
     /// Wraps bytes already in memory.
@@ -39,12 +42,16 @@ impl Blob {
         Blob {
             path: path.into(),
             bytes,
+            sha256: OnceLock::new(),
         }
     }
 
-    /// SHA-256 of the bytes, as lowercase hex.
+    /// SHA-256 of the bytes, as lowercase hex (computed once; a call from another thread
+    /// while it is being computed waits for it).
     pub fn sha256(&self) -> String {
-        hex(&Sha256::digest(&self.bytes))
+        self.sha256
+            .get_or_init(|| hex(&Sha256::digest(&self.bytes)))
+            .clone()
     }
 
     /// True when the first bytes look like binary data rather than text.
