@@ -21,6 +21,9 @@ enum Command {
     Convert(cli::convert::ConvertArgs),
     /// Compare configurations against a baseline and print a report.
     Report(cli::report::ReportArgs),
+    /// Compare any label's values against a baseline for the metrics asked: deltas,
+    /// summaries, peaks, repeat-run confidence intervals.
+    Compare(cli::compare::CompareArgs),
     /// Show what tidybench sees in a file or dataset: format, runs, tables, warnings.
     Inspect(cli::inspect::InspectArgs),
     /// Run a read-only SQL query over a dataset (tables: runs, metrics, requests).
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
     let result = match &cli.command {
         Command::Convert(args) => cli::convert::run(args),
         Command::Report(args) => cli::report::run(args),
+        Command::Compare(args) => cli::compare::run(args),
         Command::Inspect(args) => cli::inspect::run(args),
         Command::Query(args) => cli::query::run(args),
         Command::Formats => Ok(cli::formats::run()),

@@ -41,7 +41,9 @@ fn text_report_gives_direction_aware_verdicts() {
         "    50         9.0             9.1        +0.1   +1.1%  within rounding~",
         "   100      1734.7          1750.3       +15.6   +0.9%  within tolerance~",
         "   100       985.6           871.8      -113.8  -11.5%  better~",
-        "  Requests per second (mean, total requests)               +8.0%  better~                 5",
+        "  Requests per second (mean, total requests)               +8.0%  better~                 5           +7.0%   +40.0% at 5   +0.0% at 25",
+        // Peaks: the best value over the loads per configuration, against the baseline's.
+        "  Time to first token (median, successful requests)  native-offload   182.8 ms    concurrent 5             +8.7%",
         "  Requests per second (mean, total requests)                  +8.0%          -4.2%  +1.9%",
     ] {
         assert!(
@@ -71,13 +73,16 @@ fn csv_report_has_stable_columns_and_full_precision() {
     assert_eq!(
         lines[0],
         "by,baseline,model,candidate,strategy,load,metric,stat,status,unit,baseline_value,\
-         candidate_value,difference,pct_change,rounded,baseline_decimals,candidate_decimals,direction,verdict,matched"
+         candidate_value,difference,pct_change,pct_change_low,pct_change_high,baseline_runs,\
+         candidate_runs,baseline_sd,candidate_sd,baseline_ci,candidate_ci,rounded,\
+         baseline_decimals,candidate_decimals,direction,verdict,matched"
     );
     assert_eq!(lines.len(), 1 + 2 * 3 * 5);
     assert_eq!(
         lines[1],
         "config,no-offload,Qwen/Qwen3-14B,native-offload,concurrent,5.0,requests_per_second,mean,\
-         total,req/s,0.5,0.7,0.19999999999999996,39.99999999999999,true,1,1,higher,better,both"
+         total,req/s,0.5,0.7,0.19999999999999996,39.99999999999999,,,1,1,,,,,true,1,1,higher,\
+         better,both"
     );
 }
 

@@ -3,6 +3,7 @@
 
 use polars::prelude::*;
 
+use super::stats;
 use crate::error::{Error, Result};
 use crate::schema::{self, metrics as m};
 
@@ -37,6 +38,16 @@ impl Pick {
     }
 }
 
+impl std::fmt::Display for Pick {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "metric {} with stat {} over {} requests",
+            self.metric, self.stat, self.status
+        )
+    }
+}
+
 /// What to compare with what.
 #[derive(Debug, Clone)]
 pub struct CompareSpec {
@@ -50,6 +61,9 @@ pub struct CompareSpec {
     pub picks: Vec<Pick>,
     /// Changes within this many percent are "within tolerance".
     pub tolerance_pct: f64,
+    /// A SQL condition on the columns of `metrics` and `runs` that rows must meet
+    /// (`hardware = '1x2xL40S' and load <= 50`).
+    pub filter: Option<String>,
 }
 
 impl CompareSpec {
@@ -67,6 +81,7 @@ impl CompareSpec {
                 Pick::new("ttft", "median", "successful"),
             ],
             tolerance_pct: 1.0,
+            filter: None,
         }
     }
 }
@@ -95,6 +110,22 @@ pub mod col_names {
     pub const BASELINE_VALUE: &str = "baseline_value";
     /// Candidate value (mean over repeated runs).
     pub const CANDIDATE_VALUE: &str = "candidate_value";
+    /// Runs averaged on the baseline side.
+    pub const BASELINE_RUNS: &str = "baseline_runs";
+    /// Runs averaged on the candidate side.
+    pub const CANDIDATE_RUNS: &str = "candidate_runs";
+    /// Sample standard deviation over the baseline's runs.
+    pub const BASELINE_SD: &str = "baseline_sd";
+    /// Sample standard deviation over the candidate's runs.
+    pub const CANDIDATE_SD: &str = "candidate_sd";
+    /// Half the width of the 95% confidence interval of the baseline mean (2+ runs).
+    pub const BASELINE_CI: &str = "baseline_ci";
+    /// Half the width of the 95% confidence interval of the candidate mean (2+ runs).
+    pub const CANDIDATE_CI: &str = "candidate_ci";
+    /// Lower end of the 95% confidence interval of the % change (2+ runs each side).
+    pub const PCT_CHANGE_LOW: &str = "pct_change_low";
+    /// Upper end of the 95% confidence interval of the % change.
+    pub const PCT_CHANGE_HIGH: &str = "pct_change_high";
     /// Digits printed in the baseline's source when it was rounded text.
     pub const BASELINE_DECIMALS: &str = "baseline_decimals";
     /// Digits printed in the candidate's source when it was rounded text.
@@ -107,7 +138,8 @@ pub mod col_names {
     pub const ROUNDED: &str = "rounded";
     /// Direction of the metric ("higher", "lower", "none").
     pub const DIRECTION: &str = "direction";
-    /// "better", "worse", "within tolerance", "within rounding", "neutral", "n/a", "unmatched".
+    /// "better", "worse", "within noise", "within tolerance", "within rounding", "neutral",
+    /// "n/a", "unmatched".
     pub const VERDICT: &str = "verdict";
     /// "both", "baseline only" or "candidate only".
     pub const MATCHED: &str = "matched";
@@ -119,7 +151,7 @@ use col_names as c;
 const LOAD_KEY: &str = "load_key";
 
 /// The columns of [`Comparison::deltas`], in order.
-pub const DELTA_COLUMNS: [&str; 19] = [
+pub const DELTA_COLUMNS: [&str; 27] = [
     c::MODEL,
     c::CANDIDATE,
     c::STRATEGY,
@@ -133,6 +165,14 @@ pub const DELTA_COLUMNS: [&str; 19] = [
     c::CANDIDATE_VALUE,
     c::DIFFERENCE,
     c::PCT_CHANGE,
+    c::PCT_CHANGE_LOW,
+    c::PCT_CHANGE_HIGH,
+    c::BASELINE_RUNS,
+    c::CANDIDATE_RUNS,
+    c::BASELINE_SD,
+    c::CANDIDATE_SD,
+    c::BASELINE_CI,
+    c::CANDIDATE_CI,
     c::ROUNDED,
     c::BASELINE_DECIMALS,
     c::CANDIDATE_DECIMALS,
@@ -151,6 +191,11 @@ pub struct Comparison {
     /// One row per model × candidate × pick × load (see [`col_names`]), matched rows and
     /// levels present on one side only alike.
     pub deltas: DataFrame,
+    /// One row per model × value of `by` × pick × strategy × load (baseline and candidates):
+    /// `by`, the keys, `value` (mean over runs), `sd`, `runs`, `decimals`.
+    pub levels: DataFrame,
+    /// Picks without a single row in the data.
+    pub missing: Vec<Pick>,
 }
 
 fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
@@ -177,22 +222,84 @@ fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Result<LazyFrame
     let runs_schema = runs
         .collect_schema()
         .map_err(polars_err("reading the runs schema"))?;
-    if !runs_schema.contains(by) {
-        let names: Vec<String> = runs_schema.iter_names().map(|n| n.to_string()).collect();
+    let labels = if runs_schema.contains(by) {
+        runs.select([
+            col(schema::runs::RUN_ID),
+            col(by).cast(DataType::String).alias("by"),
+        ])
+    } else {
+        extra_label(runs, by, &runs_schema)?.lazy()
+    };
+    Ok(metrics.left_join(labels, col(m::RUN_ID), col(schema::runs::RUN_ID)))
+}
+
+/// `metrics` rows with every `runs` column they lack (hardware, software, ...), for filters.
+fn with_run_columns(metrics: LazyFrame, runs: LazyFrame) -> Result<LazyFrame> {
+    let (mut metrics, mut runs) = (metrics, runs);
+    let have = metrics
+        .collect_schema()
+        .map_err(polars_err("reading the metrics schema"))?;
+    let extra: Vec<Expr> = runs
+        .collect_schema()
+        .map_err(polars_err("reading the runs schema"))?
+        .iter_names()
+        .filter(|n| n.as_str() == schema::runs::RUN_ID || !have.contains(n))
+        .map(|n| col(n.clone()))
+        .collect();
+    Ok(metrics.left_join(
+        runs.select(extra),
+        col(m::RUN_ID),
+        col(schema::runs::RUN_ID),
+    ))
+}
+
+/// `run_id` and the value of the extra label `by` (from the `labels` JSON column) of every run;
+/// an error listing the labels there are when no run has it.
+fn extra_label(runs: LazyFrame, by: &str, runs_schema: &Schema) -> Result<DataFrame> {
+    let frame = runs
+        .select([col(schema::runs::RUN_ID), col(schema::runs::LABELS)])
+        .collect()
+        .map_err(polars_err("reading run labels"))?;
+    let ids = strings(&frame, schema::runs::RUN_ID)?;
+    let texts = strings(&frame, schema::runs::LABELS)?;
+    let mut names: Vec<String> = runs_schema
+        .iter_names()
+        .map(|n| n.to_string())
+        .filter(|n| n != schema::runs::LABELS)
+        .collect();
+    let mut values = Vec::with_capacity(ids.len());
+    for text in &texts {
+        let labels: serde_json::Map<String, serde_json::Value> = text
+            .as_deref()
+            .and_then(|t| serde_json::from_str(t).ok())
+            .unwrap_or_default();
+        names.extend(
+            labels
+                .keys()
+                .filter(|k| !names.contains(k))
+                .cloned()
+                .collect::<Vec<_>>(),
+        );
+        values.push(labels.get(by).map(|v| match v {
+            serde_json::Value::String(s) => s.clone(),
+            other => other.to_string(),
+        }));
+    }
+    if values.iter().all(Option::is_none) {
         return Err(Error::Invalid(format!(
             "--by {by}: no such label; labels are: {}",
             names.join(", ")
         )));
     }
-    let labels = runs.select([
-        col(schema::runs::RUN_ID),
-        col(by).cast(DataType::String).alias("by"),
-    ]);
-    Ok(metrics.left_join(labels, col(m::RUN_ID), col(schema::runs::RUN_ID)))
+    DataFrame::new_infer_height(vec![
+        Column::new(schema::runs::RUN_ID.into(), ids),
+        Column::new("by".into(), values),
+    ])
+    .map_err(polars_err("building the label table"))
 }
 
-/// Distinct string values of `column` in `frame`, nulls as `None`.
-fn distinct(frame: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
+/// The values of `column` in `frame` as strings, in row order, nulls as `None`.
+fn strings(frame: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
     let values = frame
         .column(column)
         .and_then(|c| c.cast(&DataType::String))
@@ -220,9 +327,9 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
         .collect()
         .map_err(polars_err("listing statuses"))?;
     let (models, labels, statuses) = (
-        distinct(&present, m::MODEL)?,
-        distinct(&present, "by")?,
-        distinct(&present, m::STATUS)?,
+        strings(&present, m::MODEL)?,
+        strings(&present, "by")?,
+        strings(&present, m::STATUS)?,
     );
     let mut model_list: Vec<Option<String>> = models.clone();
     model_list.sort();
@@ -258,7 +365,12 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
 /// value match on their position in the run instead. Repeated runs of the same model,
 /// configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
-    let labelled = with_label(metrics, runs, &spec.by)?;
+    let mut labelled = with_label(metrics, runs.clone(), &spec.by)?;
+    if let Some(condition) = &spec.filter {
+        let expr = polars::sql::sql_expr(condition)
+            .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
+        labelled = with_run_columns(labelled, runs)?.filter(expr);
+    }
     let mut pick_index: Option<Expr> = None;
     for (i, pick) in spec.picks.iter().enumerate().rev() {
         let cond = pick_condition(&labelled, pick)?;
@@ -284,21 +396,34 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     let load_key = when(col(m::LOAD).is_null())
         .then(lit(-1.0) - col(m::LOAD_INDEX).cast(DataType::Float64))
         .otherwise(col(m::LOAD));
+    // One value per run first (a run holds one value per key), then mean, spread and number
+    // of runs per configuration.
+    let group: Vec<Expr> = [col("by")]
+        .into_iter()
+        .chain(keys.iter().map(|k| col(*k)))
+        .collect();
     let picked = labelled
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
         .group_by(
-            [col("by")]
-                .into_iter()
-                .chain(keys.iter().map(|k| col(*k)))
+            group
+                .iter()
+                .cloned()
+                .chain([col(m::RUN_ID)])
                 .collect::<Vec<_>>(),
         )
         .agg([
             col(m::VALUE).mean().alias("value"),
             col(m::DECIMALS).max().alias("decimals"),
+        ])
+        .group_by(group)
+        .agg([
+            col("value").mean(),
+            col("value").std(1).alias("sd"),
+            col("value").count().cast(DataType::UInt32).alias("runs"),
+            col("decimals").max(),
         ]);
-
-    let present: Vec<String> = distinct(
+    let present: Vec<String> = strings(
         &picked
             .clone()
             .select([col("by")])
@@ -324,6 +449,25 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             }
         )));
     }
+    let found = picked
+        .clone()
+        .select([col(c::PICK)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars_err("listing metrics"))?;
+    let found: Vec<Option<String>> = strings(&found, c::PICK)?;
+    let missing: Vec<Pick> = (0..spec.picks.len())
+        .filter(|i| !found.contains(&Some(i.to_string())))
+        .map(|i| spec.picks[i].clone())
+        .collect();
+    if missing.len() == spec.picks.len() {
+        let names: Vec<String> = missing.iter().map(Pick::to_string).collect();
+        return Err(Error::Invalid(format!(
+            "no rows to compare: {} (see `tidybench query <dataset> \"select distinct metric, \
+             stat, status from metrics\"`)",
+            names.join("; ")
+        )));
+    }
     let mut candidates: Vec<String> = match &spec.candidates {
         Some(list) => {
             if let Some(missing) = list.iter().find(|c| !present.contains(c)) {
@@ -342,26 +486,43 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     candidates.sort();
     candidates.dedup();
 
-    let side = |value: &str, name: &str, decimals: &str| {
+    let side = |value: &str, [name, decimals, sd, runs]: [&str; 4]| {
         picked
             .clone()
             .filter(col("by").eq(lit(value.to_string())))
             .select(
                 keys.iter()
                     .map(|k| col(*k))
-                    .chain([col("value").alias(name), col("decimals").alias(decimals)])
+                    .chain([
+                        col("value").alias(name),
+                        col("decimals").alias(decimals),
+                        col("sd").alias(sd),
+                        col("runs").alias(runs),
+                    ])
                     .collect::<Vec<_>>(),
             )
     };
+    const BASELINE: [&str; 4] = [
+        c::BASELINE_VALUE,
+        c::BASELINE_DECIMALS,
+        c::BASELINE_SD,
+        c::BASELINE_RUNS,
+    ];
+    const CANDIDATE: [&str; 4] = [
+        c::CANDIDATE_VALUE,
+        c::CANDIDATE_DECIMALS,
+        c::CANDIDATE_SD,
+        c::CANDIDATE_RUNS,
+    ];
     let key_exprs: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
     let mut join_args = JoinArgs::new(JoinType::Full).with_coalesce(JoinCoalesce::CoalesceColumns);
     join_args.nulls_equal = true;
     let joins = candidates
         .iter()
         .map(|cand| {
-            let joined = side(&spec.baseline, c::BASELINE_VALUE, c::BASELINE_DECIMALS)
+            let joined = side(&spec.baseline, BASELINE)
                 .join(
-                    side(cand, c::CANDIDATE_VALUE, c::CANDIDATE_DECIMALS),
+                    side(cand, CANDIDATE),
                     key_exprs.clone(),
                     key_exprs.clone(),
                     join_args.clone(),
@@ -389,20 +550,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                 .alias(c::LOAD),
         );
 
-    let directions = DataFrame::new_infer_height(vec![
-        Column::new(
-            "dir_metric".into(),
-            schema::CATALOG.iter().map(|i| i.name).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            c::DIRECTION.into(),
-            schema::CATALOG
-                .iter()
-                .map(|i| i.direction.name())
-                .collect::<Vec<_>>(),
-        ),
-    ])
-    .map_err(polars_err("building the direction table"))?;
+    let directions = directions()?;
 
     let base = col(c::BASELINE_VALUE);
     let cand = col(c::CANDIDATE_VALUE);
@@ -422,6 +570,9 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .or(col(c::DIRECTION)
             .eq(lit("lower"))
             .and(diff.clone().lt(lit(0.0))));
+    let noise = col(c::PCT_CHANGE_LOW)
+        .lt_eq(lit(0.0))
+        .and(col(c::PCT_CHANGE_HIGH).gt_eq(lit(0.0)));
     let verdict = when(col(c::MATCHED).neq(lit("both")))
         .then(lit("unmatched"))
         .when(pct.clone().is_null())
@@ -430,6 +581,8 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .then(lit("neutral"))
         .when(col(c::ROUNDED).and(abs(diff.clone()).lt_eq(rounding * lit(1.000_001))))
         .then(lit("within rounding"))
+        .when(noise.fill_null(lit(false)))
+        .then(lit("within noise"))
         .when(abs(pct.clone()).lt_eq(tol))
         .then(lit("within tolerance"))
         .when(better)
@@ -458,6 +611,10 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         )
         .left_join(directions.lazy(), col(m::METRIC), col("dir_metric"))
         .with_column(col(c::DIRECTION).fill_null(lit("none")))
+        .collect()
+        .map_err(polars_err("computing deltas"))?;
+    let deltas = with_intervals(deltas)?
+        .lazy()
         .with_column(verdict.alias(c::VERDICT))
         // Loads ascending; load points without a load (key -(index + 1)) in run order.
         .sort(
@@ -476,9 +633,92 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .select(DELTA_COLUMNS.map(col))
         .collect()
         .map_err(polars_err("computing deltas"))?;
+    let compared = candidates
+        .iter()
+        .fold(col("by").eq(lit(spec.baseline.clone())), |any, v| {
+            any.or(col("by").eq(lit(v.clone())))
+        });
+    let levels = picked
+        .filter(compared)
+        .with_column(
+            when(col(LOAD_KEY).lt(lit(0.0)))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(col(LOAD_KEY))
+                .alias(c::LOAD),
+        )
+        .sort(
+            [c::PICK, "by", LOAD_KEY],
+            SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
+        )
+        .collect()
+        .map_err(polars_err("collecting levels"))?;
     Ok(Comparison {
         spec: spec.clone(),
         candidates,
         deltas,
+        levels,
+        missing,
     })
+}
+
+/// The direction of every catalogued metric: columns `dir_metric` and `direction`.
+pub(crate) fn directions() -> Result<DataFrame> {
+    DataFrame::new_infer_height(vec![
+        Column::new(
+            "dir_metric".into(),
+            schema::CATALOG.iter().map(|i| i.name).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            c::DIRECTION.into(),
+            schema::CATALOG
+                .iter()
+                .map(|i| i.direction.name())
+                .collect::<Vec<_>>(),
+        ),
+    ])
+    .map_err(polars_err("building the direction table"))
+}
+
+/// Adds the 95% confidence columns (see [`stats`]) computed from each side's mean, standard
+/// deviation and number of runs.
+fn with_intervals(mut deltas: DataFrame) -> Result<DataFrame> {
+    let cols = crate::frames::Columns(&deltas);
+    let (base, cand) = (
+        cols.float(c::BASELINE_VALUE)?,
+        cols.float(c::CANDIDATE_VALUE)?,
+    );
+    let (base_sd, cand_sd) = (cols.float(c::BASELINE_SD)?, cols.float(c::CANDIDATE_SD)?);
+    let (base_n, cand_n) = (
+        cols.float(c::BASELINE_RUNS)?,
+        cols.float(c::CANDIDATE_RUNS)?,
+    );
+    let side = |mean: Option<f64>, sd: Option<f64>, n: Option<f64>| {
+        Some(stats::Side {
+            mean: mean?,
+            sd: sd?,
+            n: n? as u32,
+        })
+    };
+    let mut columns: [Vec<Option<f64>>; 4] = Default::default();
+    for i in 0..deltas.height() {
+        let b = side(base[i], base_sd[i], base_n[i]);
+        let k = side(cand[i], cand_sd[i], cand_n[i]);
+        columns[0].push(b.and_then(|s| stats::mean_half_width(s.sd, s.n)));
+        columns[1].push(k.and_then(|s| stats::mean_half_width(s.sd, s.n)));
+        let interval = b.zip(k).and_then(|(b, k)| stats::pct_change_interval(b, k));
+        columns[2].push(interval.map(|i| i.0));
+        columns[3].push(interval.map(|i| i.1));
+    }
+    let names = [
+        c::BASELINE_CI,
+        c::CANDIDATE_CI,
+        c::PCT_CHANGE_LOW,
+        c::PCT_CHANGE_HIGH,
+    ];
+    for (name, values) in names.into_iter().zip(columns) {
+        deltas
+            .with_column(Column::new(name.into(), values))
+            .map_err(polars_err("adding confidence intervals"))?;
+    }
+    Ok(deltas)
 }

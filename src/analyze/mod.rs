@@ -2,10 +2,13 @@
 //! summaries.
 
 pub mod compare;
+pub mod peaks;
 pub mod sql;
+pub mod stats;
 pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};
+pub use peaks::{peaks, PeakRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow};
 
 use crate::error::Result;
@@ -24,6 +27,10 @@ pub struct Report {
     pub deltas: Vec<DeltaRow>,
     /// Mean % changes per model, then across models.
     pub averages: Vec<AverageRow>,
+    /// Best value of each metric over the loads, per model and configuration.
+    pub peaks: Vec<PeakRow>,
+    /// Picks the data has no rows of.
+    pub missing: Vec<Pick>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
 }
@@ -38,6 +45,8 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
         context: context(tables.runs.clone(), &comparison)?,
         deltas: summary::delta_rows(&comparison)?,
         averages: summary::average_rows(&averages)?,
+        peaks: peaks(&comparison)?,
+        missing: comparison.missing.clone(),
         deltas_frame: comparison.deltas,
     })
 }

@@ -35,6 +35,12 @@ pub struct DeltaRow {
     pub difference: Option<f64>,
     /// % change against the baseline.
     pub pct_change: Option<f64>,
+    /// 95% confidence interval of the % change (2+ runs on each side).
+    pub pct_change_interval: Option<(f64, f64)>,
+    /// Runs averaged on each side (baseline, candidate).
+    pub runs: (u32, u32),
+    /// Half widths of the 95% confidence intervals of the two means (2+ runs).
+    pub mean_intervals: (Option<f64>, Option<f64>),
     /// Either value came from rounded console text.
     pub rounded: bool,
     /// Digits after the point printed for the baseline value, when read from rounded text.
@@ -51,6 +57,9 @@ pub struct DeltaRow {
     #[serde(skip)]
     pub pick: usize,
 }
+
+/// A load level (null when the source gave none) and its % change.
+pub type Level = (Option<f64>, f64);
 
 /// Mean % change of one pick for one model and candidate.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -69,6 +78,14 @@ pub struct AverageRow {
     pub status: String,
     /// Mean of the per-level % changes (per model), or of the per-model means (across models).
     pub mean_pct_change: Option<f64>,
+    /// Geometric mean of the candidate / baseline ratios as a % change (per model), or of
+    /// the per-model ones (across models).
+    pub geomean_pct_change: Option<f64>,
+    /// The level that changed most for the better, and its % change (per model; metrics
+    /// with a direction only).
+    pub best: Option<Level>,
+    /// The level that changed most for the worse, and its % change.
+    pub worst: Option<Level>,
     /// Load levels (per model) or models (across models) averaged.
     pub count: u32,
     /// Some level's values came from rounded text.
@@ -91,13 +108,40 @@ fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
     move |e| Error::polars(format!("summarizing: {step}"), e)
 }
 
-/// Mean % change over matched load levels per model, and the mean of those over models.
+/// `e` sorted by how much better each level got (`descending`), nulls last.
+fn by_gain(e: Expr, descending: bool) -> Expr {
+    let gain = when(col(c::DIRECTION).eq(lit("lower")))
+        .then(lit(0.0) - col(c::PCT_CHANGE))
+        .otherwise(col(c::PCT_CHANGE));
+    e.sort_by(
+        [gain],
+        SortMultipleOptions::default()
+            .with_order_descending(descending)
+            .with_nulls_last(true),
+    )
+}
+
+/// Per model: mean % change over matched load levels, geometric mean of the ratios, and the
+/// best and worst level; across models: the means of those.
 pub fn averages(comparison: &Comparison) -> Result<Averages> {
     let matched = comparison
         .deltas
         .clone()
         .lazy()
         .filter(col(c::MATCHED).eq(lit("both")));
+    let ratio = when(
+        col(c::BASELINE_VALUE)
+            .gt(lit(0.0))
+            .and(col(c::CANDIDATE_VALUE).gt(lit(0.0))),
+    )
+    .then(col(c::CANDIDATE_VALUE) / col(c::BASELINE_VALUE))
+    .otherwise(lit(NULL).cast(DataType::Float64));
+    let e = lit(std::f64::consts::E);
+    let directed = |x: Expr| {
+        when(col(c::DIRECTION).first().eq(lit("none")))
+            .then(lit(NULL).cast(DataType::Float64))
+            .otherwise(x)
+    };
     let per_model = matched
         .group_by([
             col(c::MODEL),
@@ -109,8 +153,14 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         ])
         .agg([
             col(c::PCT_CHANGE).mean().alias("mean_pct_change"),
+            ((ratio.log(e.clone()).mean().exp() - lit(1.0)) * lit(100.0))
+                .alias("geomean_pct_change"),
             col(c::PCT_CHANGE).count().alias("count"),
             col(c::ROUNDED).any(true).alias(c::ROUNDED),
+            directed(by_gain(col(c::LOAD), true).first()).alias("best_load"),
+            directed(by_gain(col(c::PCT_CHANGE), true).first()).alias("best_pct"),
+            directed(by_gain(col(c::LOAD), false).first()).alias("worst_load"),
+            directed(by_gain(col(c::PCT_CHANGE), false).first()).alias("worst_pct"),
         ])
         .sort(
             [c::MODEL, c::CANDIDATE, c::PICK],
@@ -127,6 +177,13 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         ])
         .agg([
             col("mean_pct_change").mean(),
+            (((lit(1.0) + col("geomean_pct_change") / lit(100.0))
+                .log(e)
+                .mean()
+                .exp()
+                - lit(1.0))
+                * lit(100.0))
+            .alias("geomean_pct_change"),
             col("mean_pct_change").count().alias("count"),
             col(c::ROUNDED).any(true),
         ])
@@ -159,6 +216,15 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         cols.float(c::PCT_CHANGE)?,
         cols.float(c::PICK)?,
     );
+    let (low, high) = (
+        cols.float(c::PCT_CHANGE_LOW)?,
+        cols.float(c::PCT_CHANGE_HIGH)?,
+    );
+    let (base_runs, cand_runs) = (
+        cols.float(c::BASELINE_RUNS)?,
+        cols.float(c::CANDIDATE_RUNS)?,
+    );
+    let (base_ci, cand_ci) = (cols.float(c::BASELINE_CI)?, cols.float(c::CANDIDATE_CI)?);
     let rounded = cols.boolean(c::ROUNDED)?;
     let (base_dec, cand_dec) = (
         cols.float(c::BASELINE_DECIMALS)?,
@@ -179,6 +245,12 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             candidate_value: cand[i],
             difference: diff[i],
             pct_change: pct[i],
+            pct_change_interval: low[i].zip(high[i]),
+            runs: (
+                base_runs[i].unwrap_or(0.0) as u32,
+                cand_runs[i].unwrap_or(0.0) as u32,
+            ),
+            mean_intervals: (base_ci[i], cand_ci[i]),
             rounded: rounded[i],
             baseline_decimals: base_dec[i].map(|d| d as u8),
             candidate_decimals: cand_dec[i].map(|d| d as u8),
@@ -206,10 +278,26 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             cols.text(c::STAT)?,
             cols.text(c::STATUS)?,
         );
-        let (mean, count, pick) = (
+        let (mean, geomean, count, pick) = (
             cols.float("mean_pct_change")?,
+            cols.float("geomean_pct_change")?,
             cols.float("count")?,
             cols.float(c::PICK)?,
+        );
+        let level = |load: &str, pct: &str| -> Result<Vec<Option<Level>>> {
+            if !per_model {
+                return Ok(vec![None; frame.height()]);
+            }
+            let (loads, pcts) = (cols.float(load)?, cols.float(pct)?);
+            Ok(loads
+                .into_iter()
+                .zip(pcts)
+                .map(|(l, p)| p.map(|p| (l, p)))
+                .collect())
+        };
+        let (best, worst) = (
+            level("best_load", "best_pct")?,
+            level("worst_load", "worst_pct")?,
         );
         let rounded = cols.boolean(c::ROUNDED)?;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
@@ -221,6 +309,9 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             stat: s(&stat[i]),
             status: s(&status[i]),
             mean_pct_change: mean[i],
+            geomean_pct_change: geomean[i],
+            best: best[i],
+            worst: worst[i],
             count: count[i].unwrap_or(0.0) as u32,
             rounded: rounded[i],
             pick: pick[i].unwrap_or(0.0) as usize,

@@ -19,6 +19,10 @@ pub struct ConvertArgs {
     /// `output_text` of `requests`); by default they are not read.
     #[arg(long)]
     pub keep_text: bool,
+    /// Set a run label on every run converted (repeatable): `config=native-offload`,
+    /// `hardware=1x2xL40S`, or any name of your own (kept in `labels`).
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<super::Label>,
     /// Do not print warnings or the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -38,6 +42,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         &ParseOptions {
             keep_text: args.keep_text,
         },
+        &args.labels,
     )?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!(

@@ -1,6 +1,7 @@
 //! The command-line interface: one file per subcommand; this file holds what they share
 //! (reading inputs, printing problems, exit codes).
 
+pub mod compare;
 pub mod convert;
 pub mod formats;
 pub mod inspect;
@@ -71,6 +72,29 @@ pub fn print_warnings(warnings: &[Warning], quiet: bool) {
     }
 }
 
+/// `--label key=value`: a run label set on every run read from source files.
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Label name.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+impl std::str::FromStr for Label {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => Ok(Label {
+                key: key.trim().into(),
+                value: value.into(),
+            }),
+            _ => Err(format!("expected key=value, found {text:?}")),
+        }
+    }
+}
+
 /// Reads every input: dataset directories written by `convert`, and files and directories of
 /// sources, each detected and parsed on its own so that one bad input does not stop the
 /// others. Fails only when an input path does not exist.
@@ -78,6 +102,7 @@ pub fn read_inputs(
     inputs: &[PathBuf],
     quiet: bool,
     options: &ParseOptions,
+    labels: &[Label],
 ) -> tidybench::Result<Inputs> {
     let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| store::is_dataset(p));
@@ -113,6 +138,11 @@ pub fn read_inputs(
     let mut warnings = Vec::new();
     tidybench::reconcile::merge(&mut read.runs, &mut warnings);
     print_warnings(&warnings, quiet);
+    for run in &mut read.runs {
+        for label in labels {
+            run.set_label(&label.key, &label.value)?;
+        }
+    }
     Ok(read)
 }
 

@@ -56,6 +56,7 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
         &ParseOptions {
             keep_text: args.keep_text,
         },
+        &[],
     )?;
     if read.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", read.files);

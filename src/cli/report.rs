@@ -26,6 +26,9 @@ pub struct ReportArgs {
     /// Changes within this many percent count as "within tolerance".
     #[arg(long, default_value_t = 1.0)]
     pub tolerance: f64,
+    /// Set a run label on every run read from source files (repeatable, as in `convert`).
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<super::Label>,
     /// Write the report to this file instead of standard output.
     #[arg(short, long)]
     pub output: Option<PathBuf>,
@@ -37,7 +40,7 @@ pub struct ReportArgs {
 /// Runs `report`; returns the exit code.
 pub fn run(args: &ReportArgs) -> tidybench::Result<u8> {
     super::refuse_output_inside(&args.inputs, args.output.as_deref())?;
-    let inputs = super::read_inputs(&args.inputs, args.quiet, &Default::default())?;
+    let inputs = super::read_inputs(&args.inputs, args.quiet, &Default::default(), &args.labels)?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", inputs.files);
         return Ok(super::EXIT_ALL_FAILED);

@@ -109,6 +109,52 @@ pub struct Run {
     pub load_points: Vec<LoadPoint>,
 }
 
+impl Run {
+    /// Sets the run label `key` (`config`, `hardware`, `replicas`, ... or any other name, kept
+    /// in the extra labels) to `value`, as `--label key=value` asks. A number label given
+    /// something else is an error naming it.
+    pub fn set_label(&mut self, key: &str, value: &str) -> crate::error::Result<()> {
+        let int = || {
+            value.parse::<i64>().map(Some).map_err(|_| {
+                crate::error::Error::Invalid(format!(
+                    "--label {key}={value}: expected a whole number"
+                ))
+            })
+        };
+        let float = || {
+            value.parse::<f64>().map(Some).map_err(|_| {
+                crate::error::Error::Invalid(format!("--label {key}={value}: expected a number"))
+            })
+        };
+        let text = Some(value.to_string());
+        let l = &mut self.labels;
+        match key {
+            "model" => self.model = text,
+            "config" => self.config = text,
+            "harness_version" => self.harness_version = text,
+            "hardware" => l.hardware = text,
+            "software" => l.software = text,
+            "kv_connector" => l.kv_connector = text,
+            "vllm_args" => l.vllm_args = text,
+            "epp_backend" => l.epp_backend = text,
+            "rate_type" => l.rate_type = text,
+            "replicas" => l.replicas = int()?,
+            "num_cpu_blocks" => l.num_cpu_blocks = int()?,
+            "prompt_tokens" => l.prompt_tokens = int()?,
+            "output_tokens" => l.output_tokens = int()?,
+            "prefix_tokens" => l.prefix_tokens = int()?,
+            "turns" => l.turns = int()?,
+            "random_seed" => l.random_seed = int()?,
+            "gpu_memory_utilization" => l.gpu_memory_utilization = float()?,
+            "max_seconds" => l.max_seconds = float()?,
+            _ => {
+                self.extra_labels.insert(key.into(), value.into());
+            }
+        }
+        Ok(())
+    }
+}
+
 /// Labels with a column of their own in `runs`.
 #[derive(Debug, Default, Clone, PartialEq)]
 pub struct RunLabels {

@@ -1,8 +1,8 @@
-//! JSON: one document with the comparison's parameters, header facts, every delta row and
-//! every average.
+//! JSON: one document with the comparison's parameters, header facts, every delta row, every
+//! average and every peak.
 
 use super::Renderer;
-use crate::analyze::{AverageRow, Context, DeltaRow, Report};
+use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report};
 use crate::error::{Error, Result};
 
 /// The JSON renderer.
@@ -17,6 +17,7 @@ struct Document<'a> {
     context: &'a Context,
     deltas: &'a [DeltaRow],
     averages: &'a [AverageRow],
+    peaks: &'a [PeakRow],
 }
 
 impl Renderer for Json {
@@ -29,6 +30,7 @@ impl Renderer for Json {
             context: &report.context,
             deltas: &report.deltas,
             averages: &report.averages,
+            peaks: &report.peaks,
         };
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Error::Invalid(format!("rendering JSON: {e}")))?;

@@ -1,6 +1,6 @@
-//! The content the text and Markdown reports share: header lines, one chapter per model and
-//! candidate with a table per compared metric and a table of averages, a cross-model chapter,
-//! and notes. Each renderer only lays it out.
+//! The content the text, Markdown and HTML reports share: header lines, one chapter per model
+//! and candidate with a table per compared metric and a table of averages, a chapter of peaks
+//! per model, a cross-model chapter, and notes. Each renderer only lays it out.
 
 use super::{
     average, average_verdict, direction_phrase, format_load, format_pct, format_value, models,
@@ -137,6 +137,24 @@ pub fn notes(report: &Report) -> Vec<String> {
              and small bases exaggerate the % change (0.5 → 0.7 req/s prints as +40.0%)."
         ));
     }
+    if report
+        .deltas
+        .iter()
+        .any(|r| r.pct_change_interval.is_some())
+    {
+        notes.push(
+            "Repeated runs (runs: baseline/candidate) are averaged; the 95% confidence interval \
+             of the change is Welch's t on the log of the ratio of the means (delta-method \
+             standard error, Welch–Satterthwaite degrees of freedom); \"within noise\" means it \
+             includes 0."
+                .into(),
+        );
+    }
+    notes.push(
+        "Geometric mean: of the candidate/baseline ratios over the matched levels, as a % \
+         change; best and worst level: the largest change for the better and for the worse."
+            .into(),
+    );
     if report.deltas.iter().any(|r| r.matched != "both") {
         notes.push(
             "Unmatched levels exist on one side only; they are listed, never shifted onto a \
@@ -147,13 +165,42 @@ pub fn notes(report: &Report) -> Vec<String> {
     notes
 }
 
-/// The per-level tables and the averages of one model and candidate.
+/// "3/3" runs and "[-1.2%, +3.4%]": the repeat columns of a delta row.
+fn repeat_cells(row: &DeltaRow) -> [String; 2] {
+    let interval = row.pct_change_interval.map_or_else(
+        || "—".into(),
+        |(low, high)| format!("[{}, {}]", format_pct(Some(low)), format_pct(Some(high))),
+    );
+    [format!("{}/{}", row.runs.0, row.runs.1), interval]
+}
+
+/// The per-level tables, the averages and the peaks of one model and candidate.
 fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
     let baseline = &report.spec.baseline;
     let mut tables = Vec::new();
     for (pick, p) in report.spec.picks.iter().enumerate() {
         let rows: Vec<&DeltaRow> = section(report, model, candidate, pick).collect();
         let Some(first) = rows.first() else { continue };
+        let repeated = rows.iter().any(|r| r.runs.0 > 1 || r.runs.1 > 1);
+        let mut head: Vec<String> = [
+            "load",
+            baseline,
+            candidate,
+            "difference",
+            "change",
+            "verdict",
+        ]
+        .map(String::from)
+        .to_vec();
+        let mut right = vec![true, true, true, true, true, false];
+        let mut cells: Vec<Vec<String>> = rows.iter().map(|r| delta_cells(r)).collect();
+        if repeated {
+            head.extend(["runs".to_string(), "95% CI of change".to_string()]);
+            right.extend([true, true]);
+            for (cells, row) in cells.iter_mut().zip(&rows) {
+                cells.extend(repeat_cells(row));
+            }
+        }
         tables.push(Table {
             heading: format!(
                 "{} [{}, {}]",
@@ -161,18 +208,9 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
                 first.unit,
                 direction_phrase(&first.direction)
             ),
-            head: [
-                "load",
-                baseline,
-                candidate,
-                "difference",
-                "change",
-                "verdict",
-            ]
-            .map(String::from)
-            .to_vec(),
-            right: vec![true, true, true, true, true, false],
-            rows: rows.iter().map(|r| delta_cells(r)).collect(),
+            head,
+            right,
+            rows: cells,
         });
     }
     let averages = report
@@ -185,20 +223,40 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
             let mark = if avg.rounded { ROUNDED_MARK } else { "" };
             let verdict =
                 average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct);
+            let level = |l: Option<crate::analyze::summary::Level>| {
+                l.map_or_else(
+                    || "—".into(),
+                    |(load, pct)| {
+                        let at = load.map_or_else(|| "?".into(), format_load);
+                        format!("{} at {at}", format_pct(Some(pct)))
+                    },
+                )
+            };
             Some(vec![
                 pick_label(&p.metric, &p.stat, &avg.status),
                 format_pct(avg.mean_pct_change),
                 format!("{verdict}{mark}"),
                 avg.count.to_string(),
+                format_pct(avg.geomean_pct_change),
+                level(avg.best),
+                level(avg.worst),
             ])
         })
         .collect();
     tables.push(Table {
         heading: "Average change over matched levels".into(),
-        head: ["metric", "mean change", "verdict", "levels"]
-            .map(String::from)
-            .to_vec(),
-        right: vec![false, true, false, true],
+        head: [
+            "metric",
+            "mean change",
+            "verdict",
+            "levels",
+            "geometric mean",
+            "best level",
+            "worst level",
+        ]
+        .map(String::from)
+        .to_vec(),
+        right: vec![false, true, false, true, true, true, true],
         rows: averages,
     });
     Chapter {
@@ -244,6 +302,54 @@ fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> C
     }
 }
 
+/// The peak of every metric per configuration for one model, against the baseline's.
+fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
+    let rows: Vec<Vec<String>> = report
+        .peaks
+        .iter()
+        .filter(|p| p.model == model)
+        .map(|p| {
+            let vs = if p.config == report.spec.baseline {
+                "baseline".to_string()
+            } else {
+                format_pct(p.pct_vs_baseline)
+            };
+            vec![
+                pick_label(&p.metric, &p.stat, &p.status),
+                p.config.clone(),
+                format!("{} {}", value_text(Some(p.peak), p.decimals, false), p.unit),
+                p.load.map_or_else(
+                    || "?".into(),
+                    |l| format!("{} {}", p.strategy, format_load(l)),
+                ),
+                vs,
+            ]
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Chapter {
+        title: format!("{model}: peaks over the loads"),
+        tables: vec![Table {
+            heading: "Best value of each metric (maximum where higher is better, minimum where \
+                      lower is better) and where it occurs"
+                .into(),
+            head: [
+                "metric",
+                "configuration",
+                "peak",
+                "at load",
+                "vs baseline peak",
+            ]
+            .map(String::from)
+            .to_vec(),
+            right: vec![false, false, true, true, true],
+            rows,
+        }],
+    })
+}
+
 /// The content of the text and Markdown reports.
 pub fn document(report: &Report) -> Document {
     let models = models(report);
@@ -252,6 +358,7 @@ pub fn document(report: &Report) -> Document {
         for candidate in &report.candidates {
             chapters.push(model_chapter(report, model, candidate));
         }
+        chapters.extend(peaks_chapter(report, model));
     }
     for candidate in &report.candidates {
         chapters.push(cross_model_chapter(report, &models, candidate));

@@ -1,0 +1,86 @@
+//! `tidybench compare`: any configuration label against a baseline, for the metrics asked.
+
+use std::path::PathBuf;
+
+use tidybench::analyze::{self, CompareSpec, Pick};
+use tidybench::render::OutputFormat;
+
+/// Arguments of `tidybench compare`.
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// A dataset directory written by `convert`, or benchmark files and directories.
+    #[arg(required = true)]
+    pub inputs: Vec<PathBuf>,
+    /// The run label that tells configurations apart: config, software, hardware,
+    /// gpu_memory_utilization, harness_version, or a label of your own.
+    #[arg(long, default_value = "config")]
+    pub by: String,
+    /// The value of --by everything is compared against.
+    #[arg(long)]
+    pub baseline: String,
+    /// Only these values of --by (comma-separated); default: every other value present.
+    #[arg(long, value_delimiter = ',')]
+    pub candidates: Option<Vec<String>>,
+    /// Metrics to compare (comma-separated: ttft, request_latency, itl, tpot,
+    /// requests_per_second, output_tokens_per_second, ...); default: requests per second
+    /// (mean), request latency and TTFT (median), as the original report.
+    #[arg(long, value_delimiter = ',')]
+    pub metrics: Option<Vec<String>>,
+    /// Statistic of --metrics: mean, median, p95, p99, ...
+    #[arg(long, default_value = "median")]
+    pub stat: String,
+    /// Request status of --metrics: successful, incomplete, errored or total.
+    #[arg(long, default_value = "successful")]
+    pub status: String,
+    /// Only rows meeting this SQL condition on metrics and run columns
+    /// (e.g. "hardware = '1x2xL40S' and load <= 100").
+    #[arg(long = "where", value_name = "CONDITION")]
+    pub filter: Option<String>,
+    /// Changes within this many percent count as "within tolerance".
+    #[arg(long, default_value_t = 1.0)]
+    pub tolerance: f64,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+    /// Set a run label on every run read from source files (repeatable, as in `convert`).
+    #[arg(long = "label", value_name = "KEY=VALUE")]
+    pub labels: Vec<super::Label>,
+    /// Write the result to this file instead of standard output.
+    #[arg(short, long)]
+    pub output: Option<PathBuf>,
+    /// Do not print warnings.
+    #[arg(short, long)]
+    pub quiet: bool,
+}
+
+/// Runs `compare`; returns the exit code.
+pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
+    super::refuse_output_inside(&args.inputs, args.output.as_deref())?;
+    let inputs = super::read_inputs(&args.inputs, args.quiet, &Default::default(), &args.labels)?;
+    if inputs.exit_code() == super::EXIT_ALL_FAILED {
+        eprintln!("error: none of the {} input(s) could be read", inputs.files);
+        return Ok(super::EXIT_ALL_FAILED);
+    }
+    let mut spec = CompareSpec::study(&args.by, &args.baseline);
+    if let Some(metrics) = &args.metrics {
+        spec.picks = metrics
+            .iter()
+            .map(|metric| Pick::new(metric.trim(), &args.stat, &args.status))
+            .collect();
+    }
+    spec.candidates = args.candidates.clone();
+    spec.tolerance_pct = args.tolerance;
+    spec.filter = args.filter.clone();
+    let report = analyze::report(&inputs.tables()?, &spec)?;
+    if args.metrics.is_some() {
+        if let Some(pick) = report.missing.first() {
+            return Err(tidybench::Error::Invalid(format!(
+                "no rows of {pick} to compare (see `tidybench query <dataset> \"select \
+                 distinct metric, stat, status from metrics\"`)"
+            )));
+        }
+    }
+    let text = args.format.renderer().render(&report)?;
+    super::write_output(args.output.as_deref(), &text)?;
+    Ok(inputs.exit_code())
+}
