@@ -90,6 +90,8 @@ pub struct AverageRow {
     pub count: u32,
     /// Some level's values came from rounded text.
     pub rounded: bool,
+    /// Every level's change is within the noise of repeated runs.
+    pub within_noise: bool,
     /// Position of the pick in the spec.
     #[serde(skip)]
     pub pick: usize,
@@ -157,6 +159,10 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
                 .alias("geomean_pct_change"),
             col(c::PCT_CHANGE).count().alias("count"),
             col(c::ROUNDED).any(true).alias(c::ROUNDED),
+            col(c::VERDICT)
+                .eq(lit("within noise"))
+                .all(true)
+                .alias("within_noise"),
             directed(by_gain(col(c::LOAD), true).first()).alias("best_load"),
             directed(by_gain(col(c::PCT_CHANGE), true).first()).alias("best_pct"),
             directed(by_gain(col(c::LOAD), false).first()).alias("worst_load"),
@@ -186,6 +192,7 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
             .alias("geomean_pct_change"),
             col("mean_pct_change").count().alias("count"),
             col(c::ROUNDED).any(true),
+            col("within_noise").all(true),
         ])
         .sort([c::CANDIDATE, c::PICK], SortMultipleOptions::default());
     Ok(Averages {
@@ -300,6 +307,7 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             level("worst_load", "worst_pct")?,
         );
         let rounded = cols.boolean(c::ROUNDED)?;
+        let within_noise = cols.boolean("within_noise")?;
         let s = |v: &Option<String>| v.clone().unwrap_or_default();
         rows.extend((0..frame.height()).map(|i| AverageRow {
             model: s(&model[i]),
@@ -314,6 +322,7 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             worst: worst[i],
             count: count[i].unwrap_or(0.0) as u32,
             rounded: rounded[i],
+            within_noise: within_noise[i],
             pick: pick[i].unwrap_or(0.0) as usize,
         }));
     }

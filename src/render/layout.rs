@@ -221,8 +221,11 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
         .filter_map(|(pick, p)| {
             let avg = average(report, Some(model), candidate, pick)?;
             let mark = if avg.rounded { ROUNDED_MARK } else { "" };
-            let verdict =
-                average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct);
+            let verdict = if avg.within_noise {
+                "within noise"
+            } else {
+                average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct)
+            };
             let level = |l: Option<crate::analyze::summary::Level>| {
                 l.map_or_else(
                     || "—".into(),

@@ -1,0 +1,245 @@
+//! `tidybench compare` over real GuideLLM runs: two runs of GuideLLM 0.5.4 (`a`) against
+//! runs of 0.6.1, 0.7.4 and 0.8.1 (`b`), all of the same model and concurrency levels, so
+//! repeated runs, releases and user labels can be compared; and the study log.
+
+mod common;
+
+use std::path::Path;
+
+use common::{repo, stderr, stdout, study_log, tidybench};
+
+const F: &str = "tests/fixtures/guidellm";
+
+fn convert(dir: &Path, out: &str, files: &[&str], labels: &[&str]) {
+    let mut args = vec!["convert".to_string()];
+    args.extend(
+        files
+            .iter()
+            .map(|f| repo(&format!("{F}/{f}")).display().to_string()),
+    );
+    for label in labels {
+        args.extend(["--label".to_string(), label.to_string()]);
+    }
+    args.extend(["-o".to_string(), out.to_string(), "-q".to_string()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let done = tidybench(dir, &args);
+    assert_eq!(done.status.code(), Some(0), "{}", stderr(&done));
+}
+
+/// Datasets `a` (0.5.4 twice) and `b` (0.6.1, 0.7.4, 0.8.1) in a temporary directory.
+fn datasets() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    convert(
+        dir.path(),
+        "a",
+        &[
+            "0.5.4/concurrent/console.log",
+            "0.5.4/concurrent/benchmarks-no-requests.json.gz",
+            "0.5.4/concurrent-tty/tty.log",
+            "0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
+        ],
+        &["config=a", "release=r1"],
+    );
+    convert(
+        dir.path(),
+        "b",
+        &[
+            "0.6.1/concurrent/benchmarks-no-requests.json.gz",
+            "0.7.4/concurrent/benchmarks-no-requests.json.gz",
+            "0.8.1/concurrent/benchmarks-no-requests.json.gz",
+        ],
+        &["config=b", "release=r2"],
+    );
+    dir
+}
+
+fn compare(dir: &Path, args: &[&str]) -> String {
+    let mut all = vec!["compare"];
+    all.extend_from_slice(args);
+    let out = tidybench(dir, &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    let mut all = args.to_vec();
+    all.extend(["--format", "json"]);
+    serde_json::from_str(&compare(dir, &all)).unwrap()
+}
+
+fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() <= 1e-9 * b.abs().max(1.0)
+}
+
+#[test]
+fn repeated_runs_get_confidence_intervals_and_noise_is_named() {
+    let dir = datasets();
+    let doc = json(
+        dir.path(),
+        &[
+            "a",
+            "b",
+            "--baseline",
+            "a",
+            "--metrics",
+            "ttft,request_latency",
+        ],
+    );
+    let deltas = doc["deltas"].as_array().unwrap();
+    assert_eq!(deltas.len(), 4);
+    let ttft5 = &deltas[0];
+    assert_eq!(
+        (ttft5["metric"].as_str(), ttft5["load"].as_f64()),
+        (Some("ttft"), Some(5.0))
+    );
+    assert_eq!(ttft5["runs"], serde_json::json!([2, 3]));
+    // Means of the JSON reports' medians: 0.5.4 119.000…, 124.090…; 0.6.1 116.814…, 0.7.4
+    // 116.587…, 0.8.1 118.118…; expected intervals from scipy.stats.t (see the module doc).
+    assert!(close(
+        ttft5["baseline_value"].as_f64().unwrap(),
+        121.54555320739746
+    ));
+    assert!(close(
+        ttft5["candidate_value"].as_f64().unwrap(),
+        117.17343330383301
+    ));
+    assert!(close(
+        ttft5["pct_change"].as_f64().unwrap(),
+        -3.5971039566574277
+    ));
+    let interval = ttft5["pct_change_interval"].as_array().unwrap();
+    assert!((interval[0].as_f64().unwrap() - -23.377289610324702).abs() < 1e-6);
+    assert!((interval[1].as_f64().unwrap() - 21.289345133838957).abs() < 1e-6);
+    let halves = ttft5["mean_intervals"].as_array().unwrap();
+    assert!((halves[0].as_f64().unwrap() - 32.338794603029456).abs() < 1e-6);
+    assert!((halves[1].as_f64().unwrap() - 2.0517170171714816).abs() < 1e-6);
+    assert_eq!(ttft5["verdict"], "within noise");
+    let ttft25 = &deltas[1];
+    let interval = ttft25["pct_change_interval"].as_array().unwrap();
+    assert!((interval[0].as_f64().unwrap() - -37.309548527216684).abs() < 1e-6);
+    assert!((interval[1].as_f64().unwrap() - 48.069612502247175).abs() < 1e-6);
+    // -3.6% on average, but no level is distinguishable from noise.
+    let text = compare(
+        dir.path(),
+        &["a", "b", "--baseline", "a", "--metrics", "ttft"],
+    );
+    assert!(
+        text.contains(
+            "     5  121.55  117.17      -4.372   -3.6%  within noise   2/3  [-23.4%, +21.3%]"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.contains(
+            "  Time to first token (median, successful requests)        -3.6%  within noise"
+        ),
+        "{text}"
+    );
+}
+
+#[test]
+fn releases_compare_with_each_other_and_peaks_say_where() {
+    let dir = datasets();
+    let doc = json(
+        dir.path(),
+        &[
+            "b",
+            "--by",
+            "harness_version",
+            "--baseline",
+            "0.6.1",
+            "--metrics",
+            "output_tokens_per_second",
+            "--stat",
+            "mean",
+            "--status",
+            "total",
+        ],
+    );
+    assert_eq!(doc["candidates"], serde_json::json!(["0.7.4", "0.8.1"]));
+    let peaks = doc["peaks"].as_array().unwrap();
+    assert_eq!(peaks.len(), 3);
+    assert_eq!(peaks[0]["config"], "0.6.1");
+    assert_eq!(peaks[0]["direction"], "higher");
+    // The higher load gives the most output tokens per second in every release.
+    assert!(peaks.iter().all(|p| p["load"] == 25.0), "{peaks:#?}");
+    let base = peaks[0]["peak"].as_f64().unwrap();
+    for p in &peaks[1..] {
+        let expected = (p["peak"].as_f64().unwrap() - base) / base * 100.0;
+        assert!(close(p["pct_vs_baseline"].as_f64().unwrap(), expected));
+    }
+    // Single runs per side: no interval.
+    assert!(doc["deltas"][0]["pct_change_interval"].is_null());
+}
+
+#[test]
+fn a_label_of_your_own_and_a_where_condition() {
+    let dir = datasets();
+    let doc = json(
+        dir.path(),
+        &[
+            "a",
+            "b",
+            "--by",
+            "release",
+            "--baseline",
+            "r1",
+            "--metrics",
+            "ttft",
+            "--where",
+            "load = 25",
+        ],
+    );
+    let deltas = doc["deltas"].as_array().unwrap();
+    assert_eq!(deltas.len(), 1);
+    assert_eq!(deltas[0]["load"], 25.0);
+    assert_eq!(deltas[0]["candidate"], "r2");
+    assert!(close(
+        deltas[0]["pct_change"].as_f64().unwrap(),
+        -3.654004457030203
+    ));
+}
+
+#[test]
+fn a_metric_without_rows_is_an_error_that_says_how_to_list_them() {
+    let dir = datasets();
+    let out = tidybench(
+        dir.path(),
+        &[
+            "compare",
+            "a",
+            "b",
+            "--baseline",
+            "a",
+            "--metrics",
+            "ttft,nonsense",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: no rows of metric nonsense with stat median over successful requests to compare \
+         (see `tidybench query <dataset> \"select distinct metric, stat, status from metrics\"`)\n"
+    );
+    let out = tidybench(dir.path(), &["compare", "a", "--baseline", "zzz"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("baseline config=zzz has no rows to compare; values present: a"));
+}
+
+#[test]
+fn the_study_compares_as_the_report_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let log = log.to_str().unwrap();
+    let out = tidybench(dir.path(), &["convert", log, "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0));
+    let compared = compare(
+        dir.path(),
+        &["out", "--by", "config", "--baseline", "no-offload"],
+    );
+    let report = stdout(&tidybench(dir.path(), &["report", log]));
+    assert_eq!(compared, report);
+    // The original's numbers, with the improvements named.
+    assert!(compared.contains("   100       985.6           871.8      -113.8  -11.5%  better~"));
+    assert!(compared.contains("     5         0.5             0.7        +0.2  +40.0%  better~"));
+}
