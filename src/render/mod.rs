@@ -3,6 +3,7 @@
 pub mod classic;
 pub mod csv;
 pub mod frame;
+pub mod html;
 pub mod json;
 pub mod layout;
 pub mod markdown;
@@ -31,6 +32,8 @@ pub enum OutputFormat {
     Csv,
     /// One JSON document with every row and average.
     Json,
+    /// One self-contained HTML page with charts and the tables.
+    Html,
 }
 
 impl OutputFormat {
@@ -42,6 +45,7 @@ impl OutputFormat {
             OutputFormat::Markdown => &markdown::Markdown,
             OutputFormat::Csv => &csv::Csv,
             OutputFormat::Json => &json::Json,
+            OutputFormat::Html => &html::Html,
         }
     }
 }
