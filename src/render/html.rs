@@ -119,11 +119,10 @@ fn line_chart(
     for t in &marks {
         let _ = write!(
             svg,
-            r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e6e6e6"/><text x="{}" y="{:.1}" text-anchor="end">{}</text>"##,
+            r##"<line x1="{LEFT}" x2="{}" y1="{y:.1}" y2="{y:.1}" stroke="#e6e6e6"/><text x="{}" y="{:.1}" text-anchor="end">{t:.decimals$}</text>"##,
             W - RIGHT,
             LEFT - 6.0,
             y(*t) + 4.0,
-            format!("{t:.decimals$}"),
             y = y(*t),
         );
     }
