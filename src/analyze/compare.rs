@@ -402,7 +402,15 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .into_iter()
         .chain(keys.iter().map(|k| col(*k)))
         .collect();
+    // A plain condition on the scanned columns first, which the Parquet reader applies while
+    // decoding (only matching rows are materialised).
+    let wanted = spec.picks.iter().fold(lit(false), |any, p| {
+        any.or(col(m::METRIC)
+            .eq(lit(p.metric.clone()))
+            .and(col(m::STAT).eq(lit(p.stat.clone()))))
+    });
     let picked = labelled
+        .filter(wanted)
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
         .group_by(
@@ -422,7 +430,11 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             col("value").std(1).alias("sd"),
             col("value").count().cast(DataType::UInt32).alias("runs"),
             col("decimals").max(),
-        ]);
+        ])
+        // Small (one row per configuration and level): read the data once, reuse it below.
+        .collect()
+        .map_err(polars_err("reading the compared values"))?
+        .lazy();
     let present: Vec<String> = strings(
         &picked
             .clone()

@@ -51,13 +51,29 @@ pub fn pct_change_interval(baseline: Side, candidate: Side) -> Option<(f64, f64)
 }
 
 /// The `p` quantile (0.5 < p < 1) of Student's t distribution with `df` degrees of freedom
-/// (any positive real), by bisection on its distribution function.
+/// (any positive real): bisection on its distribution function to 2⁻²⁴ of the bracket, then
+/// Newton steps with its density. Answers are remembered (repeated runs share their degrees
+/// of freedom).
 pub fn t_quantile(p: f64, df: f64) -> f64 {
+    thread_local! {
+        static KNOWN: std::cell::RefCell<std::collections::HashMap<(u64, u64), f64>> =
+            Default::default();
+    }
+    let key = (p.to_bits(), df.to_bits());
+    if let Some(t) = KNOWN.with(|known| known.borrow().get(&key).copied()) {
+        return t;
+    }
+    let t = solve_t_quantile(p, df);
+    KNOWN.with(|known| known.borrow_mut().insert(key, t));
+    t
+}
+
+fn solve_t_quantile(p: f64, df: f64) -> f64 {
     let (mut low, mut high) = (0.0_f64, 1.0_f64);
     while t_cdf(high, df) < p && high < 1e12 {
         high *= 2.0;
     }
-    for _ in 0..200 {
+    for _ in 0..24 {
         let mid = 0.5 * (low + high);
         if t_cdf(mid, df) < p {
             low = mid;
@@ -65,7 +81,25 @@ pub fn t_quantile(p: f64, df: f64) -> f64 {
             high = mid;
         }
     }
-    0.5 * (low + high)
+    let mut t = 0.5 * (low + high);
+    for _ in 0..8 {
+        let step = (t_cdf(t, df) - p) / t_pdf(t, df);
+        let next = (t - step).clamp(low, high);
+        if (next - t).abs() <= 1e-14 * t.abs() {
+            return next;
+        }
+        t = next;
+    }
+    t
+}
+
+/// The density of Student's t with `df` degrees of freedom at `t`.
+fn t_pdf(t: f64, df: f64) -> f64 {
+    let log = ln_gamma((df + 1.0) / 2.0)
+        - ln_gamma(df / 2.0)
+        - 0.5 * (df * std::f64::consts::PI).ln()
+        - (df + 1.0) / 2.0 * (1.0 + t * t / df).ln();
+    log.exp()
 }
 
 /// P(T ≤ t) for Student's t with `df` degrees of freedom.
