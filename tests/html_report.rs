@@ -132,3 +132,26 @@ fn chromium_renders_the_page() {
         "the screenshot looks blank ({distinct} distinct bytes)"
     );
 }
+
+#[test]
+fn a_single_configuration_gets_value_charts() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = common::repo("tests/fixtures/guidellm/0.8.1/sweep/benchmarks-no-requests.json.gz");
+    let out = tidybench(
+        dir.path(),
+        &[
+            "report",
+            json.to_str().unwrap(),
+            "--format",
+            "html",
+            "-o",
+            "one.html",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let page = std::fs::read_to_string(dir.path().join("one.html")).unwrap();
+    assert_eq!(page.matches("<svg class=\"chart values\"").count(), 3);
+    assert_eq!(page.matches("<svg class=\"chart changes\"").count(), 0);
+    // The sweep's four strategies on the x axis.
+    assert!(page.contains(">synchronous ?</text>") && page.contains(">throughput 512</text>"));
+}

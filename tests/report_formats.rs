@@ -230,9 +230,59 @@ fn unknown_baseline_or_label_is_explained() {
             "OffloadingConnector",
         ],
     );
+    // One value of the label (the other runs have none): its values, not an error.
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.starts_with(
+        "Values of kv_connector=OffloadingConnector (the only value of kv_connector in the \
+         data: nothing to compare)\n"
+    ));
+    assert!(
+        text.contains("  strategy    load  OffloadingConnector    —\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("  concurrent     5                  0.7  0.5\n"),
+        "{text}"
+    );
+}
+
+#[test]
+fn a_single_configuration_reports_its_values() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = common::repo("tests/fixtures/guidellm/0.8.1/sweep/benchmarks-no-requests.json.gz");
+    let out = tidybench(dir.path(), &["report", json.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    for line in [
+        "Values of config=— (the only value of config in the data: nothing to compare)",
+        "== llama-3.1-8b-instruct: values per load ==",
+        "Requests per second (mean, total requests) [req/s, higher is better]",
+        "  constant     2.333333333333333  1.500",
+        "  synchronous                  ?  0.667",
+        "  throughput                 512  4.000",
+    ] {
+        assert!(
+            text.lines().any(|l| l == line),
+            "missing {line:?} in\n{text}"
+        );
+    }
+    let out = tidybench(
+        dir.path(),
+        &["report", json.to_str().unwrap(), "--format", "classic"],
+    );
     assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("use --format text"));
+    let out = tidybench(
+        dir.path(),
+        &["report", json.to_str().unwrap(), "--format", "csv"],
+    );
+    let csv = stdout(&out);
     assert_eq!(
-        stderr(&out),
-        "error: nothing to compare with baseline kv_connector=OffloadingConnector: no other value of kv_connector present\n"
+        csv.lines().nth(2),
+        Some(
+            "config,—,llama-3.1-8b-instruct,constant,4,requests_per_second,mean,total,req/s,\
+             2.6666666666666665,1,,"
+        )
     );
 }

@@ -64,6 +64,10 @@ pub struct CompareSpec {
     /// A SQL condition on the columns of `metrics` and `runs` that rows must meet
     /// (`hardware = '1x2xL40S' and load <= 50`).
     pub filter: Option<String>,
+    /// When the data holds a single configuration that is not the baseline, report its values
+    /// instead of failing (a single configuration that is the baseline, or none named, always
+    /// gives its values).
+    pub overview_when_alone: bool,
 }
 
 impl CompareSpec {
@@ -82,6 +86,7 @@ impl CompareSpec {
             ],
             tolerance_pct: 1.0,
             filter: None,
+            overview_when_alone: true,
         }
     }
 }
@@ -147,6 +152,9 @@ pub mod col_names {
 
 use col_names as c;
 
+/// The `by` value shown for runs without that label.
+pub const NO_LABEL: &str = "—";
+
 /// Join key of a load point: its load, or -(index + 1) when the load is unknown.
 const LOAD_KEY: &str = "load_key";
 
@@ -189,7 +197,8 @@ pub struct Comparison {
     /// The candidates compared, sorted.
     pub candidates: Vec<String>,
     /// One row per model × candidate × pick × load (see [`col_names`]), matched rows and
-    /// levels present on one side only alike.
+    /// levels present on one side only alike; empty (no columns) when the data holds one
+    /// configuration only, and `candidates` is empty.
     pub deltas: DataFrame,
     /// One row per model × value of `by` × pick × strategy × load (baseline and candidates):
     /// `by`, the keys, `value` (mean over runs), `sd`, `runs`, `decimals`.
@@ -447,20 +456,6 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     .into_iter()
     .flatten()
     .collect();
-    if !present.contains(&spec.baseline) {
-        let mut present = present;
-        present.sort();
-        return Err(Error::Invalid(format!(
-            "baseline {}={} has no rows to compare; values present: {}",
-            spec.by,
-            spec.baseline,
-            if present.is_empty() {
-                "none".to_string()
-            } else {
-                present.join(", ")
-            }
-        )));
-    }
     let found = picked
         .clone()
         .select([col(c::PICK)])
@@ -478,6 +473,49 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             "no rows to compare: {} (see `tidybench query <dataset> \"select distinct metric, \
              stat, status from metrics\"`)",
             names.join("; ")
+        )));
+    }
+    // One configuration (or none named): nothing to compare, the values are the report.
+    let alone = present.is_empty() || present.contains(&spec.baseline) || spec.overview_when_alone;
+    if present.len() <= 1 && spec.candidates.is_none() && alone {
+        let mut spec = spec.clone();
+        spec.baseline = present.first().cloned().unwrap_or_else(|| NO_LABEL.into());
+        let levels = picked
+            .with_columns([
+                col("by").fill_null(lit(NO_LABEL)),
+                when(col(LOAD_KEY).lt(lit(0.0)))
+                    .then(lit(NULL).cast(DataType::Float64))
+                    .otherwise(col(LOAD_KEY))
+                    .alias(c::LOAD),
+            ])
+            .sort(
+                [c::PICK, c::STRATEGY, c::LOAD, LOAD_KEY],
+                SortMultipleOptions::default()
+                    .with_nulls_last(true)
+                    .with_order_descending_multi([false, false, false, true]),
+            )
+            .collect()
+            .map_err(polars_err("collecting levels"))?;
+        return Ok(Comparison {
+            spec,
+            candidates: Vec::new(),
+            deltas: DataFrame::empty(),
+            levels,
+            missing,
+        });
+    }
+    if !present.contains(&spec.baseline) {
+        let mut present = present;
+        present.sort();
+        return Err(Error::Invalid(format!(
+            "baseline {}={} has no rows to compare; values present: {}",
+            spec.by,
+            spec.baseline,
+            if present.is_empty() {
+                "none".to_string()
+            } else {
+                present.join(", ")
+            }
         )));
     }
     let mut candidates: Vec<String> = match &spec.candidates {
@@ -659,8 +697,10 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                 .alias(c::LOAD),
         )
         .sort(
-            [c::PICK, "by", LOAD_KEY],
-            SortMultipleOptions::default().with_order_descending_multi([false, false, true]),
+            [c::PICK, "by", c::STRATEGY, c::LOAD, LOAD_KEY],
+            SortMultipleOptions::default()
+                .with_nulls_last(true)
+                .with_order_descending_multi([false, false, false, false, true]),
         )
         .collect()
         .map_err(polars_err("collecting levels"))?;

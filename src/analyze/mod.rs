@@ -9,7 +9,7 @@ pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};
 pub use peaks::{peaks, PeakRow};
-pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow};
+pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
 
 use crate::error::Result;
 use crate::frames::Tables;
@@ -31,6 +31,8 @@ pub struct Report {
     pub peaks: Vec<PeakRow>,
     /// Picks the data has no rows of.
     pub missing: Vec<Pick>,
+    /// Every compared value per configuration and load (mean over runs).
+    pub values: Vec<ValueRow>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
 }
@@ -38,15 +40,24 @@ pub struct Report {
 /// Runs the comparison of `spec` over `tables` and gathers what reports print.
 pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
     let comparison = compare(tables.metrics.clone(), tables.runs.clone(), spec)?;
-    let averages = averages(&comparison)?;
+    // A single configuration has nothing to compare: its values are the report.
+    let (deltas, averages) = if comparison.candidates.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        (
+            summary::delta_rows(&comparison)?,
+            summary::average_rows(&averages(&comparison)?)?,
+        )
+    };
     Ok(Report {
         spec: comparison.spec.clone(),
         candidates: comparison.candidates.clone(),
         context: context(tables.runs.clone(), &comparison)?,
-        deltas: summary::delta_rows(&comparison)?,
-        averages: summary::average_rows(&averages)?,
+        deltas,
+        averages,
         peaks: peaks(&comparison)?,
         missing: comparison.missing.clone(),
+        values: summary::value_rows(&comparison)?,
         deltas_frame: comparison.deltas,
     })
 }

@@ -6,6 +6,7 @@ use polars::prelude::*;
 use super::compare::{col_names as c, Comparison};
 use crate::error::{Error, Result};
 use crate::frames::Columns;
+use crate::schema::metrics as m;
 use crate::schema::runs as r;
 
 /// One row of [`Comparison::deltas`], typed.
@@ -269,6 +270,86 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         .collect())
 }
 
+/// The value of one pick for one model, configuration and load (the mean over runs).
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct ValueRow {
+    /// Model.
+    pub model: String,
+    /// The value of the `by` label.
+    pub config: String,
+    /// Strategy.
+    pub strategy: String,
+    /// Load value (null when the source did not give it).
+    pub load: Option<f64>,
+    /// Metric.
+    pub metric: String,
+    /// Statistic.
+    pub stat: String,
+    /// Request status.
+    pub status: String,
+    /// Unit.
+    pub unit: String,
+    /// Mean over the runs.
+    pub value: f64,
+    /// Digits printed when read from rounded text.
+    pub decimals: Option<u8>,
+    /// Runs averaged.
+    pub runs: u32,
+    /// Half the width of the 95% confidence interval of the mean (2+ runs).
+    pub interval: Option<f64>,
+    /// Position of the pick in the spec.
+    #[serde(skip)]
+    pub pick: usize,
+}
+
+/// Every compared value per configuration and load, as typed rows.
+pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
+    let frame = &comparison.levels;
+    let cols = Columns(frame);
+    let model = if frame.column(m::MODEL).is_ok() {
+        cols.text(m::MODEL)?
+    } else {
+        vec![Some(format!("all {} values", comparison.spec.by)); frame.height()]
+    };
+    let (config, strategy, metric, stat, status, unit) = (
+        cols.text("by")?,
+        cols.text(m::STRATEGY)?,
+        cols.text(m::METRIC)?,
+        cols.text(m::STAT)?,
+        cols.text(m::STATUS)?,
+        cols.text(m::UNIT)?,
+    );
+    let (load, value, decimals, runs, sd, pick) = (
+        cols.float(c::LOAD)?,
+        cols.float("value")?,
+        cols.float("decimals")?,
+        cols.float("runs")?,
+        cols.float("sd")?,
+        cols.float(c::PICK)?,
+    );
+    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    Ok((0..frame.height())
+        .filter_map(|i| {
+            let runs = runs[i].unwrap_or(0.0) as u32;
+            Some(ValueRow {
+                model: s(&model[i]),
+                config: s(&config[i]),
+                strategy: s(&strategy[i]),
+                load: load[i],
+                metric: s(&metric[i]),
+                stat: s(&stat[i]),
+                status: s(&status[i]),
+                unit: s(&unit[i]),
+                value: value[i]?,
+                decimals: decimals[i].map(|d| d as u8),
+                runs,
+                interval: sd[i].and_then(|sd| super::stats::mean_half_width(sd, runs)),
+                pick: pick[i].unwrap_or(0.0) as usize,
+            })
+        })
+        .collect())
+}
+
 /// The averages as typed rows: per model first, then across models.
 pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
     let mut rows = Vec::new();
@@ -387,7 +468,7 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
                 .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
         })
     }));
-    let mut loads = distinct(Columns(&comparison.deltas).float(c::LOAD)?);
+    let mut loads = distinct(Columns(&comparison.levels).float(c::LOAD)?);
     loads.sort_by(f64::total_cmp);
     Ok(Context {
         sources,

@@ -71,6 +71,7 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
     spec.candidates = args.candidates.clone();
     spec.tolerance_pct = args.tolerance;
     spec.filter = args.filter.clone();
+    spec.overview_when_alone = false;
     let report = analyze::report(&inputs.tables()?, &spec)?;
     if args.metrics.is_some() {
         if let Some(pick) = report.missing.first() {

@@ -165,6 +165,13 @@ fn comparison_section(
 
 impl Renderer for Classic {
     fn render(&self, report: &Report) -> Result<String> {
+        if report.candidates.is_empty() {
+            return Err(crate::error::Error::Invalid(format!(
+                "the classic report compares configurations, and the data holds one \
+                 ({}={}); use --format text",
+                report.spec.by, report.spec.baseline
+            )));
+        }
         let mut out = String::new();
         header(report, &mut out);
         let baseline = report.spec.baseline.to_uppercase();

@@ -1,13 +1,13 @@
 //! HTML: one self-contained page (inline CSS and SVG, no script, nothing fetched) with, per
 //! model, a chart of each compared metric against load (one line per configuration), a chart
 //! of the % change of each candidate against the baseline, and the same tables as the text
-//! report.
+//! report. With a single configuration, the value charts and tables only.
 
 use std::fmt::Write;
 
 use super::layout::{document, Table};
 use super::{format_load, models, pick_label, Renderer};
-use crate::analyze::{DeltaRow, Report};
+use crate::analyze::{DeltaRow, Report, ValueRow};
 use crate::error::Result;
 
 /// The HTML renderer.
@@ -223,6 +223,63 @@ fn x_labels(rows: &[&DeltaRow], mixed: bool) -> Vec<String> {
     xs
 }
 
+/// The value chart of one model and pick when there is nothing to compare: one line per
+/// value of the label.
+fn value_chart(report: &Report, model: &str, pick: usize) -> Option<String> {
+    let rows: Vec<&ValueRow> = report
+        .values
+        .iter()
+        .filter(|v| v.model == model && v.pick == pick)
+        .collect();
+    let first = rows.first()?;
+    let mixed = rows.iter().any(|r| r.strategy != first.strategy);
+    let label = |v: &ValueRow| {
+        let load = v.load.map_or_else(|| "?".into(), format_load);
+        if mixed {
+            format!("{} {load}", v.strategy)
+        } else {
+            load
+        }
+    };
+    let mut xs: Vec<String> = Vec::new();
+    for v in &rows {
+        if !xs.contains(&label(v)) {
+            xs.push(label(v));
+        }
+    }
+    let mut configs: Vec<&str> = rows.iter().map(|v| v.config.as_str()).collect();
+    configs.sort();
+    configs.dedup();
+    let series: Vec<Series> = configs
+        .iter()
+        .map(|config| Series {
+            name: config.to_string(),
+            values: xs
+                .iter()
+                .map(|x| {
+                    rows.iter()
+                        .find(|v| v.config == *config && label(v) == *x)
+                        .map(|v| v.value)
+                })
+                .collect(),
+        })
+        .collect();
+    let unit = if first.unit.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", first.unit)
+    };
+    let title = format!(
+        "{}{unit}",
+        pick_label(&first.metric, &first.stat, &first.status)
+    );
+    Some(format!(
+        "<figure><figcaption>{}</figcaption>{}</figure>",
+        escape(&title),
+        line_chart("values", &title, &xs, &series, false)
+    ))
+}
+
 /// The value chart and the % change chart of one model and pick.
 fn charts(report: &Report, model: &str, pick: usize) -> Option<String> {
     let rows = rows(report, model, pick);
@@ -341,7 +398,12 @@ impl Renderer for Html {
                 escape(&model)
             );
             for pick in 0..report.spec.picks.len() {
-                out.push_str(&charts(report, &model, pick).unwrap_or_default());
+                let figures = if report.candidates.is_empty() {
+                    value_chart(report, &model, pick)
+                } else {
+                    charts(report, &model, pick)
+                };
+                out.push_str(&figures.unwrap_or_default());
             }
             out.push_str("</div>");
             for chapter in doc

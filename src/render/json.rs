@@ -1,8 +1,8 @@
 //! JSON: one document with the comparison's parameters, header facts, every delta row, every
-//! average and every peak.
+//! average, every peak and every compared value per configuration and load.
 
 use super::Renderer;
-use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report};
+use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report, ValueRow};
 use crate::error::{Error, Result};
 
 /// The JSON renderer.
@@ -18,6 +18,7 @@ struct Document<'a> {
     deltas: &'a [DeltaRow],
     averages: &'a [AverageRow],
     peaks: &'a [PeakRow],
+    values: &'a [ValueRow],
 }
 
 impl Renderer for Json {
@@ -31,6 +32,7 @@ impl Renderer for Json {
             deltas: &report.deltas,
             averages: &report.averages,
             peaks: &report.peaks,
+            values: &report.values,
         };
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Error::Invalid(format!("rendering JSON: {e}")))?;

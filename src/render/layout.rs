@@ -6,7 +6,7 @@ use super::{
     average, average_verdict, direction_phrase, format_load, format_pct, format_value, models,
     pick_label, section,
 };
-use crate::analyze::{DeltaRow, Report};
+use crate::analyze::{DeltaRow, Report, ValueRow};
 
 /// A titled table of text cells.
 pub struct Table {
@@ -56,15 +56,20 @@ pub fn value_text(value: Option<f64>, decimals: Option<u8>, signed: bool) -> Str
 pub fn header_lines(report: &Report) -> Vec<String> {
     let ctx = &report.context;
     let spec = &report.spec;
-    let mut lines = vec![
+    let first = if report.candidates.is_empty() {
+        format!(
+            "Values of {}={} (the only value of {} in the data: nothing to compare)",
+            spec.by, spec.baseline, spec.by
+        )
+    } else {
         format!(
             "Baseline {}={}; candidates: {}",
             spec.by,
             spec.baseline,
             report.candidates.join(", ")
-        ),
-        format!("Sources: {}", ctx.sources.join(", ")),
-    ];
+        )
+    };
+    let mut lines = vec![first, format!("Sources: {}", ctx.sources.join(", "))];
     let mut run = Vec::new();
     if !ctx.rate_types.is_empty() {
         run.push(ctx.rate_types.join("/"));
@@ -125,6 +130,23 @@ pub fn delta_cells(row: &DeltaRow) -> Vec<String> {
 
 /// The closing notes shared by the text and Markdown reports.
 pub fn notes(report: &Report) -> Vec<String> {
+    if report.candidates.is_empty() {
+        let mut notes = vec![format!(
+            "One value of {} only: to compare, give runs of two or more (set one with \
+             `--label {}=...` when converting), then choose the baseline with --baseline.",
+            report.spec.by, report.spec.by
+        )];
+        if report.values.iter().any(|v| v.decimals.is_some()) {
+            notes.push("Values read from console text show the digits printed there.".into());
+        }
+        notes.extend(
+            report
+                .missing
+                .iter()
+                .map(|pick| format!("No rows of {pick}.")),
+        );
+        return notes;
+    }
     let mut notes = vec![format!(
         "Verdicts follow each metric's direction (higher throughput is better, lower latency is \
          better); changes within ±{}% are \"within tolerance\".",
@@ -305,8 +327,84 @@ fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> C
     }
 }
 
+/// The values of every pick for one model: one column per configuration.
+fn values_chapter(report: &Report, model: &str) -> Chapter {
+    let mut tables = Vec::new();
+    for (pick, p) in report.spec.picks.iter().enumerate() {
+        let rows: Vec<&ValueRow> = report
+            .values
+            .iter()
+            .filter(|v| v.model == model && v.pick == pick)
+            .collect();
+        let Some(first) = rows.first() else { continue };
+        let mut configs: Vec<&str> = rows.iter().map(|v| v.config.as_str()).collect();
+        configs.sort();
+        configs.dedup();
+        let repeated = rows.iter().any(|v| v.runs > 1);
+        let mut levels: Vec<(String, Option<f64>)> = Vec::new();
+        for v in &rows {
+            if !levels.contains(&(v.strategy.clone(), v.load)) {
+                levels.push((v.strategy.clone(), v.load));
+            }
+        }
+        let mut head = vec!["strategy".to_string(), "load".to_string()];
+        head.extend(configs.iter().map(|c| c.to_string()));
+        let cells = levels
+            .iter()
+            .map(|(strategy, load)| {
+                let mut row = vec![
+                    strategy.clone(),
+                    load.map_or_else(|| "?".into(), format_load),
+                ];
+                row.extend(configs.iter().map(|config| {
+                    rows.iter()
+                        .find(|v| v.config == *config && v.strategy == *strategy && v.load == *load)
+                        .map_or_else(
+                            || "—".into(),
+                            |v| {
+                                let value = value_text(Some(v.value), v.decimals, false);
+                                match v.interval {
+                                    Some(half) if repeated => {
+                                        format!(
+                                            "{value} ± {} ({} runs)",
+                                            format_value(half),
+                                            v.runs
+                                        )
+                                    }
+                                    _ => value,
+                                }
+                            },
+                        )
+                }));
+                row
+            })
+            .collect();
+        let mut right = vec![false, true];
+        right.extend(configs.iter().map(|_| true));
+        tables.push(Table {
+            heading: format!(
+                "{} [{}, {}]",
+                pick_label(&p.metric, &p.stat, &first.status),
+                first.unit,
+                direction_phrase(
+                    crate::schema::metric_info(&first.metric)
+                        .map_or("none", |m| m.direction.name())
+                )
+            ),
+            head,
+            right,
+            rows: cells,
+        });
+    }
+    Chapter {
+        title: format!("{model}: values per load"),
+        tables,
+    }
+}
+
 /// The peak of every metric per configuration for one model, against the baseline's.
 fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
+    let compared = !report.candidates.is_empty();
     let rows: Vec<Vec<String>> = report
         .peaks
         .iter()
@@ -317,7 +415,7 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
             } else {
                 format_pct(p.pct_vs_baseline)
             };
-            vec![
+            let mut row = vec![
                 pick_label(&p.metric, &p.stat, &p.status),
                 p.config.clone(),
                 format!("{} {}", value_text(Some(p.peak), p.decimals, false), p.unit),
@@ -325,8 +423,11 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
                     || "?".into(),
                     |l| format!("{} {}", p.strategy, format_load(l)),
                 ),
-                vs,
-            ]
+            ];
+            if compared {
+                row.push(vs);
+            }
+            row
         })
         .collect();
     if rows.is_empty() {
@@ -345,8 +446,10 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
                 "at load",
                 "vs baseline peak",
             ]
+            .into_iter()
+            .take(if compared { 5 } else { 4 })
             .map(String::from)
-            .to_vec(),
+            .collect(),
             right: vec![false, false, true, true, true],
             rows,
         }],
@@ -358,6 +461,9 @@ pub fn document(report: &Report) -> Document {
     let models = models(report);
     let mut chapters = Vec::new();
     for model in &models {
+        if report.candidates.is_empty() {
+            chapters.push(values_chapter(report, model));
+        }
         for candidate in &report.candidates {
             chapters.push(model_chapter(report, model, candidate));
         }

@@ -120,7 +120,7 @@ pub fn section<'a>(
 
 /// The distinct models of the report, sorted.
 pub fn models(report: &Report) -> Vec<String> {
-    let mut models: Vec<String> = report.deltas.iter().map(|r| r.model.clone()).collect();
+    let mut models: Vec<String> = report.values.iter().map(|r| r.model.clone()).collect();
     models.sort();
     models.dedup();
     models
