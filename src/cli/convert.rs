@@ -53,9 +53,13 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     }
     let summary = store::write(&args.output, &inputs.runs)?;
     if !args.quiet {
+        let skipped = match inputs.skipped.len() {
+            0 => String::new(),
+            n => format!(" ({n} skipped: not a format tidybench reads)"),
+        };
         eprintln!(
-            "converted {} of {} file(s): {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
-            inputs.files - inputs.failures.len(),
+            "converted {} of {} file(s){skipped}: {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
+            inputs.files - inputs.failures.len() - inputs.skipped.len(),
             inputs.files,
             summary.runs,
             summary.metric_rows,

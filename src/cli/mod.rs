@@ -8,12 +8,15 @@ pub mod inspect;
 pub mod query;
 pub mod report;
 
+use std::collections::HashMap;
+use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
 use tidybench::detect::detect;
-use tidybench::formats::{ParseOptions, Run, Warning};
+use tidybench::formats::run_config::{self, RunConfig};
+use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
 use tidybench::frames::{self, Tables};
-use tidybench::ingest::{discover, Blob};
+use tidybench::ingest::{discover, Blob, Source};
 use tidybench::{store, Error};
 
 /// Exit code: every input converted.
@@ -33,6 +36,8 @@ pub struct Inputs {
     pub datasets: Vec<Tables>,
     /// Inputs that could not be read, with the reason.
     pub failures: Vec<Error>,
+    /// Files found in directories that are not in a format tidybench reads, with the reason.
+    pub skipped: Vec<Error>,
     /// Inputs read: source files and datasets.
     pub files: usize,
 }
@@ -49,8 +54,8 @@ impl Inputs {
 
     /// The exit code these inputs call for.
     pub fn exit_code(&self) -> u8 {
-        match (self.failures.len(), self.files) {
-            (0, _) => EXIT_OK,
+        match (self.failures.len(), self.files - self.skipped.len()) {
+            (0, n) if n > 0 || self.skipped.is_empty() => EXIT_OK,
             (f, n) if f >= n => EXIT_ALL_FAILED,
             _ => EXIT_SOME_FAILED,
         }
@@ -106,7 +111,10 @@ pub fn read_inputs(
 ) -> tidybench::Result<Inputs> {
     let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| store::is_dataset(p));
-    let files = discover(&sources)?;
+    let files: Vec<Source> = discover(&sources)?
+        .into_iter()
+        .filter(|f| f.path.file_name() != Some(OsStr::new(run_config::FILE_NAME)))
+        .collect();
     if files.is_empty() && datasets.is_empty() {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
         return Err(Error::Invalid(format!(
@@ -118,6 +126,7 @@ pub fn read_inputs(
         runs: Vec::new(),
         datasets: Vec::new(),
         failures: Vec::new(),
+        skipped: Vec::new(),
         files: files.len() + datasets.len(),
     };
     for dir in &datasets {
@@ -126,11 +135,26 @@ pub fn read_inputs(
             Err(e) => read.fail(e),
         }
     }
-    for path in &files {
-        match parse_file(path, options) {
-            Ok((runs, warnings)) => {
+    let mut run_dirs = RunDirs::default();
+    for source in &files {
+        match parse_file(&source.path, options) {
+            Ok((mut runs, mut warnings)) => {
+                if let Some(config) = run_dirs.config_of(source, &mut read, quiet) {
+                    runs.iter_mut().for_each(|run| config.apply(run));
+                    if runs.iter().all(|run| run.model.is_some()) {
+                        warnings.retain(|w| w.message != NO_MODEL);
+                    }
+                }
                 print_warnings(&warnings, quiet);
                 read.runs.extend(runs);
+            }
+            // A file we do not read, found while walking a directory (a PCP archive, an
+            // image): listed, not a failure.
+            Err(e @ Error::UnknownFormat { .. }) if source.root.is_some() => {
+                if !quiet {
+                    eprintln!("skipped: {e}");
+                }
+                read.skipped.push(e);
             }
             Err(e) => read.fail(e),
         }
@@ -144,6 +168,46 @@ pub fn read_inputs(
         }
     }
     Ok(read)
+}
+
+/// The run directories met so far (`benchmark-config.txt` read once per directory).
+#[derive(Default)]
+struct RunDirs {
+    known: HashMap<PathBuf, Option<RunConfig>>,
+}
+
+impl RunDirs {
+    /// The run directory `source` belongs to: the nearest directory holding a
+    /// `benchmark-config.txt`, from the file's own up to the directory input it was found in.
+    fn config_of(&mut self, source: &Source, read: &mut Inputs, quiet: bool) -> Option<RunConfig> {
+        let mut dir = source.path.parent()?;
+        loop {
+            if !self.known.contains_key(dir) {
+                let config = if dir.join(run_config::FILE_NAME).is_file() {
+                    match run_config::read(dir) {
+                        Ok(config) => {
+                            print_warnings(&config.warnings, quiet);
+                            Some(config)
+                        }
+                        Err(e) => {
+                            read.fail(e);
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                self.known.insert(dir.to_path_buf(), config);
+            }
+            if let Some(Some(config)) = self.known.get(dir) {
+                return Some(config.clone());
+            }
+            match (&source.root, dir.parent()) {
+                (Some(root), Some(parent)) if dir != root.as_path() => dir = parent,
+                _ => return None,
+            }
+        }
+    }
 }
 
 fn parse_file(path: &Path, options: &ParseOptions) -> tidybench::Result<(Vec<Run>, Vec<Warning>)> {

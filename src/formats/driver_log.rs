@@ -114,6 +114,16 @@ static NUM_CPU_BLOCKS: LazyLock<Regex> =
 static GPU_MEMORY: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"--gpu-memory-utilization[= ]+([0-9.]+)").expect("valid regex"));
 
+/// Fills the KV connector, its CPU blocks and the GPU memory utilization from vLLM's
+/// command-line arguments (`--kv-transfer-config '{...}'`, `--gpu-memory-utilization 0.9`).
+pub(crate) fn read_vllm_args(args: &str, labels: &mut super::RunLabels) {
+    labels.kv_connector = KV_CONNECTOR.captures(args).map(|c| c[1].to_string());
+    labels.num_cpu_blocks = NUM_CPU_BLOCKS
+        .captures(args)
+        .and_then(|c| c[1].parse().ok());
+    labels.gpu_memory_utilization = GPU_MEMORY.captures(args).and_then(|c| c[1].parse().ok());
+}
+
 /// Reads one iteration: `lines` runs from its banner rule to the line before the next one.
 fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>) -> Run {
     let banner_line = lines.get(1).map_or(0, |l| l.number);
@@ -152,12 +162,7 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
     run.model = field(lines, "Model:").map(|(_, v)| v.to_string());
     if let Some((_, args)) = field(lines, "vLLM Args:") {
         run.labels.vllm_args = Some(args.to_string());
-        run.labels.kv_connector = KV_CONNECTOR.captures(args).map(|c| c[1].to_string());
-        run.labels.num_cpu_blocks = NUM_CPU_BLOCKS
-            .captures(args)
-            .and_then(|c| c[1].parse().ok());
-        run.labels.gpu_memory_utilization =
-            GPU_MEMORY.captures(args).and_then(|c| c[1].parse().ok());
+        read_vllm_args(args, &mut run.labels);
     }
     run.labels.epp_backend = field(lines, "EPP Backend:").map(|(_, v)| v.to_string());
     run.labels.max_seconds = field(lines, "Max Seconds:").and_then(|(_, v)| v.parse().ok());

@@ -144,7 +144,7 @@ impl Format for GuidellmCsv {
             run.load_points.push(point);
         }
         if run.model.is_none() {
-            warn(None, "the report names no model; `model` left null".into());
+            warn(None, super::NO_MODEL.into());
         }
         Ok(Parsed {
             runs: vec![run],

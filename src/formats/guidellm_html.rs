@@ -88,7 +88,7 @@ impl Format for GuidellmHtml {
             );
         }
         if run.model.is_none() {
-            warn("the report names no model; `model` left null".into());
+            warn(super::NO_MODEL.into());
         }
         Ok(Parsed {
             runs: vec![run],

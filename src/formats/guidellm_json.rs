@@ -319,7 +319,7 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
         warnings.push(Warning {
             path: blob.path.clone(),
             line: None,
-            message: "the report names no model; `model` left null".into(),
+            message: super::NO_MODEL.into(),
         });
     }
     run.labels = labels(&report);

@@ -7,6 +7,7 @@ pub mod guidellm_console;
 pub mod guidellm_csv;
 pub mod guidellm_html;
 pub mod guidellm_json;
+pub mod run_config;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -57,6 +58,9 @@ pub struct Parsed {
     /// Problems that did not stop the parse (each names its line).
     pub warnings: Vec<Warning>,
 }
+
+/// The warning of a report that names no model (dropped when a run directory names it).
+pub const NO_MODEL: &str = "the report names no model; `model` left null";
 
 /// A problem in an input that was worked around; the data around it is kept.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,16 +5,27 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 
+/// One file to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Source {
+    /// Its path.
+    pub path: PathBuf,
+    /// The directory input it was found in by walking; `None` when named on the command line.
+    pub root: Option<PathBuf>,
+}
+
 /// Every file named by `inputs`: files as given, directories walked recursively in sorted
 /// order (hidden entries skipped). Each directory and file is visited once, however many
 /// links lead to it, so link loops end. A path that does not exist is an error naming it.
-pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
+pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
     let mut walk = Walk::default();
     for input in inputs {
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
         if meta.is_dir() {
+            walk.root = Some(input.clone());
             walk.dir(input)?;
         } else {
+            walk.root = None;
             walk.file(input);
         }
     }
@@ -23,8 +34,9 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<PathBuf>> {
 
 #[derive(Default)]
 struct Walk {
-    files: Vec<PathBuf>,
+    files: Vec<Source>,
     seen: HashSet<PathBuf>,
+    root: Option<PathBuf>,
 }
 
 impl Walk {
@@ -36,7 +48,10 @@ impl Walk {
 
     fn file(&mut self, path: &Path) {
         if self.first_visit(path) {
-            self.files.push(path.to_path_buf());
+            self.files.push(Source {
+                path: path.to_path_buf(),
+                root: self.root.clone(),
+            });
         }
     }
 
@@ -83,6 +98,12 @@ mod tests {
             std::os::unix::fs::symlink(root.join("a.log"), root.join("b.log")).expect("link");
         }
         let files = discover(&[root.clone(), root.join("a.log")]).expect("walks");
-        assert_eq!(files, vec![root.join("a.log")]);
+        assert_eq!(
+            files,
+            vec![Source {
+                path: root.join("a.log"),
+                root: Some(root.clone())
+            }]
+        );
     }
 }

@@ -5,4 +5,4 @@ pub mod decompress;
 pub mod discover;
 
 pub use blob::{Blob, TextLine};
-pub use discover::discover;
+pub use discover::{discover, Source};

@@ -1,0 +1,215 @@
+//! llm-d run directories: `benchmark-config.txt` (`Key: value` lines written by the benchmark
+//! driver; the keys changed between releases: `Rate` vs `Rate (Concurrency)`, `Sample
+//! Requests` vs `Max Requests (Sample Requests)`, ...) and the directory name
+//! (`<hardware>_<software>_<model>_<config>[_replica<N>][_rate<R>]`) label every run read
+//! from a results file in the directory. The config file wins over the directory name; a
+//! disagreement is a warning naming both.
+
+use std::path::{Path, PathBuf};
+
+use super::{Run, Warning};
+use crate::error::Result;
+use crate::ingest::Blob;
+
+/// The name of the file that makes a directory a run directory.
+pub const FILE_NAME: &str = "benchmark-config.txt";
+
+/// The labels of one run directory.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct RunConfig {
+    /// The directory.
+    pub dir: PathBuf,
+    /// Label name and value, in file order (config file first, then what only the directory
+    /// name says).
+    pub labels: Vec<(String, String)>,
+    /// Disagreements between the directory name and the config file.
+    pub warnings: Vec<Warning>,
+}
+
+/// Our label name for a config file key (`Rate (Concurrency)` → `rates`); unknown keys become
+/// snake case (`EPP ConfigMap` → `epp_configmap`).
+fn label_name(key: &str) -> String {
+    match key {
+        "Run ID" => "run_name",
+        "Rate Type" => "rate_type",
+        "Rate" | "Rate (Concurrency)" => "rates",
+        "Max Seconds" => "max_seconds",
+        "Random Seed" => "random_seed",
+        "Prompt Tokens" => "prompt_tokens",
+        "Output Tokens" => "output_tokens",
+        "Prefix Tokens" => "prefix_tokens",
+        "Prefix Count" => "prefix_count",
+        "Turns" => "turns",
+        "Sample Requests" | "Max Requests (Sample Requests)" => "max_requests",
+        "Hardware" => "hardware",
+        "Software" => "software",
+        "Model" => "model",
+        "Model Name" => "model_name",
+        "Parameters" => "config",
+        "GPU Memory Utilization" => "gpu_memory_utilization",
+        "Replicas" => "replicas",
+        "vLLM Extra Args" => "vllm_args",
+        "vLLM Env Vars" => "vllm_env",
+        "EPP Backend" => "epp_backend",
+        other => {
+            return other
+                .to_lowercase()
+                .split(|c: char| !c.is_ascii_alphanumeric())
+                .filter(|w| !w.is_empty())
+                .collect::<Vec<_>>()
+                .join("_")
+        }
+    }
+    .to_string()
+}
+
+/// What a run directory's name says: hardware, software, model name, config, replicas, rate.
+pub fn labels_from_dir_name(name: &str) -> Vec<(String, String)> {
+    let parts: Vec<&str> = name.split('_').collect();
+    if parts.len() < 4 {
+        return Vec::new();
+    }
+    let mut labels = vec![
+        ("hardware".to_string(), parts[0].to_string()),
+        ("software".to_string(), parts[1].to_string()),
+        ("model_name".to_string(), parts[2].to_string()),
+    ];
+    let mut config = Vec::new();
+    for part in &parts[3..] {
+        let number = |prefix: &str| {
+            part.strip_prefix(prefix)
+                .filter(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+        };
+        if let Some(n) = number("replica") {
+            labels.push(("replicas".into(), n.into()));
+        } else if let Some(n) = number("rate") {
+            labels.push(("rates".into(), n.into()));
+        } else {
+            config.push(*part);
+        }
+    }
+    if !config.is_empty() {
+        labels.push(("config".into(), config.join("_")));
+    }
+    labels
+}
+
+/// Reads `dir`'s `benchmark-config.txt` and name. Lines that are not `Key: value` are skipped;
+/// empty values are left out.
+pub fn read(dir: &Path) -> Result<RunConfig> {
+    let path = dir.join(FILE_NAME);
+    let blob = Blob::read(&path)?;
+    let (lines, _) = blob.text_lines();
+    let mut labels: Vec<(String, String)> = Vec::new();
+    let mut line_of = Vec::new();
+    for line in &lines {
+        let Some((key, value)) = line.text.split_once(':') else {
+            continue;
+        };
+        let value = value.trim();
+        if value.is_empty() || key.trim().is_empty() {
+            continue;
+        }
+        labels.push((label_name(key.trim()), value.to_string()));
+        line_of.push(line.number);
+    }
+    let mut warnings = Vec::new();
+    let name = dir
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    for (key, value) in labels_from_dir_name(&name) {
+        match labels.iter().position(|(k, _)| *k == key) {
+            Some(i) if labels[i].1 != value && !(key == "rates" && labels[i].1.contains(',')) => {
+                warnings.push(Warning {
+                    path: path.clone(),
+                    line: line_of.get(i).copied(),
+                    message: format!(
+                        "the directory name says {key}={value}, the config file {key}={}; the \
+                         config file is used",
+                        labels[i].1
+                    ),
+                });
+            }
+            Some(_) => {}
+            None => labels.push((key, value)),
+        }
+    }
+    Ok(RunConfig {
+        dir: dir.to_path_buf(),
+        labels,
+        warnings,
+    })
+}
+
+/// Labels that a results file knows better: set from the run directory only when the run has
+/// none.
+const FILL_ONLY: [&str; 8] = [
+    "model",
+    "prompt_tokens",
+    "output_tokens",
+    "prefix_tokens",
+    "turns",
+    "random_seed",
+    "rate_type",
+    "max_seconds",
+];
+
+impl RunConfig {
+    /// Labels `run` with this directory's labels (see [`FILL_ONLY`]); vLLM arguments also give
+    /// the KV connector, its CPU blocks and the GPU memory utilization.
+    pub fn apply(&self, run: &mut Run) {
+        for (key, value) in &self.labels {
+            let has = match key.as_str() {
+                "model" => run.model.is_some(),
+                "prompt_tokens" => run.labels.prompt_tokens.is_some(),
+                "output_tokens" => run.labels.output_tokens.is_some(),
+                "prefix_tokens" => run.labels.prefix_tokens.is_some(),
+                "turns" => run.labels.turns.is_some(),
+                "random_seed" => run.labels.random_seed.is_some(),
+                "rate_type" => run.labels.rate_type.is_some(),
+                "max_seconds" => run.labels.max_seconds.is_some(),
+                _ => false,
+            };
+            if has && FILL_ONLY.contains(&key.as_str()) {
+                continue;
+            }
+            if key == "vllm_args" {
+                let gpu_memory = run.labels.gpu_memory_utilization;
+                super::driver_log::read_vllm_args(value, &mut run.labels);
+                run.labels.gpu_memory_utilization =
+                    run.labels.gpu_memory_utilization.or(gpu_memory);
+            }
+            if run.set_label(key, value).is_err() {
+                // A number label that is not a number (`Replicas: two`) is kept as text.
+                run.extra_labels.insert(key.clone(), value.clone());
+            }
+        }
+        run.extra_labels
+            .insert("run_dir".into(), self.dir.display().to_string());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn directory_names_of_both_eras() {
+        assert_eq!(
+            labels_from_dir_name("1x2xL40S_upstream-llm-d-0.7.0-mempress_Qwen3-0.6B_cpu+fs-offload-20k_replica1_rate50"),
+            [
+                ("hardware", "1x2xL40S"),
+                ("software", "upstream-llm-d-0.7.0-mempress"),
+                ("model_name", "Qwen3-0.6B"),
+                ("replicas", "1"),
+                ("rates", "50"),
+                ("config", "cpu+fs-offload-20k"),
+            ]
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+        );
+        assert_eq!(labels_from_dir_name("results").len(), 0);
+        assert_eq!(label_name("EPP ConfigMap"), "epp_configmap");
+        assert_eq!(label_name("Rate (Concurrency)"), "rates");
+    }
+}

@@ -1,0 +1,143 @@
+//! Run directories as the llm-d benchmark driver leaves them: `benchmark-config.txt` (real
+//! ones, `tests/fixtures/llm-d-run-configs/`), a GuideLLM report compressed with zstd, and
+//! files tidybench does not read (PCP archives, images). The config file labels every run of
+//! its directory and wins over the directory name.
+
+mod common;
+
+use std::path::Path;
+
+use common::{repo, stderr, stdout, tidybench};
+
+const CONFIGS: &str = "tests/fixtures/llm-d-run-configs";
+
+/// A run directory named `name` with the real config of `config_dir`, the GuideLLM JSON
+/// `report` as `guidellm-results.json.zst`, and unreadable extras.
+fn run_dir(root: &Path, name: &str, config_dir: &str, report: &str) {
+    let dir = root.join(name);
+    std::fs::create_dir_all(dir.join("pcp-archives")).unwrap();
+    std::fs::copy(
+        repo(&format!("{CONFIGS}/{config_dir}/benchmark-config.txt")),
+        dir.join("benchmark-config.txt"),
+    )
+    .unwrap();
+    let json = tidybench::ingest::Blob::read(&repo(report)).unwrap().bytes;
+    let zst = zstd::encode_all(json.as_slice(), 3).unwrap();
+    std::fs::write(dir.join("guidellm-results.json.zst"), zst).unwrap();
+    std::fs::write(dir.join("pcp-archives/20260213.0"), [0u8, 1, 2, 3, 0, 255]).unwrap();
+    std::fs::write(dir.join("throughput.png"), b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR").unwrap();
+}
+
+fn archive(root: &Path) {
+    let results = root.join("results");
+    run_dir(
+        &results,
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload",
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload",
+        "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz",
+    );
+    run_dir(
+        &results,
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload",
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload",
+        "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
+    );
+}
+
+fn query(dir: &Path, sql: &str) -> String {
+    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn the_config_file_labels_every_run_of_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // The 0.4.0 configs sit in 1x1xL40S directories but say 1x2xL40S: the file wins.
+    assert!(err.contains(
+        "results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt:13: \
+         the directory name says hardware=1x1xL40S, the config file hardware=1x2xL40S; the \
+         config file is used"
+    ), "{err}");
+    // The reports name no model; the config file does.
+    assert!(!err.contains("names no model"), "{err}");
+    // PCP archives and images are listed, not failures.
+    assert_eq!(err.lines().filter(|l| l.starts_with("skipped: ")).count(), 4, "{err}");
+    assert!(
+        err.contains("converted 2 of 6 file(s) (4 skipped: not a format tidybench reads)"),
+        "{err}"
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select config, hardware, software, model, max_seconds, rate_type, kv_connector, \
+             num_cpu_blocks, epp_backend from runs order by config"
+        ),
+        "config,hardware,software,model,max_seconds,rate_type,kv_connector,num_cpu_blocks,epp_backend\n\
+         native-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,120.0,concurrent,OffloadingConnector,10000,in-memory\n\
+         no-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,120.0,concurrent,,,in-memory\n"
+    );
+    let labels = query(
+        dir.path(),
+        "select labels from runs where config = 'native-offload'",
+    );
+    for expected in [
+        r#"""namespace"":""llm-d-pfc-cpu"""#,
+        r#"""rates"":""1,50,100,150,300,400,500,650"""#,
+        r#"""run_name"":""1x2xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload"""#,
+        r#"""model_name"":""Qwen3-14B"""#,
+    ] {
+        assert!(labels.contains(expected), "{expected} in {labels}");
+    }
+    // The two directories compare as two configurations.
+    let out = tidybench(
+        dir.path(),
+        &[
+            "compare",
+            "out",
+            "--baseline",
+            "no-offload",
+            "--metrics",
+            "ttft",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("== Qwen/Qwen3-14B: native-offload vs no-offload =="));
+}
+
+#[test]
+fn configs_of_every_era_read() {
+    let root = repo(CONFIGS);
+    let mut dirs: Vec<_> = std::fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    dirs.sort();
+    assert_eq!(dirs.len(), 15);
+    for dir in &dirs {
+        let config = tidybench::formats::run_config::read(dir).unwrap();
+        let get = |key: &str| {
+            config
+                .labels
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        assert_eq!(get("hardware"), Some("1x2xL40S"), "{}", dir.display());
+        assert!(get("config").is_some() && get("model").is_some() && get("rates").is_some());
+        let name = dir.file_name().unwrap().to_string_lossy();
+        if name.contains("0.7.0") {
+            // The later era's keys: `Rate (Concurrency)`, replicas, GPU memory utilization.
+            assert_eq!(get("replicas"), Some("1"));
+            assert_eq!(get("gpu_memory_utilization"), Some("0.55"));
+            assert!(get("max_requests").is_some() && get("prefix_count").is_some());
+            assert!(config.warnings.is_empty(), "{:?}", config.warnings);
+        } else {
+            assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
+        }
+    }
+}
