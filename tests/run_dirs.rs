@@ -66,7 +66,11 @@ fn the_config_file_labels_every_run_of_its_directory() {
     // The reports name no model; the config file does.
     assert!(!err.contains("names no model"), "{err}");
     // PCP archives and images are listed, not failures.
-    assert_eq!(err.lines().filter(|l| l.starts_with("skipped: ")).count(), 4, "{err}");
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("skipped: ")).count(),
+        4,
+        "{err}"
+    );
     assert!(
         err.contains("converted 2 of 6 file(s) (4 skipped: not a format tidybench reads)"),
         "{err}"
@@ -140,4 +144,72 @@ fn configs_of_every_era_read() {
             assert_eq!(config.warnings.len(), 1, "{:?}", config.warnings);
         }
     }
+}
+
+/// `dir` packed as a zstd-compressed tar, with extra entries appended.
+fn tar_zst(dir: &Path, extra: &[(&str, Vec<u8>)]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    builder.append_dir_all("results", dir).unwrap();
+    for (path, data) in extra {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(data.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder
+            .append_data(&mut header, path, data.as_slice())
+            .unwrap();
+    }
+    let mut link = tar::Header::new_gnu();
+    link.set_entry_type(tar::EntryType::Symlink);
+    link.set_size(0);
+    builder
+        .append_link(&mut link, "results/passwd", "/etc/passwd")
+        .unwrap();
+    let tar = builder.into_inner().unwrap();
+    zstd::encode_all(tar.as_slice(), 3).unwrap()
+}
+
+#[test]
+fn a_tar_zst_of_run_directories_converts_like_the_directories() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    // A report cut in the middle, inside the archive: named, the rest still converts.
+    let json = std::fs::read(dir.path().join(
+        "results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload/guidellm-results.json.zst",
+    ))
+    .unwrap();
+    let cut = json[..json.len() / 2].to_vec();
+    let packed = tar_zst(
+        &dir.path().join("results"),
+        &[("results/broken/guidellm-results.json.zst", cut)],
+    );
+    std::fs::write(dir.path().join("results.tar.zst"), packed).unwrap();
+    let out = tidybench(dir.path(), &["convert", "results.tar.zst", "-o", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains(
+        "error: results.tar.zst!/results/broken/guidellm-results.json.zst:1: expected complete \
+         zstd data"
+    ), "{err}");
+    assert!(
+        err.contains("skipped: results.tar.zst!/results/passwd: a symbolic link: not followed"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "results.tar.zst!/results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/\
+         benchmark-config.txt:13: the directory name says hardware=1x1xL40S"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("converted 2 of 8 file(s) (5 skipped"), "{err}");
+    assert_eq!(
+        query(
+            dir.path(),
+            "select config, hardware, model from runs order by config"
+        ),
+        "config,hardware,model\n\
+         native-offload,1x2xL40S,Qwen/Qwen3-14B\n\
+         no-offload,1x2xL40S,Qwen/Qwen3-14B\n"
+    );
 }

@@ -23,6 +23,10 @@ pub struct ConvertArgs {
     /// `hardware=1x2xL40S`, or any name of your own (kept in `labels`).
     #[arg(long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<super::Label>,
+    /// Refuse to decompress any file or archive entry to more than this many bytes (stops
+    /// decompression bombs).
+    #[arg(long, value_name = "BYTES", default_value_t = tidybench::ingest::decompress::DEFAULT_LIMIT)]
+    pub max_decompressed: u64,
     /// Do not print warnings or the summary.
     #[arg(short, long)]
     pub quiet: bool,
@@ -38,11 +42,14 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     }
     let inputs = super::read_inputs(
         &args.inputs,
-        args.quiet,
-        &ParseOptions {
-            keep_text: args.keep_text,
+        &super::ReadOptions {
+            parse: ParseOptions {
+                keep_text: args.keep_text,
+            },
+            labels: args.labels.clone(),
+            max_decompressed: args.max_decompressed,
+            quiet: args.quiet,
         },
-        &args.labels,
     )?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!(

@@ -52,11 +52,13 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
     super::refuse_output_inside(&inputs, args.output.as_deref())?;
     let read = super::read_inputs(
         &inputs,
-        args.quiet,
-        &ParseOptions {
-            keep_text: args.keep_text,
+        &super::ReadOptions {
+            parse: ParseOptions {
+                keep_text: args.keep_text,
+            },
+            quiet: args.quiet,
+            ..Default::default()
         },
-        &[],
     )?;
     if read.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", read.files);

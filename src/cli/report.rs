@@ -40,7 +40,14 @@ pub struct ReportArgs {
 /// Runs `report`; returns the exit code.
 pub fn run(args: &ReportArgs) -> tidybench::Result<u8> {
     super::refuse_output_inside(&args.inputs, args.output.as_deref())?;
-    let inputs = super::read_inputs(&args.inputs, args.quiet, &Default::default(), &args.labels)?;
+    let inputs = super::read_inputs(
+        &args.inputs,
+        &super::ReadOptions {
+            labels: args.labels.clone(),
+            quiet: args.quiet,
+            ..Default::default()
+        },
+    )?;
     if inputs.exit_code() == super::EXIT_ALL_FAILED {
         eprintln!("error: none of the {} input(s) could be read", inputs.files);
         return Ok(super::EXIT_ALL_FAILED);

@@ -94,11 +94,15 @@ pub fn labels_from_dir_name(name: &str) -> Vec<(String, String)> {
     labels
 }
 
-/// Reads `dir`'s `benchmark-config.txt` and name. Lines that are not `Key: value` are skipped;
-/// empty values are left out.
+/// Reads `dir`'s `benchmark-config.txt` and name (see [`parse`]).
 pub fn read(dir: &Path) -> Result<RunConfig> {
-    let path = dir.join(FILE_NAME);
-    let blob = Blob::read(&path)?;
+    Ok(parse(dir, &Blob::read(&dir.join(FILE_NAME))?))
+}
+
+/// The labels of the run directory `dir` from its `benchmark-config.txt` (`blob`) and its
+/// name. Lines that are not `Key: value` are skipped; empty values are left out.
+pub fn parse(dir: &Path, blob: &Blob) -> RunConfig {
+    let path = blob.path.clone();
     let (lines, _) = blob.text_lines();
     let mut labels: Vec<(String, String)> = Vec::new();
     let mut line_of = Vec::new();
@@ -135,11 +139,11 @@ pub fn read(dir: &Path) -> Result<RunConfig> {
             None => labels.push((key, value)),
         }
     }
-    Ok(RunConfig {
+    RunConfig {
         dir: dir.to_path_buf(),
         labels,
         warnings,
-    })
+    }
 }
 
 /// Labels that a results file knows better: set from the run directory only when the run has

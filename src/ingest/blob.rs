@@ -30,10 +30,16 @@ pub struct TextLine {
 impl Blob {
     /// Reads the file at `path`, decompressing gzip and zstd data transparently.
     pub fn read(path: &Path) -> Result<Self> {
+        Blob::read_limited(path, super::decompress::DEFAULT_LIMIT)
+    }
+
+    /// Reads the file at `path` like [`Blob::read`], refusing to decompress more than
+    /// `limit` bytes.
+    pub fn read_limited(path: &Path, limit: u64) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Ok(Blob::from_bytes(
             path,
-            super::decompress::decompress(path, bytes)?,
+            super::decompress::decompress(path, bytes, limit)?,
         ))
     }
 

@@ -19,24 +19,54 @@ pub fn compression(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// Most bytes one input may decompress to unless told otherwise (`--max-decompressed`).
+pub const DEFAULT_LIMIT: u64 = 4 << 30;
+
+/// A reader of `reader`'s data, decompressed when it starts like gzip or zstd data (`head` is
+/// its first bytes), with the kind of compression.
+pub fn decoder<'a, R: Read + 'a>(
+    head: &[u8],
+    reader: R,
+) -> Result<(Box<dyn Read + 'a>, Option<&'static str>), std::io::Error> {
+    Ok(match compression(head) {
+        Some("gzip") => (
+            Box::new(flate2::read::MultiGzDecoder::new(reader)),
+            Some("gzip"),
+        ),
+        Some(kind) => (
+            Box::new(zstd::stream::read::Decoder::new(reader)?),
+            Some(kind),
+        ),
+        None => (Box::new(reader), None),
+    })
+}
+
 /// `bytes` decompressed when they are gzip or zstd data, unchanged otherwise. A truncated or
-/// corrupt stream is an error naming `path`.
-pub fn decompress(path: &Path, bytes: Vec<u8>) -> Result<Vec<u8>> {
+/// corrupt stream, or one that decompresses to more than `limit` bytes (a decompression
+/// bomb), is an error naming `path`.
+pub fn decompress(path: &Path, bytes: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
     let Some(kind) = compression(&bytes) else {
         return Ok(bytes);
     };
-    let mut out = Vec::with_capacity(bytes.len() * 4);
-    let read = match kind {
-        "gzip" => flate2::read::MultiGzDecoder::new(bytes.as_slice()).read_to_end(&mut out),
-        _ => zstd::stream::read::Decoder::new(bytes.as_slice())
-            .and_then(|mut decoder| decoder.read_to_end(&mut out)),
-    };
+    let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit as usize));
+    let read = decoder(&bytes, bytes.as_slice())
+        .and_then(|(reader, _)| reader.take(limit.saturating_add(1)).read_to_end(&mut out));
     read.map_err(|e| Error::Parse {
         path: path.to_path_buf(),
         line: 1,
         expected: format!("complete {kind} data"),
         found: format!("{e} after {} decompressed bytes", out.len()),
     })?;
+    if out.len() as u64 > limit {
+        return Err(Error::Parse {
+            path: path.to_path_buf(),
+            line: 1,
+            expected: format!(
+                "{kind} data of at most {limit} bytes decompressed (--max-decompressed)"
+            ),
+            found: "more (a decompression bomb?); not read".into(),
+        });
+    }
     Ok(out)
 }
 
@@ -53,28 +83,44 @@ mod tests {
         let gz = gz.finish().expect("compress");
         let zst = zstd::encode_all(text.as_slice(), 3).expect("compress");
         assert_eq!(
-            decompress(Path::new("a.gz"), gz.clone()).expect("gzip"),
+            decompress(Path::new("a.gz"), gz.clone(), DEFAULT_LIMIT).expect("gzip"),
             text
         );
         assert_eq!(
-            decompress(Path::new("a.zst"), zst.clone()).expect("zstd"),
+            decompress(Path::new("a.zst"), zst.clone(), DEFAULT_LIMIT).expect("zstd"),
             text
         );
         assert_eq!(
-            decompress(Path::new("a"), text.clone()).expect("plain"),
+            decompress(Path::new("a"), text.clone(), DEFAULT_LIMIT).expect("plain"),
             text
         );
-        let cut = decompress(Path::new("a.gz"), gz[..gz.len() / 2].to_vec()).unwrap_err();
+        let cut = decompress(
+            Path::new("a.gz"),
+            gz[..gz.len() / 2].to_vec(),
+            DEFAULT_LIMIT,
+        )
+        .unwrap_err();
         assert!(
             cut.to_string()
                 .starts_with("a.gz:1: expected complete gzip data, found"),
             "{cut}"
         );
-        let cut = decompress(Path::new("a.zst"), zst[..zst.len() / 2].to_vec()).unwrap_err();
+        let cut = decompress(
+            Path::new("a.zst"),
+            zst[..zst.len() / 2].to_vec(),
+            DEFAULT_LIMIT,
+        )
+        .unwrap_err();
         assert!(
             cut.to_string()
                 .starts_with("a.zst:1: expected complete zstd data, found"),
             "{cut}"
+        );
+        let bomb = decompress(Path::new("bomb.gz"), gz, 100).unwrap_err();
+        assert_eq!(
+            bomb.to_string(),
+            "bomb.gz:1: expected gzip data of at most 100 bytes decompressed \
+             (--max-decompressed), found more (a decompression bomb?); not read"
         );
     }
 }

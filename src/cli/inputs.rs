@@ -1,0 +1,328 @@
+//! Reading the command line's inputs: datasets written by `convert`, and source files,
+//! directories and tar archives, parsed in parallel, each on its own so that one bad input
+//! does not stop the others; run directories label their runs.
+
+use std::collections::HashMap;
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tidybench::detect::detect;
+use tidybench::formats::run_config::{self, RunConfig};
+use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
+use tidybench::frames::{self, Tables};
+use tidybench::ingest::archive::{self, Entry};
+use tidybench::ingest::decompress::DEFAULT_LIMIT;
+use tidybench::ingest::{discover, Blob, Source};
+use tidybench::{store, Error};
+
+use super::{print_warnings, EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED};
+
+/// The runs read from the command line's inputs, and what went wrong with the others.
+pub struct Inputs {
+    /// Runs parsed from source files.
+    pub runs: Vec<Run>,
+    /// Datasets written by `convert` that were given as inputs.
+    pub datasets: Vec<Tables>,
+    /// Inputs that could not be read, with the reason.
+    pub failures: Vec<Error>,
+    /// Files found in directories or archives that are not in a format tidybench reads.
+    pub skipped: Vec<String>,
+    /// Inputs read: source files (archive entries each count), and datasets.
+    pub files: usize,
+}
+
+impl Inputs {
+    /// The tables to analyze: those of the parsed runs and of every dataset, together.
+    pub fn tables(&self) -> tidybench::Result<Tables> {
+        let mut all = self.datasets.clone();
+        if !self.runs.is_empty() || all.is_empty() {
+            all.insert(0, frames::tables(&self.runs)?);
+        }
+        frames::concat_tables(all)
+    }
+
+    /// The exit code these inputs call for.
+    pub fn exit_code(&self) -> u8 {
+        match (self.failures.len(), self.files - self.skipped.len()) {
+            (0, n) if n > 0 || self.skipped.is_empty() => EXIT_OK,
+            (f, n) if f >= n => EXIT_ALL_FAILED,
+            _ => EXIT_SOME_FAILED,
+        }
+    }
+
+    fn fail(&mut self, error: Error) {
+        eprintln!("error: {error}");
+        self.failures.push(error);
+    }
+}
+
+/// `--label key=value`: a run label set on every run read from source files.
+#[derive(Debug, Clone)]
+pub struct Label {
+    /// Label name.
+    pub key: String,
+    /// Its value.
+    pub value: String,
+}
+
+impl std::str::FromStr for Label {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text.split_once('=') {
+            Some((key, value)) if !key.trim().is_empty() => Ok(Label {
+                key: key.trim().into(),
+                value: value.into(),
+            }),
+            _ => Err(format!("expected key=value, found {text:?}")),
+        }
+    }
+}
+
+/// How to read the inputs.
+#[derive(Debug, Clone)]
+pub struct ReadOptions {
+    /// What parsers keep.
+    pub parse: ParseOptions,
+    /// Labels set on every run read from source files.
+    pub labels: Vec<Label>,
+    /// Most bytes one file or archive entry may decompress to.
+    pub max_decompressed: u64,
+    /// Do not print warnings or skipped files.
+    pub quiet: bool,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            parse: ParseOptions::default(),
+            labels: Vec::new(),
+            max_decompressed: DEFAULT_LIMIT,
+            quiet: false,
+        }
+    }
+}
+
+/// What reading one source gave.
+enum Item {
+    /// Runs parsed from a file or archive entry (`root`: where run directories end).
+    Runs {
+        path: PathBuf,
+        root: Option<PathBuf>,
+        runs: Vec<Run>,
+        warnings: Vec<Warning>,
+    },
+    /// A run directory's config found inside an archive.
+    Config(RunConfig),
+    /// A file not in a format tidybench reads (found in a directory or an archive).
+    Skipped(String),
+    /// An input that could not be read.
+    Failed(Error),
+}
+
+/// Reads every input. Fails only when an input path does not exist.
+pub fn read_inputs(inputs: &[PathBuf], options: &ReadOptions) -> tidybench::Result<Inputs> {
+    let quiet = options.quiet;
+    let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
+        inputs.iter().cloned().partition(|p| store::is_dataset(p));
+    let files: Vec<Source> = discover(&sources)?
+        .into_iter()
+        .filter(|f| f.path.file_name() != Some(OsStr::new(run_config::FILE_NAME)))
+        .collect();
+    if files.is_empty() && datasets.is_empty() {
+        let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
+        return Err(Error::Invalid(format!(
+            "{}: no source files, and not a dataset (no runs.parquet)",
+            names.join(", ")
+        )));
+    }
+    let mut read = Inputs {
+        runs: Vec::new(),
+        datasets: Vec::new(),
+        failures: Vec::new(),
+        skipped: Vec::new(),
+        files: datasets.len(),
+    };
+    for dir in &datasets {
+        match store::open(dir) {
+            Ok(tables) => read.datasets.push(tables),
+            Err(e) => read.fail(e),
+        }
+    }
+    // Parsed on every core; gathered in input order, so output and warnings are stable.
+    let items: Vec<Vec<Item>> = files
+        .par_iter()
+        .map(|source| read_source(source, options))
+        .collect();
+    let items: Vec<Item> = items.into_iter().flatten().collect();
+    let mut run_dirs = RunDirs::default();
+    for item in &items {
+        if let Item::Config(config) = item {
+            print_warnings(&config.warnings, quiet);
+            run_dirs
+                .known
+                .insert(config.dir.clone(), Some(config.clone()));
+        }
+    }
+    for item in items {
+        match item {
+            Item::Runs {
+                path,
+                root,
+                mut runs,
+                mut warnings,
+            } => {
+                read.files += 1;
+                if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
+                    runs.iter_mut().for_each(|run| config.apply(run));
+                    if runs.iter().all(|run| run.model.is_some()) {
+                        warnings.retain(|w| w.message != NO_MODEL);
+                    }
+                }
+                print_warnings(&warnings, quiet);
+                read.runs.extend(runs);
+            }
+            Item::Config(_) => {}
+            Item::Skipped(why) => {
+                read.files += 1;
+                if !quiet {
+                    eprintln!("skipped: {why}");
+                }
+                read.skipped.push(why);
+            }
+            Item::Failed(e) => {
+                read.files += 1;
+                read.fail(e);
+            }
+        }
+    }
+    let mut warnings = Vec::new();
+    tidybench::reconcile::merge(&mut read.runs, &mut warnings);
+    print_warnings(&warnings, quiet);
+    for run in &mut read.runs {
+        for label in &options.labels {
+            run.set_label(&label.key, &label.value)?;
+        }
+    }
+    Ok(read)
+}
+
+/// Reads one source: a file, or every entry of a tar archive.
+fn read_source(source: &Source, options: &ReadOptions) -> Vec<Item> {
+    match archive::is_tar(&source.path) {
+        Ok(true) => read_archive(source, options),
+        Ok(false) => {
+            let blob = Blob::read_limited(&source.path, options.max_decompressed);
+            vec![parse(
+                blob,
+                source.root.clone(),
+                options,
+                source.root.is_some(),
+            )]
+        }
+        Err(e) => vec![Item::Failed(e)],
+    }
+}
+
+fn read_archive(source: &Source, options: &ReadOptions) -> Vec<Item> {
+    let mut items = Vec::new();
+    let root = PathBuf::from(format!("{}!", source.path.display()));
+    let opened = archive::entries(&source.path, options.max_decompressed, &mut |entry| {
+        items.push(match entry {
+            Entry::File(blob)
+                if blob.path.file_name() == Some(OsStr::new(run_config::FILE_NAME)) =>
+            {
+                let dir = blob
+                    .path
+                    .parent()
+                    .map(Path::to_path_buf)
+                    .unwrap_or_default();
+                Item::Config(run_config::parse(&dir, &blob))
+            }
+            Entry::File(blob) => parse(Ok(blob), Some(root.clone()), options, true),
+            Entry::Skipped(warning) => Item::Skipped(warning.to_string()),
+            Entry::Failed(e) => Item::Failed(e),
+        })
+    });
+    if let Err(e) = opened {
+        items.push(Item::Failed(e));
+    }
+    items
+}
+
+/// Detects and parses one blob. An unknown format is a skip when the file was found rather
+/// than named (`found`), an error otherwise.
+fn parse(
+    blob: tidybench::Result<Blob>,
+    root: Option<PathBuf>,
+    options: &ReadOptions,
+    found: bool,
+) -> Item {
+    let parsed = blob.and_then(|blob| {
+        let format = detect(&blob)?;
+        // The hash of a large input takes as long as a good part of its parse: alongside.
+        let parsed = std::thread::scope(|scope| {
+            scope.spawn(|| blob.sha256());
+            format.parse_with(&blob, &options.parse)
+        })?;
+        Ok((blob.path, parsed))
+    });
+    match parsed {
+        Ok((path, parsed)) => Item::Runs {
+            path,
+            root,
+            runs: parsed.runs,
+            warnings: parsed.warnings,
+        },
+        Err(e @ Error::UnknownFormat { .. }) if found => Item::Skipped(e.to_string()),
+        Err(e) => Item::Failed(e),
+    }
+}
+
+/// The run directories met so far (`benchmark-config.txt` read once per directory).
+#[derive(Default)]
+struct RunDirs {
+    known: HashMap<PathBuf, Option<RunConfig>>,
+}
+
+impl RunDirs {
+    /// The run directory of the file at `path`: the nearest directory holding a
+    /// `benchmark-config.txt`, from the file's own up to `root` (the directory input or the
+    /// archive it was found in; only its own directory for a file named on the command line).
+    fn config_of(
+        &mut self,
+        path: &Path,
+        root: Option<&Path>,
+        read: &mut Inputs,
+        quiet: bool,
+    ) -> Option<RunConfig> {
+        let mut dir = path.parent()?;
+        loop {
+            if !self.known.contains_key(dir) {
+                let config = if dir.join(run_config::FILE_NAME).is_file() {
+                    match run_config::read(dir) {
+                        Ok(config) => Some(config),
+                        Err(e) => {
+                            read.fail(e);
+                            None
+                        }
+                    }
+                } else {
+                    None
+                };
+                if let Some(config) = &config {
+                    print_warnings(&config.warnings, quiet);
+                }
+                self.known.insert(dir.to_path_buf(), config);
+            }
+            if let Some(Some(config)) = self.known.get(dir) {
+                return Some(config.clone());
+            }
+            match (root, dir.parent()) {
+                (Some(root), Some(parent)) if dir != root => dir = parent,
+                _ => return None,
+            }
+        }
+    }
+}
