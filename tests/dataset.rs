@@ -92,7 +92,8 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
     convert(dir.path());
     let out = dir.path().join("out");
     let files = all_files(&out);
-    assert_eq!(files.len(), 5, "{files:?}");
+    assert_eq!(files.len(), 6, "{files:?}");
+    assert!(files.contains(&"_manifest.json".to_string()));
     assert!(
         files.iter().all(|f| !f.contains(".tmp")),
         "no temporary file left"
@@ -185,20 +186,29 @@ fn converting_again_gives_the_same_files_and_drops_only_our_stale_ones() {
         .into_iter()
         .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
         .collect();
-    convert(dir.path());
+    // Nothing changed: nothing is written.
+    let log = study_log();
+    let again = tidybench(dir.path(), &["convert", log.to_str().unwrap(), "-o", "out"]);
+    assert!(stderr(&again).starts_with("out is up to date: 1 source(s) unchanged"));
+    let full = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "out", "--full"],
+    );
+    assert_eq!(full.status.code(), Some(0), "{}", stderr(&full));
     let after: Vec<(String, Vec<u8>)> = all_files(&out)
         .into_iter()
         .map(|f| (f.clone(), std::fs::read(out.join(&f)).unwrap()))
         .collect();
     assert_eq!(before, after, "same inputs give byte-identical files");
 
-    // Converting only the 8B iterations removes the 14B parts the earlier convert listed.
+    // Converting only the 8B iterations with --prune removes the 14B parts the earlier
+    // convert listed.
     let text = std::fs::read_to_string(study_log()).unwrap();
     let cut = text
         .find("******************************************\nBenchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B")
         .unwrap();
     std::fs::write(dir.path().join("8b.log"), &text[..cut]).unwrap();
-    let run = tidybench(dir.path(), &["convert", "8b.log", "-o", "out"]);
+    let run = tidybench(dir.path(), &["convert", "8b.log", "-o", "out", "--prune"]);
     assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
     assert!(!out.join("metrics/model=Qwen%2FQwen3-14B").exists());
     assert_eq!(parts(&out).unwrap().len(), 2);

@@ -213,3 +213,78 @@ fn a_tar_zst_of_run_directories_converts_like_the_directories() {
          no-offload,1x2xL40S,Qwen/Qwen3-14B\n"
     );
 }
+
+fn run_count(dir: &Path) -> String {
+    query(
+        dir,
+        "select count(*) as runs, count(distinct run_id) as ids from runs",
+    )
+}
+
+#[test]
+fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["convert", "results", "-o", "out"];
+        args.extend_from_slice(extra);
+        let out = tidybench(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stderr(&out)
+    };
+    convert(&[]);
+    assert_eq!(run_count(dir.path()), "runs,ids\n2,2\n");
+    // Nothing changed: nothing converted, nothing written.
+    let manifest = std::fs::read(dir.path().join("out/_manifest.json")).unwrap();
+    assert!(convert(&[]).starts_with("out is up to date: 8 source(s) unchanged"));
+    assert_eq!(
+        std::fs::read(dir.path().join("out/_manifest.json")).unwrap(),
+        manifest
+    );
+    // A new run directory: only its files are read.
+    run_dir(
+        &dir.path().join("results"),
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-8B_llm-d-valkey",
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-8B_llm-d-valkey",
+        "tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz",
+    );
+    let err = convert(&[]);
+    assert!(err.contains("converted 1 of 3 file(s) (2 skipped: not a format tidybench reads), 8 unchanged source(s) kept: 3 run(s)"), "{err}");
+    assert_eq!(run_count(dir.path()), "runs,ids\n3,3\n");
+    // A changed report is converted again, replacing its run.
+    let report = dir.path().join(
+        "results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-8B_llm-d-valkey/guidellm-results.json.zst",
+    );
+    let json = tidybench::ingest::Blob::read(&repo(
+        "tests/fixtures/guidellm/0.7.4/concurrent/benchmarks-no-requests.json.gz",
+    ))
+    .unwrap()
+    .bytes;
+    std::fs::write(&report, zstd::encode_all(json.as_slice(), 3).unwrap()).unwrap();
+    let err = convert(&[]);
+    assert!(
+        err.contains("converted 1 of 1 file(s), 11 unchanged source(s) kept: 3 run(s)"),
+        "{err}"
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select harness_version from runs where epp_backend = 'valkey'"
+        ),
+        "harness_version\n0.7.4\n"
+    );
+    // A run directory deleted: its run stays until --prune.
+    std::fs::remove_dir_all(
+        dir.path()
+            .join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload"),
+    )
+    .unwrap();
+    assert!(convert(&[]).starts_with("out is up to date: 8 source(s) unchanged"));
+    assert_eq!(run_count(dir.path()), "runs,ids\n3,3\n");
+    let err = convert(&["--prune"]);
+    assert!(
+        err.contains("8 unchanged source(s) kept: 2 run(s)"),
+        "{err}"
+    );
+    assert_eq!(run_count(dir.path()), "runs,ids\n2,2\n");
+}

@@ -1,18 +1,27 @@
-//! `tidybench convert`: turn benchmark outputs into the Parquet dataset.
+//! `tidybench convert`: turn benchmark outputs into the Parquet dataset, converting again only
+//! the sources that changed since the last conversion into the same dataset.
 
-use std::path::PathBuf;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use tidybench::formats::ParseOptions;
-use tidybench::store;
+use polars::prelude::*;
+use tidybench::formats::{ParseOptions, Run};
+use tidybench::frames;
+use tidybench::ingest::{discover, Source};
+use tidybench::store::{self, manifest, Manifest, SourceState};
+use tidybench::Error;
+
+use super::inputs::{is_run_config, read_sources, ReadOptions};
 
 /// Arguments of `tidybench convert`.
 #[derive(Debug, clap::Args)]
 pub struct ConvertArgs {
-    /// Files and directories to convert.
+    /// Files, directories and tar archives to convert.
     #[arg(required = true)]
     pub inputs: Vec<PathBuf>,
-    /// Dataset directory to write (replaces what an earlier convert wrote there).
+    /// Dataset directory to write. When it holds an earlier conversion of the same inputs,
+    /// only new and changed sources are converted; the rest is kept.
     #[arg(short, long)]
     pub output: PathBuf,
     /// Keep the prompt and response text of request records (columns `prompt_text`,
@@ -23,6 +32,13 @@ pub struct ConvertArgs {
     /// `hardware=1x2xL40S`, or any name of your own (kept in `labels`).
     #[arg(long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<super::Label>,
+    /// Remove from the dataset the runs of sources converted earlier that are not among the
+    /// inputs now (deleted run directories, or all earlier inputs when converting others).
+    #[arg(long)]
+    pub prune: bool,
+    /// Convert everything again, even sources that did not change.
+    #[arg(long)]
+    pub full: bool,
     /// Refuse to decompress any file or archive entry to more than this many bytes (stops
     /// decompression bombs).
     #[arg(long, value_name = "BYTES", default_value_t = tidybench::ingest::decompress::DEFAULT_LIMIT)]
@@ -32,17 +48,158 @@ pub struct ConvertArgs {
     pub quiet: bool,
 }
 
+/// The options that change what a conversion writes, as recorded in the manifest.
+fn fingerprint(args: &ConvertArgs) -> String {
+    let labels: Vec<String> = args
+        .labels
+        .iter()
+        .map(|l| format!("{}={}", l.key, l.value))
+        .collect();
+    format!(
+        "keep_text={};labels={}",
+        args.keep_text,
+        serde_json::to_string(&labels).unwrap_or_default()
+    )
+}
+
+/// The manifest key of a source: its canonical path, so that `a.log` and `./a.log` are one
+/// source.
+fn key(source: &Source) -> String {
+    std::fs::canonicalize(&source.path)
+        .unwrap_or_else(|_| source.path.clone())
+        .display()
+        .to_string()
+}
+
+/// The key of the source a run came from (`run_source`, as given): its file, or the archive
+/// holding it (`archive!/entry`); `keys` maps paths as given to keys.
+fn owner<'a>(run_source: &str, keys: &'a BTreeMap<String, String>) -> Option<&'a String> {
+    if let Some(key) = keys.get(run_source) {
+        return Some(key);
+    }
+    let archive = run_source.split_once("!/").map(|(archive, _)| archive)?;
+    keys.get(archive)
+}
+
 /// Runs `convert`; returns the exit code.
 pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let started = Instant::now();
     if args.inputs.iter().any(|p| store::is_dataset(p)) {
-        return Err(tidybench::Error::Invalid(
+        return Err(Error::Invalid(
             "an input is already a tidybench dataset; give the original files".into(),
         ));
     }
-    let inputs = super::read_inputs(
-        &args.inputs,
-        &super::ReadOptions {
+    let sources = discover(&args.inputs)?;
+    let options = fingerprint(args);
+    let old = (!args.full && store::is_dataset(&args.output))
+        .then(|| Manifest::read(&args.output))
+        .flatten()
+        .filter(|m| m.options == options);
+    let current: BTreeSet<String> = sources.iter().map(key).collect();
+
+    // What changed since the manifest was written.
+    let mut dirty = BTreeSet::new();
+    for source in &sources {
+        let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
+            Some(state) => state.unchanged(&source.path)?,
+            None => false,
+        };
+        if !unchanged {
+            dirty.insert(key(source));
+        }
+    }
+    let removed: Vec<String> = old
+        .as_ref()
+        .map(|m| {
+            m.sources
+                .keys()
+                .filter(|k| !current.contains(*k))
+                .cloned()
+                .collect()
+        })
+        .unwrap_or_default();
+    let Some(old) = old else {
+        return convert(args, &sources, &BTreeSet::new(), None, started);
+    };
+    if dirty.is_empty() && (removed.is_empty() || !args.prune) {
+        if !args.quiet {
+            eprintln!(
+                "{} is up to date: {} source(s) unchanged since it was written ({:.2}s)",
+                args.output.display(),
+                sources.len(),
+                started.elapsed().as_secs_f64()
+            );
+        }
+        return Ok(super::EXIT_OK);
+    }
+    // A new, changed or removed run config relabels every run of its directory.
+    let config_dirs: Vec<String> = sources
+        .iter()
+        .filter(|s| is_run_config(s))
+        .map(key)
+        .filter(|k| dirty.contains(k))
+        .chain(removed.iter().cloned())
+        .filter_map(|k| {
+            k.strip_suffix(tidybench::formats::run_config::FILE_NAME)
+                .map(String::from)
+        })
+        .collect();
+    for source in &sources {
+        let k = key(source);
+        if config_dirs.iter().any(|dir| k.starts_with(dir.as_str())) {
+            dirty.insert(k);
+        }
+    }
+    // Sources whose runs were merged with a changed source's (a console log and its report)
+    // are converted again with it.
+    loop {
+        let runs_of_dirty: BTreeSet<&String> = dirty
+            .iter()
+            .filter_map(|k| old.sources.get(k))
+            .flat_map(|s| &s.runs)
+            .collect();
+        let more: Vec<String> = old
+            .sources
+            .iter()
+            .filter(|(k, s)| {
+                current.contains(*k)
+                    && !dirty.contains(*k)
+                    && s.runs.iter().any(|r| runs_of_dirty.contains(r))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if more.is_empty() {
+            break;
+        }
+        dirty.extend(more);
+    }
+    let kept: BTreeSet<String> = old
+        .sources
+        .keys()
+        .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !args.prune))
+        .cloned()
+        .collect();
+    convert(args, &sources, &kept, Some(&old), started)
+}
+
+/// Converts every source not in `kept` and writes the dataset with the runs of the `kept`
+/// sources (from the dataset's manifest `old`) unchanged.
+fn convert(
+    args: &ConvertArgs,
+    sources: &[Source],
+    kept: &BTreeSet<String>,
+    old: Option<&Manifest>,
+    started: Instant,
+) -> tidybench::Result<u8> {
+    let to_read: Vec<Source> = sources
+        .iter()
+        .filter(|s| !is_run_config(s) && !kept.contains(&key(s)))
+        .cloned()
+        .collect();
+    let inputs = read_sources(
+        &to_read,
+        &[],
+        &ReadOptions {
             parse: ParseOptions {
                 keep_text: args.keep_text,
             },
@@ -51,21 +208,32 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
             quiet: args.quiet,
         },
     )?;
-    if inputs.exit_code() == super::EXIT_ALL_FAILED {
+    let kept_runs: BTreeSet<String> = kept
+        .iter()
+        .filter_map(|k| old?.sources.get(k))
+        .flat_map(|s| s.runs.iter().cloned())
+        .collect();
+    if inputs.exit_code() == super::EXIT_ALL_FAILED && kept_runs.is_empty() {
         eprintln!(
             "error: none of the {} input(s) could be converted",
             inputs.files
         );
         return Ok(super::EXIT_ALL_FAILED);
     }
-    let summary = store::write(&args.output, &inputs.runs)?;
+    let (runs, tables) = combined(&args.output, &inputs.runs, &kept_runs)?;
+    let summary = store::write_frames(&args.output, runs, tables)?;
+    manifest_of(args, sources, kept, old, &inputs.runs, &inputs.failures)?.write(&args.output)?;
     if !args.quiet {
         let skipped = match inputs.skipped.len() {
             0 => String::new(),
             n => format!(" ({n} skipped: not a format tidybench reads)"),
         };
+        let unchanged = match kept.len() {
+            0 => String::new(),
+            n => format!(", {n} unchanged source(s) kept"),
+        };
         eprintln!(
-            "converted {} of {} file(s){skipped}: {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
+            "converted {} of {} file(s){skipped}{unchanged}: {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
             inputs.files - inputs.failures.len() - inputs.skipped.len(),
             inputs.files,
             summary.runs,
@@ -77,4 +245,114 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         );
     }
     Ok(inputs.exit_code())
+}
+
+/// The tables to write: the new runs', and the dataset's rows of `kept_runs`.
+fn combined(
+    dir: &Path,
+    runs: &[Run],
+    kept_runs: &BTreeSet<String>,
+) -> tidybench::Result<(DataFrame, [DataFrame; 2])> {
+    let new = frames::tables(runs)?;
+    if kept_runs.is_empty() {
+        let collect = |frame: LazyFrame| {
+            frame
+                .collect()
+                .map_err(|e| Error::polars("collecting the new rows", e))
+        };
+        return Ok((
+            collect(new.runs)?,
+            [collect(new.metrics)?, collect(new.requests)?],
+        ));
+    }
+    let old = store::open(dir)?;
+    let ids = Series::new(
+        "kept".into(),
+        kept_runs.iter().cloned().collect::<Vec<String>>(),
+    );
+    let keep = |frame: LazyFrame| {
+        frame.filter(
+            col(tidybench::schema::metrics::RUN_ID).is_in(lit(ids.clone()).implode(false), false),
+        )
+    };
+    let both = |old: LazyFrame, new: LazyFrame| {
+        concat([keep(old), new], UnionArgs::default())
+            .and_then(LazyFrame::collect)
+            .map_err(|e| Error::polars(format!("adding the kept runs of {}", dir.display()), e))
+    };
+    Ok((
+        both(old.runs, new.runs)?,
+        [
+            both(old.metrics, new.metrics)?,
+            both(old.requests, new.requests)?,
+        ],
+    ))
+}
+
+/// The manifest of the dataset just written: kept sources as they were, converted ones as
+/// they are now with the runs they gave (failed ones are left out, to be tried again).
+fn manifest_of(
+    args: &ConvertArgs,
+    sources: &[Source],
+    kept: &BTreeSet<String>,
+    old: Option<&Manifest>,
+    runs: &[Run],
+    failures: &[Error],
+) -> tidybench::Result<Manifest> {
+    let keys: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| (s.path.display().to_string(), key(s)))
+        .collect();
+    let mut runs_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for run in runs {
+        let id = frames::run_id(run);
+        let merged = [
+            run.extra_labels.get("console_source"),
+            run.extra_labels.get("also_in"),
+        ];
+        let from = std::iter::once(run.source_path.display().to_string()).chain(
+            merged
+                .into_iter()
+                .flatten()
+                .flat_map(|list| list.split(", ").map(String::from).collect::<Vec<_>>()),
+        );
+        for path in from {
+            if let Some(owner) = owner(&path, &keys) {
+                runs_of.entry(owner.clone()).or_default().push(id.clone());
+            }
+        }
+    }
+    let failed: BTreeSet<String> = failures
+        .iter()
+        .map(|e| e.to_string())
+        .flat_map(|text| {
+            keys.iter()
+                .filter(|(given, _)| text.starts_with(given.as_str()))
+                .map(|(_, k)| k.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut manifest = Manifest {
+        version: 1,
+        options: fingerprint(args),
+        sources: BTreeMap::new(),
+    };
+    for k in kept {
+        if let Some(state) = old.and_then(|m| m.sources.get(k)) {
+            manifest.sources.insert(k.clone(), state.clone());
+        }
+    }
+    for source in sources {
+        let k = key(source);
+        if kept.contains(&k) || failed.contains(&k) {
+            continue;
+        }
+        let mut state = SourceState::stat(&source.path)?;
+        state.sha256 = manifest::file_sha256(&source.path)?;
+        state.runs = runs_of.remove(&k).unwrap_or_default();
+        state.runs.sort();
+        state.runs.dedup();
+        manifest.sources.insert(k, state);
+    }
+    Ok(manifest)
 }

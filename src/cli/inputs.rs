@@ -121,14 +121,18 @@ enum Item {
     Failed(Error),
 }
 
+/// True for a run directory's `benchmark-config.txt` (labels, not results).
+pub fn is_run_config(source: &Source) -> bool {
+    source.path.file_name() == Some(OsStr::new(run_config::FILE_NAME))
+}
+
 /// Reads every input. Fails only when an input path does not exist.
 pub fn read_inputs(inputs: &[PathBuf], options: &ReadOptions) -> tidybench::Result<Inputs> {
-    let quiet = options.quiet;
     let (datasets, sources): (Vec<PathBuf>, Vec<PathBuf>) =
         inputs.iter().cloned().partition(|p| store::is_dataset(p));
     let files: Vec<Source> = discover(&sources)?
         .into_iter()
-        .filter(|f| f.path.file_name() != Some(OsStr::new(run_config::FILE_NAME)))
+        .filter(|f| !is_run_config(f))
         .collect();
     if files.is_empty() && datasets.is_empty() {
         let names: Vec<String> = inputs.iter().map(|p| p.display().to_string()).collect();
@@ -137,6 +141,17 @@ pub fn read_inputs(inputs: &[PathBuf], options: &ReadOptions) -> tidybench::Resu
             names.join(", ")
         )));
     }
+    read_sources(&files, &datasets, options)
+}
+
+/// Reads the source files `files` (found by [`discover`]; run configs are read where results
+/// need them) and the datasets `datasets`.
+pub fn read_sources(
+    files: &[Source],
+    datasets: &[PathBuf],
+    options: &ReadOptions,
+) -> tidybench::Result<Inputs> {
+    let quiet = options.quiet;
     let mut read = Inputs {
         runs: Vec::new(),
         datasets: Vec::new(),
@@ -144,7 +159,7 @@ pub fn read_inputs(inputs: &[PathBuf], options: &ReadOptions) -> tidybench::Resu
         skipped: Vec::new(),
         files: datasets.len(),
     };
-    for dir in &datasets {
+    for dir in datasets {
         match store::open(dir) {
             Ok(tables) => read.datasets.push(tables),
             Err(e) => read.fail(e),

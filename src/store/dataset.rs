@@ -83,11 +83,21 @@ pub fn encode_partition(value: Option<&str>) -> String {
     out
 }
 
-/// Writes the dataset of `runs` into `dir`, replacing what an earlier `convert` wrote there
-/// and nothing else: new part files first, then `runs.parquet` (whose footer lists the parts,
-/// so readers switch to the new dataset in one rename), then the parts only the old
-/// `runs.parquet` listed. A crash at any point leaves the old or the new dataset readable.
+/// Writes the dataset of `runs` into `dir` (see [`write_frames`]).
 pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
+    write_frames(
+        dir,
+        frames::runs_frame(runs)?,
+        [frames::metrics_frame(runs)?, frames::requests_frame(runs)?],
+    )
+}
+
+/// Writes the tables `runs`, `metrics` and `requests` (in the schema of [`frames`]) into
+/// `dir`, replacing what an earlier `convert` wrote there and nothing else: new part files
+/// first, then `runs.parquet` (whose footer lists the parts, so readers switch to the new
+/// dataset in one rename), then the parts only the old `runs.parquet` listed. A crash at any
+/// point leaves the old or the new dataset readable.
+pub fn write_frames(dir: &Path, runs: DataFrame, tables: [DataFrame; 2]) -> Result<WriteSummary> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let runs_path = dir.join(RUNS_FILE);
     let old_parts = if runs_path.exists() {
@@ -96,22 +106,25 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         Vec::new()
     };
     let mut summary = WriteSummary {
-        runs: runs.len(),
+        runs: runs.height(),
         ..WriteSummary::default()
     };
-    let all_sources: BTreeSet<String> = runs
-        .iter()
-        .map(|r| r.source_path.display().to_string())
+    let columns = crate::frames::Columns(&runs);
+    let sources_of: Vec<(String, String)> = columns
+        .text(schema::runs::RUN_ID)?
+        .into_iter()
+        .zip(columns.text(schema::runs::SOURCE_PATH)?)
+        .map(|(id, source)| (id.unwrap_or_default(), source.unwrap_or_default()))
         .collect();
+    let all_sources: BTreeSet<String> = sources_of.iter().map(|(_, s)| s.clone()).collect();
 
     let mut written = BTreeSet::new();
-    for table in &PARTITIONED {
-        let frame = (table.build)(runs)?;
+    for (table, frame) in PARTITIONED.iter().zip(tables) {
         match table.dir {
             METRICS_DIR => summary.metric_rows = frame.height(),
             _ => summary.request_rows = frame.height(),
         }
-        for path in write_partitions(dir, table, frame, runs)? {
+        for path in write_partitions(dir, table, frame, &sources_of)? {
             written.insert(path.clone());
             summary.files.push(path);
         }
@@ -126,7 +139,7 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         META_PARTS.into(),
         serde_json::to_string(&listed).unwrap_or_default(),
     ));
-    write_atomic(frames::runs_frame(runs)?, &runs_path, &metadata)?;
+    write_atomic(runs, &runs_path, &metadata)?;
     summary.files.push(runs_path);
     for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
         remove_part(dir, stale)?;
@@ -141,7 +154,7 @@ struct Partitioned {
     build: fn(&[Run]) -> Result<DataFrame>,
 }
 
-/// The partitioned tables of a dataset.
+/// The partitioned tables of a dataset: metrics, then requests.
 const PARTITIONED: [Partitioned; 2] = [
     Partitioned {
         dir: METRICS_DIR,
@@ -161,7 +174,7 @@ fn write_partitions(
     dir: &Path,
     table: &Partitioned,
     frame: DataFrame,
-    runs: &[Run],
+    sources_of: &[(String, String)],
 ) -> Result<Vec<PathBuf>> {
     if frame.height() == 0 {
         return Ok(Vec::new());
@@ -189,10 +202,10 @@ fn write_partitions(
                     .map(|s| s.iter().flatten().map(String::from).collect())
             })
             .unwrap_or_default();
-        let sources: BTreeSet<String> = runs
+        let sources: BTreeSet<String> = sources_of
             .iter()
-            .filter(|r| run_ids.contains(&frames::run_id(r)))
-            .map(|r| r.source_path.display().to_string())
+            .filter(|(id, _)| run_ids.contains(id))
+            .map(|(_, source)| source.clone())
             .collect();
         let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
         let path = dir
