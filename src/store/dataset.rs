@@ -99,6 +99,7 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
 /// point leaves the old or the new dataset readable.
 pub fn write_frames(dir: &Path, runs: DataFrame, tables: [DataFrame; 2]) -> Result<WriteSummary> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+    remove_stale_temporaries(dir);
     let runs_path = dir.join(RUNS_FILE);
     let old_parts = if runs_path.exists() {
         listed_parts(dir, &checked_footer(&runs_path)?)?
@@ -144,7 +145,40 @@ pub fn write_frames(dir: &Path, runs: DataFrame, tables: [DataFrame; 2]) -> Resu
     for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
         remove_part(dir, stale)?;
     }
+    // Parts of ours no `runs.parquet` lists: left by a write that was killed.
+    for table in &PARTITIONED {
+        for orphan in our_parts(&dir.join(table.dir)) {
+            if !written.contains(&orphan) {
+                remove_part(dir, &orphan)?;
+            }
+        }
+    }
     Ok(summary)
+}
+
+/// The part files under `root` named as this crate names them (`part-<16 hex>.parquet`).
+fn our_parts(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let ours = name
+                .strip_prefix("part-")
+                .and_then(|n| n.strip_suffix(".parquet"))
+                .is_some_and(|h| h.len() == 16 && h.bytes().all(|b| b.is_ascii_hexdigit()));
+            if path.is_dir() {
+                stack.push(path);
+            } else if ours {
+                found.push(path);
+            }
+        }
+    }
+    found
 }
 
 /// A table stored in hive partitions by model and config.
@@ -233,6 +267,26 @@ fn write_partitions(
         paths.push(path);
     }
     Ok(paths)
+}
+
+/// Removes the temporary files (`.<name>.tmp-<pid>`) a write that was killed left in `dir`'s
+/// tables; they are hidden, so no reader ever saw them.
+fn remove_stale_temporaries(dir: &Path) {
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(entries) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let name = entry.file_name().to_string_lossy().into_owned();
+            if path.is_dir() && !name.starts_with('.') {
+                stack.push(path);
+            } else if name.starts_with('.') && name.contains(".tmp-") {
+                let _ = std::fs::remove_file(&path);
+            }
+        }
+    }
 }
 
 /// Removes one part file that an earlier write listed, then its directories while empty.
