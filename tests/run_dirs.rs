@@ -288,3 +288,108 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
     );
     assert_eq!(run_count(dir.path()), "runs,ids\n2,2\n");
 }
+
+#[test]
+fn shards_split_the_sources_and_their_union_is_the_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    run_dir(
+        &dir.path().join("results"),
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-8B_llm-d-valkey",
+        "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-8B_llm-d-valkey",
+        "tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz",
+    );
+    let mut ids = Vec::new();
+    for shard in ["1/2", "2/2"] {
+        let out = format!("out-{}", &shard[..1]);
+        let done = tidybench(
+            dir.path(),
+            &["convert", "results", "-o", &out, "--shard", shard, "-q"],
+        );
+        assert!(
+            matches!(done.status.code(), Some(0) | Some(3)),
+            "{}",
+            stderr(&done)
+        );
+        if dir.path().join(&out).join("runs.parquet").exists() {
+            let q = tidybench(
+                dir.path(),
+                &["query", &out, "select run_id from runs", "--format", "csv"],
+            );
+            ids.extend(stdout(&q).lines().skip(1).map(String::from));
+        }
+    }
+    ids.sort();
+    let whole = tidybench(dir.path(), &["convert", "results", "-o", "all", "-q"]);
+    assert_eq!(whole.status.code(), Some(0));
+    let q = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "all",
+            "select run_id from runs order by run_id",
+            "--format",
+            "csv",
+        ],
+    );
+    let all: Vec<String> = stdout(&q).lines().skip(1).map(String::from).collect();
+    assert_eq!(ids, all, "the shards hold every run exactly once");
+    assert!(
+        tidybench(
+            dir.path(),
+            &["convert", "results", "-o", "x", "--shard", "3/2"]
+        )
+        .status
+        .code()
+            == Some(2)
+    );
+}
+
+#[test]
+fn labels_from_paths_globs_and_standard_input() {
+    let dir = tempfile::tempdir().unwrap();
+    archive(dir.path());
+    // A quoted glob (no shell to expand it), and labels from a pattern over the paths.
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "results/*/guidellm-results.json.zst",
+            "-o",
+            "out",
+            "--labels-from",
+            r"results/(?P<lab>[^_/]+)_[^/]*_(?P<variant>[a-z-]+)/",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let labels = query(
+        dir.path(),
+        "select config, labels from runs order by config",
+    );
+    assert!(labels.contains(r#"""lab"":""1x1xL40S"""#), "{labels}");
+    assert!(
+        labels.contains(r#"""variant"":""native-offload"""#),
+        "{labels}"
+    );
+    // Standard input.
+    let log = std::fs::read(common::study_log()).unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidybench"))
+        .args(["convert", "-", "-o", "stdin-out", "-q"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(&mut child.stdin.take().unwrap(), &log).unwrap();
+    assert_eq!(child.wait().unwrap().code(), Some(0));
+    let q = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "stdin-out",
+            "select count(*) as runs from runs",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(stdout(&q), "runs\n4\n");
+}

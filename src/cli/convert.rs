@@ -8,6 +8,7 @@ use std::time::Instant;
 use polars::prelude::*;
 use tidybench::formats::{ParseOptions, Run};
 use tidybench::frames;
+use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{discover, Source};
 use tidybench::store::{self, manifest, Manifest, SourceState};
 use tidybench::Error;
@@ -32,6 +33,14 @@ pub struct ConvertArgs {
     /// `hardware=1x2xL40S`, or any name of your own (kept in `labels`).
     #[arg(long = "label", value_name = "KEY=VALUE")]
     pub labels: Vec<super::Label>,
+    /// A regular expression with named groups matched against each source path; every group
+    /// that matches becomes a run label, e.g. `results/(?P<hardware>[^_/]+)_(?P<software>[^_/]+)_`.
+    #[arg(long, value_name = "REGEX")]
+    pub labels_from: Option<regex::Regex>,
+    /// Convert only the sources whose stable path hash falls in shard K of N (1 ≤ K ≤ N), so
+    /// N machines can share one archive, each writing its own dataset.
+    #[arg(long, value_name = "K/N")]
+    pub shard: Option<Shard>,
     /// Remove from the dataset the runs of sources converted earlier that are not among the
     /// inputs now (deleted run directories, or all earlier inputs when converting others).
     #[arg(long)]
@@ -48,6 +57,46 @@ pub struct ConvertArgs {
     pub quiet: bool,
 }
 
+/// `--shard K/N`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Shard {
+    /// This shard, from 1.
+    pub k: u64,
+    /// Number of shards.
+    pub n: u64,
+}
+
+impl std::str::FromStr for Shard {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        let parsed = text
+            .split_once('/')
+            .and_then(|(k, n)| Some((k.trim().parse().ok()?, n.trim().parse().ok()?)));
+        match parsed {
+            Some((k, n)) if n > 0 && (1..=n).contains(&k) => Ok(Shard { k, n }),
+            _ => Err(format!("expected K/N with 1 <= K <= N, found {text:?}")),
+        }
+    }
+}
+
+impl Shard {
+    /// True when `source` belongs to this shard: SHA-256 of its path relative to the directory
+    /// input it was found in (its file name when named directly), so every machine agrees
+    /// wherever the archive is mounted.
+    fn owns(&self, source: &Source) -> bool {
+        use sha2::{Digest, Sha256};
+        let relative = match &source.root {
+            Some(root) => source.path.strip_prefix(root).unwrap_or(&source.path),
+            None => Path::new(source.path.file_name().unwrap_or(source.path.as_os_str())),
+        };
+        let digest = Sha256::digest(relative.to_string_lossy().replace('\\', "/").as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(first) % self.n == self.k - 1
+    }
+}
+
 /// The options that change what a conversion writes, as recorded in the manifest.
 fn fingerprint(args: &ConvertArgs) -> String {
     let labels: Vec<String> = args
@@ -56,9 +105,10 @@ fn fingerprint(args: &ConvertArgs) -> String {
         .map(|l| format!("{}={}", l.key, l.value))
         .collect();
     format!(
-        "keep_text={};labels={}",
+        "keep_text={};labels={};labels_from={}",
         args.keep_text,
-        serde_json::to_string(&labels).unwrap_or_default()
+        serde_json::to_string(&labels).unwrap_or_default(),
+        args.labels_from.as_ref().map_or("", |r| r.as_str())
     )
 }
 
@@ -89,7 +139,10 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
             "an input is already a tidybench dataset; give the original files".into(),
         ));
     }
-    let sources = discover(&args.inputs)?;
+    let mut sources = discover(&args.inputs)?;
+    if let Some(shard) = args.shard {
+        sources.retain(|s| shard.owns(s));
+    }
     let options = fingerprint(args);
     let old = (!args.full && store::is_dataset(&args.output))
         .then(|| Manifest::read(&args.output))
@@ -101,8 +154,8 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let mut dirty = BTreeSet::new();
     for source in &sources {
         let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
-            Some(state) => state.unchanged(&source.path)?,
-            None => false,
+            Some(state) if source.path.as_os_str() != STDIN => state.unchanged(&source.path)?,
+            _ => false,
         };
         if !unchanged {
             dirty.insert(key(source));
@@ -204,6 +257,7 @@ fn convert(
                 keep_text: args.keep_text,
             },
             labels: args.labels.clone(),
+            labels_from: args.labels_from.clone(),
             max_decompressed: args.max_decompressed,
             quiet: args.quiet,
         },
@@ -344,7 +398,7 @@ fn manifest_of(
     }
     for source in sources {
         let k = key(source);
-        if kept.contains(&k) || failed.contains(&k) {
+        if kept.contains(&k) || failed.contains(&k) || source.path.as_os_str() == STDIN {
             continue;
         }
         let mut state = SourceState::stat(&source.path)?;

@@ -6,13 +6,17 @@ use std::collections::HashMap;
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
+use std::io::IsTerminal;
+
+use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use tidybench::detect::detect;
 use tidybench::formats::run_config::{self, RunConfig};
 use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
 use tidybench::frames::{self, Tables};
 use tidybench::ingest::archive::{self, Entry};
-use tidybench::ingest::decompress::DEFAULT_LIMIT;
+use tidybench::ingest::decompress::{decompress, DEFAULT_LIMIT};
+use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{discover, Blob, Source};
 use tidybench::{store, Error};
 
@@ -87,6 +91,8 @@ pub struct ReadOptions {
     pub parse: ParseOptions,
     /// Labels set on every run read from source files.
     pub labels: Vec<Label>,
+    /// A pattern whose named groups, matched against each source path, become labels.
+    pub labels_from: Option<regex::Regex>,
     /// Most bytes one file or archive entry may decompress to.
     pub max_decompressed: u64,
     /// Do not print warnings or skipped files.
@@ -98,6 +104,7 @@ impl Default for ReadOptions {
         ReadOptions {
             parse: ParseOptions::default(),
             labels: Vec::new(),
+            labels_from: None,
             max_decompressed: DEFAULT_LIMIT,
             quiet: false,
         }
@@ -165,11 +172,25 @@ pub fn read_sources(
             Err(e) => read.fail(e),
         }
     }
-    // Parsed on every core; gathered in input order, so output and warnings are stable.
+    // Parsed on every core; gathered in input order, so output and warnings are stable. A
+    // progress bar on standard error when it is a terminal.
+    let progress = if !quiet && std::io::stderr().is_terminal() && files.len() > 1 {
+        ProgressBar::new(files.len() as u64).with_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} source(s) {elapsed} {wide_msg}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        )
+    } else {
+        ProgressBar::hidden()
+    };
     let items: Vec<Vec<Item>> = files
         .par_iter()
-        .map(|source| read_source(source, options))
+        .map(|source| {
+            let items = read_source(source, options);
+            progress.inc(1);
+            items
+        })
         .collect();
+    progress.finish_and_clear();
     let items: Vec<Item> = items.into_iter().flatten().collect();
     let mut run_dirs = RunDirs::default();
     for item in &items {
@@ -191,9 +212,21 @@ pub fn read_sources(
                 read.files += 1;
                 if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
                     runs.iter_mut().for_each(|run| config.apply(run));
-                    if runs.iter().all(|run| run.model.is_some()) {
-                        warnings.retain(|w| w.message != NO_MODEL);
+                }
+                if let Some(pattern) = &options.labels_from {
+                    let text = path.to_string_lossy();
+                    if let Some(found) = pattern.captures(&text) {
+                        for name in pattern.capture_names().flatten() {
+                            if let Some(value) = found.name(name) {
+                                for run in &mut runs {
+                                    run.set_label(name, value.as_str())?;
+                                }
+                            }
+                        }
                     }
+                }
+                if runs.iter().all(|run| run.model.is_some()) {
+                    warnings.retain(|w| w.message != NO_MODEL);
                 }
                 print_warnings(&warnings, quiet);
                 read.runs.extend(runs);
@@ -223,8 +256,16 @@ pub fn read_sources(
     Ok(read)
 }
 
-/// Reads one source: a file, or every entry of a tar archive.
+/// Reads one source: a file, standard input, or every entry of a tar archive.
 fn read_source(source: &Source, options: &ReadOptions) -> Vec<Item> {
+    if source.path.as_os_str() == STDIN {
+        let mut bytes = Vec::new();
+        let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
+            .map_err(|e| Error::io("<stdin>", e))
+            .and_then(|_| decompress("<stdin>".as_ref(), bytes, options.max_decompressed))
+            .map(|bytes| Blob::from_bytes("<stdin>", bytes));
+        return vec![parse(read, None, options, false)];
+    }
     match archive::is_tar(&source.path) {
         Ok(true) => read_archive(source, options),
         Ok(false) => {

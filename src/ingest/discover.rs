@@ -14,12 +14,40 @@ pub struct Source {
     pub root: Option<PathBuf>,
 }
 
+/// The input meaning standard input.
+pub const STDIN: &str = "-";
+
 /// Every file named by `inputs`: files as given, directories walked recursively in sorted
-/// order (hidden entries skipped). Each directory and file is visited once, however many
-/// links lead to it, so link loops end. A path that does not exist is an error naming it.
+/// order (hidden entries skipped), glob patterns (`results/*/guidellm*.json.zst`, for shells
+/// that do not expand them) expanded in sorted order, and `-` for standard input. Each
+/// directory and file is visited once, however many links lead to it, so link loops end. A
+/// path that does not exist, or a pattern that matches nothing, is an error naming it.
 pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
-    let mut walk = Walk::default();
+    let mut expanded = Vec::new();
     for input in inputs {
+        let text = input.to_string_lossy();
+        if input.exists() || text == STDIN || !text.contains(['*', '?', '[']) {
+            expanded.push(input.clone());
+            continue;
+        }
+        let matches: Vec<PathBuf> = glob::glob(&text)
+            .map_err(|e| Error::Invalid(format!("{text}: not a valid pattern: {e}")))?
+            .flatten()
+            .collect();
+        if matches.is_empty() {
+            return Err(Error::Invalid(format!("{text}: no file matches")));
+        }
+        expanded.extend(matches);
+    }
+    let mut walk = Walk::default();
+    for input in &expanded {
+        if input.as_os_str() == STDIN {
+            walk.files.push(Source {
+                path: input.clone(),
+                root: None,
+            });
+            continue;
+        }
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
         if meta.is_dir() {
             walk.root = Some(input.clone());
