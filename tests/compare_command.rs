@@ -125,7 +125,8 @@ fn repeated_runs_get_confidence_intervals_and_noise_is_named() {
     );
     assert!(
         text.contains(
-            "     5  121.55  117.17      -4.372   -3.6%  within noise   2/3  [-23.4%, +21.3%]"
+            "     5   121.55 ± 32.34  117.17 ± 2.052      -4.372   -3.6%  within noise   2/3  \
+             [-23.4%, +21.3%]"
         ),
         "{text}"
     );

@@ -263,7 +263,10 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
     std::fs::write(&report, zstd::encode_all(json.as_slice(), 3).unwrap()).unwrap();
     let err = convert(&[]);
     assert!(
-        err.contains("converted 1 of 1 file(s), 11 unchanged source(s) kept: 3 run(s)"),
+        err.contains(
+            "converted 1 of 2 file(s) (1 skipped: not a format tidybench reads), 9 unchanged \
+             source(s) kept: 3 run(s)"
+        ),
         "{err}"
     );
     assert_eq!(

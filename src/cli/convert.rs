@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use tidybench::formats::{ParseOptions, Run};
 use tidybench::frames;
 use tidybench::ingest::discover::STDIN;
@@ -203,6 +204,21 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
             dirty.insert(k);
         }
     }
+    // A directory (or archive) is converted as a whole: its parts hold all its runs.
+    let dirty_groups: BTreeSet<String> = dirty
+        .iter()
+        .chain(if args.prune {
+            removed.iter()
+        } else {
+            [].iter()
+        })
+        .map(|k| group(k))
+        .collect();
+    for source in &sources {
+        if dirty_groups.contains(&group(&key(source))) {
+            dirty.insert(key(source));
+        }
+    }
     // Sources whose runs were merged with a changed source's (a console log and its report)
     // are converted again with it.
     loop {
@@ -235,8 +251,32 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     convert(args, &sources, &kept, Some(&old), started)
 }
 
-/// Converts every source not in `kept` and writes the dataset with the runs of the `kept`
-/// sources (from the dataset's manifest `old`) unchanged.
+/// The group of a source key: its directory (all files of a run directory are read and
+/// written together, so a console log and its report are merged, and a part file holds the
+/// runs of one group only).
+fn group(key: &str) -> String {
+    match key.rsplit_once('/') {
+        Some((dir, _)) => dir.to_string(),
+        None => String::new(),
+    }
+}
+
+/// Sources read and written at a time: memory stays bounded by this many sources' runs.
+const CHUNK: usize = 64;
+
+/// What the chunks of a conversion added up to.
+#[derive(Default)]
+struct Totals {
+    files: usize,
+    failures: usize,
+    skipped: usize,
+    metric_rows: usize,
+    request_rows: usize,
+}
+
+/// Converts every source not in `kept`, group by group and a chunk of groups at a time (their
+/// parts written as they finish), and commits the dataset with the `kept` sources' runs and
+/// parts (from the dataset's manifest `old`) unchanged.
 fn convert(
     args: &ConvertArgs,
     sources: &[Source],
@@ -244,41 +284,147 @@ fn convert(
     old: Option<&Manifest>,
     started: Instant,
 ) -> tidybench::Result<u8> {
-    let to_read: Vec<Source> = sources
+    let dir = &args.output;
+    let options = ReadOptions {
+        parse: ParseOptions {
+            keep_text: args.keep_text,
+        },
+        labels: args.labels.clone(),
+        labels_from: args.labels_from.clone(),
+        max_decompressed: args.max_decompressed,
+        quiet: args.quiet,
+    };
+    let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
+    for source in sources
         .iter()
         .filter(|s| !is_run_config(s) && !kept.contains(&key(s)))
+    {
+        groups
+            .entry(group(&key(source)))
+            .or_default()
+            .push(source.clone());
+    }
+    store::prepare(dir)?;
+    let mut manifest = Manifest {
+        version: 1,
+        options: fingerprint(args),
+        sources: BTreeMap::new(),
+    };
+    let mut parts: Vec<PathBuf> = Vec::new();
+    let mut kept_runs = BTreeSet::new();
+    for k in kept {
+        if let Some(state) = old.and_then(|m| m.sources.get(k)) {
+            kept_runs.extend(state.runs.iter().cloned());
+            parts.extend(state.parts.iter().map(|p| dir.join(p)));
+            manifest.sources.insert(k.clone(), state.clone());
+        }
+    }
+    parts.sort();
+    parts.dedup();
+    let mut run_frames = Vec::new();
+    let mut totals = Totals::default();
+    let mut chunk: Vec<(String, Vec<Source>)> = Vec::new();
+    let mut pending = groups.into_iter().peekable();
+    while let Some(next) = pending.next() {
+        chunk.push(next);
+        let size: usize = chunk.iter().map(|(_, g)| g.len()).sum();
+        if size < CHUNK && pending.peek().is_some() {
+            continue;
+        }
+        let chunk_sources: Vec<Source> = chunk.iter().flat_map(|(_, g)| g.clone()).collect();
+        let inputs = read_sources(&chunk_sources, &[], &options)?;
+        totals.files += inputs.files;
+        totals.failures += inputs.failures.len();
+        totals.skipped += inputs.skipped.len();
+        let keys: BTreeMap<String, String> = chunk_sources
+            .iter()
+            .map(|s| (s.path.display().to_string(), key(s)))
+            .collect();
+        let mut by_group: BTreeMap<String, Vec<Run>> = BTreeMap::new();
+        for run in &inputs.runs {
+            let from = run.source_path.display().to_string();
+            let g = owner(&from, &keys).map_or_else(String::new, |k| group(k));
+            by_group.entry(g).or_default().push(run.clone());
+        }
+        let written: Vec<(String, tidybench::Result<store::Parts>)> = by_group
+            .into_par_iter()
+            .map(|(g, runs)| {
+                let parts = store::write_parts(dir, &runs);
+                (g, parts)
+            })
+            .collect();
+        let mut group_parts: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for (g, written) in written {
+            let written = written?;
+            totals.metric_rows += written.metric_rows;
+            totals.request_rows += written.request_rows;
+            group_parts.insert(
+                g,
+                written
+                    .files
+                    .iter()
+                    .filter_map(|p| p.strip_prefix(dir).ok())
+                    .map(|p| p.to_string_lossy().replace('\\', "/"))
+                    .collect(),
+            );
+            parts.extend(written.files);
+        }
+        run_frames.push(frames::runs_frame(&inputs.runs)?);
+        record(
+            &mut manifest,
+            &chunk_sources,
+            &inputs.runs,
+            &inputs.failures,
+            &group_parts,
+        )?;
+        chunk.clear();
+    }
+    // Run configs hold no runs, but a change to one relabels its directory next time.
+    let configs: Vec<Source> = sources
+        .iter()
+        .filter(|s| is_run_config(s) && !kept.contains(&key(s)))
         .cloned()
         .collect();
-    let inputs = read_sources(
-        &to_read,
-        &[],
-        &ReadOptions {
-            parse: ParseOptions {
-                keep_text: args.keep_text,
-            },
-            labels: args.labels.clone(),
-            labels_from: args.labels_from.clone(),
-            max_decompressed: args.max_decompressed,
-            quiet: args.quiet,
-        },
-    )?;
-    let kept_runs: BTreeSet<String> = kept
-        .iter()
-        .filter_map(|k| old?.sources.get(k))
-        .flat_map(|s| s.runs.iter().cloned())
-        .collect();
-    if inputs.exit_code() == super::EXIT_ALL_FAILED && kept_runs.is_empty() {
+    record(&mut manifest, &configs, &[], &[], &BTreeMap::new())?;
+    if !kept_runs.is_empty() {
+        let ids = Series::new(
+            "kept".into(),
+            kept_runs.iter().cloned().collect::<Vec<String>>(),
+        );
+        let rows = store::open(dir)?
+            .runs
+            .filter(col(tidybench::schema::runs::RUN_ID).is_in(lit(ids).implode(false), false))
+            .collect()
+            .map_err(|e| Error::polars(format!("reading the kept runs of {}", dir.display()), e))?;
+        run_frames.insert(0, rows);
+    }
+    let runs = match run_frames.len() {
+        0 => frames::runs_frame(&[])?,
+        _ => concat(
+            run_frames
+                .into_iter()
+                .map(DataFrame::lazy)
+                .collect::<Vec<_>>(),
+            UnionArgs::default(),
+        )
+        .and_then(LazyFrame::collect)
+        .map_err(|e| Error::polars("gathering the runs", e))?,
+    };
+    if totals.failures >= totals.files.saturating_sub(totals.skipped) && kept_runs.is_empty() {
         eprintln!(
             "error: none of the {} input(s) could be converted",
-            inputs.files
+            totals.files
         );
         return Ok(super::EXIT_ALL_FAILED);
     }
-    let (runs, tables) = combined(&args.output, &inputs.runs, &kept_runs)?;
-    let summary = store::write_frames(&args.output, runs, tables)?;
-    manifest_of(args, sources, kept, old, &inputs.runs, &inputs.failures)?.write(&args.output)?;
+    let run_count = runs.height();
+    parts.sort();
+    parts.dedup();
+    let part_count = parts.len();
+    store::commit(dir, runs, &parts)?;
+    manifest.write(dir)?;
     if !args.quiet {
-        let skipped = match inputs.skipped.len() {
+        let skipped = match totals.skipped {
             0 => String::new(),
             n => format!(" ({n} skipped: not a format tidybench reads)"),
         };
@@ -287,72 +433,31 @@ fn convert(
             n => format!(", {n} unchanged source(s) kept"),
         };
         eprintln!(
-            "converted {} of {} file(s){skipped}{unchanged}: {} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
-            inputs.files - inputs.failures.len() - inputs.skipped.len(),
-            inputs.files,
-            summary.runs,
-            summary.metric_rows,
-            summary.request_rows,
-            summary.files.len(),
-            args.output.display(),
+            "converted {} of {} file(s){skipped}{unchanged}: {run_count} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
+            totals.files - totals.failures - totals.skipped,
+            totals.files,
+            totals.metric_rows,
+            totals.request_rows,
+            part_count + 1,
+            dir.display(),
             started.elapsed().as_secs_f64()
         );
     }
-    Ok(inputs.exit_code())
+    Ok(match totals.failures {
+        0 => super::EXIT_OK,
+        _ => super::EXIT_SOME_FAILED,
+    })
 }
 
-/// The tables to write: the new runs', and the dataset's rows of `kept_runs`.
-fn combined(
-    dir: &Path,
-    runs: &[Run],
-    kept_runs: &BTreeSet<String>,
-) -> tidybench::Result<(DataFrame, [DataFrame; 2])> {
-    let new = frames::tables(runs)?;
-    if kept_runs.is_empty() {
-        let collect = |frame: LazyFrame| {
-            frame
-                .collect()
-                .map_err(|e| Error::polars("collecting the new rows", e))
-        };
-        return Ok((
-            collect(new.runs)?,
-            [collect(new.metrics)?, collect(new.requests)?],
-        ));
-    }
-    let old = store::open(dir)?;
-    let ids = Series::new(
-        "kept".into(),
-        kept_runs.iter().cloned().collect::<Vec<String>>(),
-    );
-    let keep = |frame: LazyFrame| {
-        frame.filter(
-            col(tidybench::schema::metrics::RUN_ID).is_in(lit(ids.clone()).implode(false), false),
-        )
-    };
-    let both = |old: LazyFrame, new: LazyFrame| {
-        concat([keep(old), new], UnionArgs::default())
-            .and_then(LazyFrame::collect)
-            .map_err(|e| Error::polars(format!("adding the kept runs of {}", dir.display()), e))
-    };
-    Ok((
-        both(old.runs, new.runs)?,
-        [
-            both(old.metrics, new.metrics)?,
-            both(old.requests, new.requests)?,
-        ],
-    ))
-}
-
-/// The manifest of the dataset just written: kept sources as they were, converted ones as
-/// they are now with the runs they gave (failed ones are left out, to be tried again).
-fn manifest_of(
-    args: &ConvertArgs,
+/// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave and
+/// their group's parts (failed ones are left out, to be tried again; standard input too).
+fn record(
+    manifest: &mut Manifest,
     sources: &[Source],
-    kept: &BTreeSet<String>,
-    old: Option<&Manifest>,
     runs: &[Run],
     failures: &[Error],
-) -> tidybench::Result<Manifest> {
+    group_parts: &BTreeMap<String, Vec<String>>,
+) -> tidybench::Result<()> {
     let keys: BTreeMap<String, String> = sources
         .iter()
         .map(|s| (s.path.display().to_string(), key(s)))
@@ -386,19 +491,9 @@ fn manifest_of(
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut manifest = Manifest {
-        version: 1,
-        options: fingerprint(args),
-        sources: BTreeMap::new(),
-    };
-    for k in kept {
-        if let Some(state) = old.and_then(|m| m.sources.get(k)) {
-            manifest.sources.insert(k.clone(), state.clone());
-        }
-    }
     for source in sources {
         let k = key(source);
-        if kept.contains(&k) || failed.contains(&k) || source.path.as_os_str() == STDIN {
+        if failed.contains(&k) || source.path.as_os_str() == STDIN {
             continue;
         }
         let mut state = SourceState::stat(&source.path)?;
@@ -406,7 +501,8 @@ fn manifest_of(
         state.runs = runs_of.remove(&k).unwrap_or_default();
         state.runs.sort();
         state.runs.dedup();
+        state.parts = group_parts.get(&group(&k)).cloned().unwrap_or_default();
         manifest.sources.insert(k, state);
     }
-    Ok(manifest)
+    Ok(())
 }

@@ -220,6 +220,12 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
             head.extend(["runs".to_string(), "95% CI of change".to_string()]);
             right.extend([true, true]);
             for (cells, row) in cells.iter_mut().zip(&rows) {
+                // Each side's mean ± half its 95% confidence interval.
+                for (cell, half) in [(1, row.mean_intervals.0), (2, row.mean_intervals.1)] {
+                    if let Some(half) = half {
+                        cells[cell] = format!("{} ± {}", cells[cell], format_value(half));
+                    }
+                }
                 cells.extend(repeat_cells(row));
             }
         }

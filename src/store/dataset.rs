@@ -83,54 +83,88 @@ pub fn encode_partition(value: Option<&str>) -> String {
     out
 }
 
-/// Writes the dataset of `runs` into `dir` (see [`write_frames`]).
+/// Writes the dataset of `runs` into `dir`: [`prepare`], [`write_parts`], [`commit`].
 pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
-    write_frames(
-        dir,
-        frames::runs_frame(runs)?,
-        [frames::metrics_frame(runs)?, frames::requests_frame(runs)?],
-    )
+    prepare(dir)?;
+    let parts = write_parts(dir, runs)?;
+    let runs_path = commit(dir, frames::runs_frame(runs)?, &parts.files)?;
+    let mut files = parts.files;
+    files.push(runs_path);
+    Ok(WriteSummary {
+        runs: runs.len(),
+        metric_rows: parts.metric_rows,
+        request_rows: parts.request_rows,
+        files,
+    })
 }
 
-/// Writes the tables `runs`, `metrics` and `requests` (in the schema of [`frames`]) into
-/// `dir`, replacing what an earlier `convert` wrote there and nothing else: new part files
-/// first, then `runs.parquet` (whose footer lists the parts, so readers switch to the new
-/// dataset in one rename), then the parts only the old `runs.parquet` listed. A crash at any
-/// point leaves the old or the new dataset readable.
-pub fn write_frames(dir: &Path, runs: DataFrame, tables: [DataFrame; 2]) -> Result<WriteSummary> {
+/// Creates the dataset directory `dir` and removes the temporary files a killed write left;
+/// refuses a directory whose `runs.parquet` is not one of ours.
+pub fn prepare(dir: &Path) -> Result<()> {
+    let runs_path = dir.join(RUNS_FILE);
+    if runs_path.exists() {
+        checked_footer(&runs_path)?;
+    }
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     remove_stale_temporaries(dir);
+    Ok(())
+}
+
+/// Part files written by [`write_parts`].
+#[derive(Debug, Clone, Default)]
+pub struct Parts {
+    /// The files, in order.
+    pub files: Vec<PathBuf>,
+    /// Rows of `metrics` in them.
+    pub metric_rows: usize,
+    /// Rows of `requests` in them.
+    pub request_rows: usize,
+}
+
+/// Writes the metrics and requests of `runs` as part files under `dir`, one per table, model
+/// and config, each named by the hash of its run ids (so parts of different runs never
+/// collide, and the same runs always give the same file). Nothing lists them until
+/// [`commit`]; readers of the dataset do not see them before.
+pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
+    let sources_of: Vec<(String, String)> = runs
+        .iter()
+        .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
+        .collect();
+    let mut parts = Parts::default();
+    for table in &PARTITIONED {
+        let frame = (table.build)(runs)?;
+        match table.dir {
+            METRICS_DIR => parts.metric_rows = frame.height(),
+            _ => parts.request_rows = frame.height(),
+        }
+        parts
+            .files
+            .extend(write_partitions(dir, table, frame, &sources_of)?);
+    }
+    parts.files.sort();
+    Ok(parts)
+}
+
+/// Makes `dir` the dataset of the `runs` table (rows in the schema of [`frames::runs_frame`])
+/// and the part files `parts`: writes `runs.parquet` (its footer lists the parts, so readers
+/// switch to the new dataset in one rename), then removes every part of ours it does not list
+/// (those an earlier `runs.parquet` listed, and those a killed write left). A crash at any
+/// point leaves the old or the new dataset readable. Returns the path of `runs.parquet`.
+pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf> {
     let runs_path = dir.join(RUNS_FILE);
     let old_parts = if runs_path.exists() {
         listed_parts(dir, &checked_footer(&runs_path)?)?
     } else {
         Vec::new()
     };
-    let mut summary = WriteSummary {
-        runs: runs.height(),
-        ..WriteSummary::default()
-    };
     let columns = crate::frames::Columns(&runs);
-    let sources_of: Vec<(String, String)> = columns
-        .text(schema::runs::RUN_ID)?
+    let all_sources: BTreeSet<String> = columns
+        .text(schema::runs::SOURCE_PATH)?
         .into_iter()
-        .zip(columns.text(schema::runs::SOURCE_PATH)?)
-        .map(|(id, source)| (id.unwrap_or_default(), source.unwrap_or_default()))
+        .flatten()
         .collect();
-    let all_sources: BTreeSet<String> = sources_of.iter().map(|(_, s)| s.clone()).collect();
-
-    let mut written = BTreeSet::new();
-    for (table, frame) in PARTITIONED.iter().zip(tables) {
-        match table.dir {
-            METRICS_DIR => summary.metric_rows = frame.height(),
-            _ => summary.request_rows = frame.height(),
-        }
-        for path in write_partitions(dir, table, frame, &sources_of)? {
-            written.insert(path.clone());
-            summary.files.push(path);
-        }
-    }
-    let listed: Vec<String> = written
+    let listed: BTreeSet<&PathBuf> = parts.iter().collect();
+    let names: Vec<String> = listed
         .iter()
         .filter_map(|p| p.strip_prefix(dir).ok())
         .map(|p| p.to_string_lossy().replace('\\', "/"))
@@ -138,22 +172,21 @@ pub fn write_frames(dir: &Path, runs: DataFrame, tables: [DataFrame; 2]) -> Resu
     let mut metadata = footer_metadata(&all_sources);
     metadata.push((
         META_PARTS.into(),
-        serde_json::to_string(&listed).unwrap_or_default(),
+        serde_json::to_string(&names).unwrap_or_default(),
     ));
     write_atomic(runs, &runs_path, &metadata)?;
-    summary.files.push(runs_path);
-    for stale in old_parts.iter().filter(|p| !written.contains(*p)) {
+    for stale in old_parts.iter().filter(|p| !listed.contains(p)) {
         remove_part(dir, stale)?;
     }
     // Parts of ours no `runs.parquet` lists: left by a write that was killed.
     for table in &PARTITIONED {
         for orphan in our_parts(&dir.join(table.dir)) {
-            if !written.contains(&orphan) {
+            if !listed.contains(&orphan) {
                 remove_part(dir, &orphan)?;
             }
         }
     }
-    Ok(summary)
+    Ok(runs_path)
 }
 
 /// The part files under `root` named as this crate names them (`part-<16 hex>.parquet`).

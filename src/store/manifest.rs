@@ -36,6 +36,10 @@ pub struct SourceState {
     pub sha256: String,
     /// The runs it gave (`run_id`s).
     pub runs: Vec<String>,
+    /// The part files holding the runs of its group (the sources of one directory, or one
+    /// archive), relative to the dataset.
+    #[serde(default)]
+    pub parts: Vec<String>,
 }
 
 impl SourceState {

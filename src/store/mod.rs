@@ -5,5 +5,5 @@ pub mod dataset;
 pub mod manifest;
 pub mod parquet;
 
-pub use dataset::{is_dataset, open, write, write_frames, WriteSummary};
+pub use dataset::{commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary};
 pub use manifest::{Manifest, SourceState};
