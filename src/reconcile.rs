@@ -7,7 +7,7 @@
 use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
-use crate::formats::{guidellm_csv, guidellm_html};
+use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json};
 use crate::formats::{LoadPoint, Observation, Run, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
@@ -94,7 +94,7 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
 /// `also_in` label.
 fn drop_copies(runs: &mut Vec<Run>) {
     let rank = |r: &Run| match r.source_format.as_str() {
-        guidellm_json::NAME => Some(0),
+        guidellm_json::NAME | vllm_bench_json::NAME => Some(0),
         guidellm_json::YAML_NAME => Some(1),
         guidellm_csv::NAME => Some(2),
         _ => None,
@@ -123,9 +123,12 @@ fn drop_copies(runs: &mut Vec<Run>) {
             .extra_labels
             .insert("also_in".into(), others.join(", "));
     }
-    // An HTML report has no run id; it is the report whose numbers it all holds.
+    // An HTML report, or vLLM's console result, has no run id; it is the report whose numbers
+    // it all holds (to the digits printed).
     for i in 0..runs.len() {
-        if runs[i].source_format != guidellm_html::NAME || !keep[i] {
+        let copy =
+            [guidellm_html::NAME, vllm_bench::NAME].contains(&runs[i].source_format.as_str());
+        if !copy || !keep[i] {
             continue;
         }
         let holder = (0..runs.len())
@@ -147,7 +150,8 @@ fn drop_copies(runs: &mut Vec<Run>) {
 }
 
 /// True when `report` has every number of `summary` (the same benchmarks, each number equal
-/// but for the last bit of a unit conversion).
+/// but for the last bit of a unit conversion, or equal rounded to the digits `summary`
+/// printed).
 fn holds(report: &Run, summary: &Run) -> bool {
     report.load_points.len() == summary.load_points.len()
         && !summary.load_points.is_empty()
@@ -163,7 +167,8 @@ fn holds(report: &Run, summary: &Run) -> bool {
                                 && x.status == o.status
                                 && x.stat == o.stat
                                 && (x.value == o.value
-                                    || ((x.value - o.value) / x.value).abs() < 1e-15)
+                                    || ((x.value - o.value) / x.value).abs() < 1e-15
+                                    || (o.decimals.is_some() && agrees(o, x)))
                         })
                     })
             })

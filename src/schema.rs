@@ -258,6 +258,12 @@ pub const CATALOG: &[MetricInfo] = &[
         Down,
         "Delay after the previous turn",
     ),
+    m(
+        "request_goodput",
+        "req/s",
+        Up,
+        "Requests per second meeting the goodput targets",
+    ),
     m("ttft", "ms", Down, "Time to first token"),
     m("ttfot", "ms", Down, "Time to first output token"),
     m("itl", "ms", Down, "Inter-token latency"),

@@ -8,6 +8,8 @@ pub mod guidellm_csv;
 pub mod guidellm_html;
 pub mod guidellm_json;
 pub mod run_config;
+pub mod vllm_bench;
+pub mod vllm_bench_json;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -46,6 +48,8 @@ pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_json::GuidellmYaml,
     &guidellm_csv::GuidellmCsv,
     &guidellm_html::GuidellmHtml,
+    &vllm_bench_json::VllmBenchJson,
+    &vllm_bench::VllmBench,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
 ];

@@ -1,0 +1,324 @@
+//! `vllm bench serve` (and the older `benchmarks/benchmark_serving.py`) console output: each
+//! `Serving Benchmark Result` block is one load point — request counts, duration, token
+//! totals, throughputs (mean and peak), and the mean, median and every printed percentile of
+//! TTFT, TPOT, ITL and end-to-end latency — with the load from the block or the lines before it
+//! (`Maximum request concurrency`, `Request rate configured`, `Traffic request rate`) and the
+//! run's arguments from the `Namespace(...)` line when the log has it. Labels changed between
+//! vLLM releases (`Total Token throughput` → `Total token throughput`, `Failed requests` and
+//! the peak lines added); lines not known are counted and reported.
+
+use std::sync::LazyLock;
+
+use regex::Regex;
+
+use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use crate::error::Result;
+use crate::ingest::{Blob, TextLine};
+
+/// The `vllm bench serve` console format.
+pub struct VllmBench;
+
+/// Name stored in `runs.source_format`.
+pub const NAME: &str = "vllm-bench-serve";
+
+/// Harness name of vLLM's benchmark client.
+pub const HARNESS: &str = "vllm-bench";
+
+const BLOCK_TITLE: &str = "Serving Benchmark Result";
+
+static LATENCY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(Mean|Median|Std|P(\d+(?:\.\d+)?)) (TTFT|TPOT|ITL|E2EL) \(ms\):\s*(\S+)\s*$")
+        .expect("valid regex")
+});
+static LABELLED: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^([^:]+):\s+(\S+)\s*$").expect("valid regex"));
+static NAMESPACE_FIELD: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"\b(model|served_model_name|dataset_name|num_prompts|request_rate|burstiness|max_concurrency|backend|endpoint|random_input_len|random_output_len|random_prefix_len|input_len|output_len|seed)=('([^']*)'|[^,)]+)")
+        .expect("valid regex")
+});
+
+impl Format for VllmBench {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn description(&self) -> &'static str {
+        "vllm bench serve / benchmark_serving.py console output (Serving Benchmark Result blocks)"
+    }
+
+    fn sniff(&self, head: &str) -> Option<String> {
+        if head.contains(BLOCK_TITLE) {
+            return Some(format!("a `{BLOCK_TITLE}` block"));
+        }
+        (head.contains("Namespace(subparser='bench', bench_type='serve'")
+            || (head.contains("Traffic request rate:")
+                && head.contains("Starting main benchmark run")))
+        .then(|| "vllm bench serve's start-up lines".into())
+    }
+
+    fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        let (lines, _) = blob.text_lines();
+        let mut warnings = Vec::new();
+        let mut run = Run {
+            source_path: blob.path.clone(),
+            source_format: NAME.into(),
+            source_sha256: blob.sha256(),
+            harness: HARNESS.into(),
+            ..Run::default()
+        };
+        let mut args: Vec<(String, String)> = Vec::new();
+        let mut before = Context::default();
+        let mut i = 0;
+        while i < lines.len() {
+            let text = lines[i].text.trim();
+            if let Some(start) = text.find("Namespace(") {
+                args = NAMESPACE_FIELD
+                    .captures_iter(&text[start..])
+                    .map(|c| {
+                        let value = c.get(3).or(c.get(2)).map_or("", |m| m.as_str());
+                        (c[1].to_string(), value.to_string())
+                    })
+                    .collect();
+            } else if let Some(rate) = text.strip_prefix("Traffic request rate:") {
+                before.rate = number(rate.trim());
+            } else if let Some(cap) = text.strip_prefix("Maximum request concurrency:") {
+                before.concurrency = number(cap.trim());
+            } else if text.contains(BLOCK_TITLE) && text.starts_with('=') {
+                let (point, end, unknown) = block(&lines, i + 1, &before, &args);
+                if !unknown.is_empty() {
+                    warnings.push(Warning {
+                        path: blob.path.clone(),
+                        line: Some(lines[i].number),
+                        message: format!(
+                            "{} line(s) of this result block not read (not a known vLLM \
+                             label): {}",
+                            unknown.len(),
+                            unknown.join("; ")
+                        ),
+                    });
+                }
+                run.load_points.push(point);
+                before = Context::default();
+                i = end;
+                continue;
+            }
+            i += 1;
+        }
+        describe(&mut run, &args);
+        if run.load_points.is_empty() {
+            warnings.push(Warning {
+                path: blob.path.clone(),
+                line: None,
+                message: format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
+            });
+        }
+        Ok(Parsed {
+            runs: vec![run],
+            warnings,
+        })
+    }
+}
+
+/// The load the lines before a block announce.
+#[derive(Default)]
+struct Context {
+    rate: Option<f64>,
+    concurrency: Option<f64>,
+}
+
+/// A number, `None` for `None`, `inf` or text.
+fn number(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Digits after the decimal point of a printed number.
+fn decimals(text: &str) -> Option<u8> {
+    Some(text.split_once('.').map_or(0, |(_, d)| d.len()) as u8)
+}
+
+/// Reads the block starting at line `start`; returns its load point, the line after it and
+/// the lines not understood.
+fn block(
+    lines: &[TextLine],
+    start: usize,
+    before: &Context,
+    args: &[(String, String)],
+) -> (LoadPoint, usize, Vec<String>) {
+    let mut observations = Vec::new();
+    let mut unknown = Vec::new();
+    let (mut rate, mut concurrency) = (before.rate, before.concurrency);
+    let mut i = start;
+    while i < lines.len() {
+        let line = &lines[i];
+        let text = line.text.trim();
+        i += 1;
+        if text.chars().all(|c| c == '=') && text.len() >= 20 {
+            break;
+        }
+        if text.contains(BLOCK_TITLE) {
+            // A block without its closing rule: the next one starts here.
+            i -= 1;
+            break;
+        }
+        if text.is_empty() || text.starts_with('-') {
+            continue;
+        }
+        let mut push =
+            |metric: &str, status: &str, stat: &str, value: f64, unit: &str, digits: Option<u8>| {
+                observations.push(Observation {
+                    metric: metric.into(),
+                    status: status.into(),
+                    stat: stat.into(),
+                    value,
+                    unit: unit.into(),
+                    decimals: digits,
+                    origin: format!("line {}", line.number),
+                })
+            };
+        if let Some(c) = LATENCY.captures(text) {
+            let Some(value) = number(&c[4]) else {
+                unknown.push(text.to_string());
+                continue;
+            };
+            let stat = match (&c[1], c.get(2)) {
+                ("Mean", _) => "mean".to_string(),
+                ("Median", _) => "median".to_string(),
+                ("Std", _) => "std".to_string(),
+                (_, Some(p)) => format!("p{}", p.as_str().replace('.', "")),
+                _ => continue,
+            };
+            let digits = decimals(&c[4]);
+            match &c[3] {
+                "E2EL" => push(
+                    "request_latency",
+                    "successful",
+                    &stat,
+                    value / 1000.0,
+                    "s",
+                    digits.map(|d| d + 3),
+                ),
+                name => push(
+                    &name.to_lowercase(),
+                    "successful",
+                    &stat,
+                    value,
+                    "ms",
+                    digits,
+                ),
+            }
+            continue;
+        }
+        let Some(c) = LABELLED.captures(text) else {
+            unknown.push(text.to_string());
+            continue;
+        };
+        let (label, raw) = (c[1].trim().to_lowercase(), &c[2]);
+        if label == "maximum request concurrency" {
+            concurrency = number(raw);
+            continue;
+        }
+        if label == "request rate configured (rps)" {
+            rate = number(raw);
+            continue;
+        }
+        let Some(value) = number(raw) else {
+            unknown.push(text.to_string());
+            continue;
+        };
+        let digits = decimals(raw);
+        let (metric, status, stat, unit) = match label.as_str() {
+            "successful requests" => ("requests", "successful", "count", "1"),
+            "failed requests" => ("requests", "errored", "count", "1"),
+            "benchmark duration (s)" => ("duration", "total", "value", "s"),
+            "total input tokens" => ("prompt_tokens", "successful", "sum", "tok"),
+            "total generated tokens" => ("output_tokens", "successful", "sum", "tok"),
+            "request throughput (req/s)" => ("requests_per_second", "successful", "mean", "req/s"),
+            "request goodput (req/s)" => ("request_goodput", "successful", "mean", "req/s"),
+            "output token throughput (tok/s)" => {
+                ("output_tokens_per_second", "successful", "mean", "tok/s")
+            }
+            "peak output token throughput (tok/s)" => {
+                ("output_tokens_per_second", "successful", "max", "tok/s")
+            }
+            "peak concurrent requests" => ("concurrency", "successful", "max", "1"),
+            "total token throughput (tok/s)" => {
+                ("total_tokens_per_second", "successful", "mean", "tok/s")
+            }
+            "input token throughput (tok/s)" => {
+                ("input_tokens_per_second", "successful", "mean", "tok/s")
+            }
+            _ => {
+                unknown.push(text.to_string());
+                continue;
+            }
+        };
+        push(metric, status, stat, value, unit, digits);
+    }
+    // The arguments say the load when the lines around the block do not.
+    let arg = |key: &str| {
+        args.iter()
+            .find(|(k, _)| k == key)
+            .and_then(|(_, v)| number(v))
+    };
+    let concurrency = concurrency.or_else(|| arg("max_concurrency"));
+    let rate = rate.or_else(|| arg("request_rate"));
+    let (strategy, load) = match (concurrency, rate) {
+        (Some(n), _) => ("concurrent", Some(n)),
+        (None, Some(r)) => ("poisson", Some(r)),
+        (None, None) => ("throughput", None),
+    };
+    (
+        LoadPoint {
+            strategy: strategy.into(),
+            load,
+            observations,
+            requests: Vec::new(),
+        },
+        i,
+        unknown,
+    )
+}
+
+/// Run labels from the benchmark's arguments.
+fn describe(run: &mut Run, args: &[(String, String)]) {
+    let get = |key: &str| {
+        args.iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.trim().to_string())
+            .filter(|v| !v.is_empty() && v != "None")
+    };
+    run.model = get("model");
+    let int = |key: &str| get(key).and_then(|v| v.parse().ok());
+    let random = get("dataset_name").as_deref() == Some("random");
+    run.labels = RunLabels {
+        prompt_tokens: if random {
+            int("random_input_len")
+        } else {
+            int("input_len")
+        },
+        output_tokens: if random {
+            int("random_output_len")
+        } else {
+            int("output_len")
+        },
+        prefix_tokens: if random {
+            int("random_prefix_len")
+        } else {
+            None
+        },
+        random_seed: int("seed"),
+        ..RunLabels::default()
+    };
+    for key in [
+        "served_model_name",
+        "dataset_name",
+        "num_prompts",
+        "burstiness",
+        "backend",
+        "endpoint",
+    ] {
+        if let Some(value) = get(key) {
+            run.extra_labels.insert(key.into(), value);
+        }
+    }
+}

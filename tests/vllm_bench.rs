@@ -1,0 +1,194 @@
+//! `vllm bench serve` console results and `--save-result` JSON of real runs (see
+//! `tests/fixtures/README.md`): every number a console block prints equals the JSON value of
+//! the same run rounded to the printed digits, the loads come from the block or the lines before
+//! it, and the console copy of a run given with its JSON is dropped for the JSON.
+
+mod common;
+
+use common::{parse_file, repo, stderr, stdout, tidybench};
+use tidybench::formats::Observation;
+
+const DIR: &str = "tests/fixtures/vllm/bench-serve";
+
+fn get<'a>(obs: &'a [Observation], metric: &str, status: &str, stat: &str) -> &'a Observation {
+    obs.iter()
+        .find(|o| o.metric == metric && o.status == status && o.stat == stat)
+        .unwrap_or_else(|| panic!("{metric}/{status}/{stat}"))
+}
+
+#[test]
+fn every_console_number_equals_the_rounded_json_value() {
+    let mut compared = 0;
+    for name in [
+        "dgxspark_v0.26.0_mistral-small-4_08-sharegpt",
+        "dgxspark_v0.26.0_gemma-4-26b_10-monday-peak",
+    ] {
+        let console = parse_file(&format!("{DIR}/{name}.log"));
+        let json = parse_file(&format!("{DIR}/{name}.result.json"));
+        assert!(console.warnings.is_empty(), "{:?}", console.warnings);
+        let (c, j) = (&console.runs[0], &json.runs[0]);
+        assert_eq!(c.model, j.model);
+        let (cp, jp) = (&c.load_points[0], &j.load_points[0]);
+        assert_eq!(
+            (cp.strategy.as_str(), cp.load),
+            (jp.strategy.as_str(), jp.load)
+        );
+        for o in &cp.observations {
+            let x = get(&jp.observations, &o.metric, &o.status, &o.stat);
+            let d = usize::from(o.decimals.unwrap());
+            assert_eq!(
+                format!("{:.d$}", x.value),
+                format!("{:.d$}", o.value),
+                "{o:?} vs {x:?}"
+            );
+            assert_eq!(o.unit, x.unit);
+            compared += 1;
+        }
+    }
+    // 34 numbers per block: counts, duration, tokens, throughputs, peaks and the mean, median,
+    // P50, P90, P95 and P99 of TTFT, TPOT, ITL and E2EL.
+    assert_eq!(compared, 68);
+}
+
+#[test]
+fn console_blocks_give_loads_and_exact_values() {
+    let parsed = parse_file(&format!(
+        "{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.log"
+    ));
+    let run = &parsed.runs[0];
+    assert_eq!(run.harness, "vllm-bench");
+    assert_eq!(
+        run.model.as_deref(),
+        Some("mistralai/Mistral-Small-4-119B-2603-NVFP4")
+    );
+    assert_eq!(
+        run.extra_labels.get("dataset_name").map(String::as_str),
+        Some("sharegpt")
+    );
+    let point = &run.load_points[0];
+    assert_eq!(
+        (point.strategy.as_str(), point.load),
+        ("poisson", Some(0.3))
+    );
+    let p95 = get(&point.observations, "ttft", "successful", "p95");
+    assert_eq!(
+        (p95.value, p95.unit.as_str(), p95.decimals),
+        (624.36, "ms", Some(2))
+    );
+    let e2el = get(&point.observations, "request_latency", "successful", "mean");
+    assert_eq!(
+        (e2el.value, e2el.unit.as_str(), e2el.decimals),
+        (15.64626, "s", Some(5))
+    );
+    assert_eq!(
+        get(&point.observations, "requests", "errored", "count").value,
+        0.0
+    );
+    assert_eq!(
+        get(&point.observations, "concurrency", "successful", "max").value,
+        13.0
+    );
+
+    // Six blocks of a rate sweep, each with its own `Traffic request rate`.
+    let sweep = parse_file(&format!(
+        "{DIR}/dgxspark_v0.26.0_gemma-4-26b_11-rate-sweep_multiblock.log"
+    ));
+    let loads: Vec<Option<f64>> = sweep.runs[0].load_points.iter().map(|p| p.load).collect();
+    assert_eq!(loads, [0.1, 0.2, 0.3, 0.5, 0.7, 1.0].map(Some));
+    // The docs' example of v0.8.5: no rate limit, P99 only, `Total Token throughput`.
+    let docs = parse_file(&format!(
+        "{DIR}/vllm-docs_v0.8.5_benchmarks-README_example.log"
+    ));
+    let point = &docs.runs[0].load_points[0];
+    assert_eq!((point.strategy.as_str(), point.load), ("throughput", None));
+    assert_eq!(
+        get(
+            &point.observations,
+            "total_tokens_per_second",
+            "successful",
+            "mean"
+        )
+        .value,
+        619.85
+    );
+    assert_eq!(point.observations.len(), 16);
+}
+
+#[test]
+fn a_run_given_as_console_and_json_becomes_the_json_run_and_compares() {
+    let dir = tempfile::tempdir().unwrap();
+    let dir_path = repo(DIR);
+    let out = tidybench(
+        dir.path(),
+        &["convert", dir_path.to_str().unwrap(), "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("converted 6 of 6 file(s): 4 run(s)"),
+        "{}",
+        stderr(&out)
+    );
+    let formats = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "out",
+            "select source_format, count(*) as n from runs group by all order by all",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        stdout(&formats),
+        "source_format,n\nvllm-bench-json,2\nvllm-bench-serve,2\n"
+    );
+    // The rate sweep's six levels against its first, as configurations of one label.
+    let log = repo(&format!(
+        "{DIR}/dgxspark_v0.26.0_gemma-4-26b_11-rate-sweep_multiblock.log"
+    ));
+    let out = tidybench(
+        dir.path(),
+        &["report", log.to_str().unwrap(), "--format", "csv"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(
+        csv.lines().any(|l| l == "config,—,google/gemma-4-26B-A4B-it,poisson,0.1,requests_per_second,mean,successful,req/s,0.1,1,,2"),
+        "{csv}"
+    );
+}
+
+#[test]
+fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
+    let text = std::fs::read_to_string(repo(&format!(
+        "{DIR}/vllm-docs_v0.8.5_benchmarks-README_example.log"
+    )))
+    .unwrap();
+    // A label from a future release, and the log cut before the closing rule.
+    let edited = text.replace(
+        "Request throughput (req/s):",
+        "Speculative acceptance (%):              71.20\nRequest throughput (req/s):",
+    );
+    let cut: String = edited.lines().take(12).map(|l| format!("{l}\n")).collect();
+    let parsed = common::parse_bytes("future.log", cut.into_bytes()).unwrap();
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "future.log:1: 1 line(s) of this result block not read (not a known vLLM label): \
+          Speculative acceptance (%):              71.20"
+        ]
+    );
+    let point = &parsed.runs[0].load_points[0];
+    assert_eq!(
+        get(
+            &point.observations,
+            "requests_per_second",
+            "successful",
+            "mean"
+        )
+        .value,
+        1.73
+    );
+    assert_eq!(point.observations.len(), 9);
+}
