@@ -424,9 +424,11 @@ fn convert(
     store::commit(dir, runs, &parts)?;
     manifest.write(dir)?;
     if !args.quiet {
-        let skipped = match totals.skipped {
-            0 => String::new(),
-            n => format!(" ({n} skipped: not a format tidybench reads)"),
+        let skipped = match (totals.skipped, totals.failures) {
+            (0, 0) => String::new(),
+            (n, 0) => format!(" ({n} skipped: not a format tidybench reads)"),
+            (0, f) => format!(" ({f} failed)"),
+            (n, f) => format!(" ({n} skipped: not a format tidybench reads; {f} failed)"),
         };
         let unchanged = match kept.len() {
             0 => String::new(),
