@@ -261,9 +261,23 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
             expected: expected.into(),
             found,
         };
+        let mut not_json = false;
         let report: Report<T> = match syntax {
-            Syntax::Json => serde_json::from_slice(&blob.bytes)
-                .map_err(|e| error(e.line(), "a GuideLLM JSON report", e.to_string()))?,
+            Syntax::Json => match serde_json::from_slice(&blob.bytes) {
+                Ok(report) => report,
+                Err(e) => {
+                    // Python writes a NaN or infinite float as a bare `NaN`/`Infinity`, which
+                    // is not JSON: read as missing values, and said.
+                    let text = String::from_utf8_lossy(&blob.bytes);
+                    let cleaned = BARE_NON_FINITE.replace_all(&text, "${1}null");
+                    not_json = cleaned != text;
+                    if !not_json {
+                        return Err(error(e.line(), "a GuideLLM JSON report", e.to_string()));
+                    }
+                    serde_json::from_str(&cleaned)
+                        .map_err(|e| error(e.line(), "a GuideLLM JSON report", e.to_string()))?
+                }
+            },
             Syntax::Yaml => serde_yaml::from_slice(&blob.bytes).map_err(|e| {
                 let line = e.location().map_or(1, |l| l.line());
                 error(line, "a GuideLLM YAML report", e.to_string())
@@ -273,7 +287,15 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
             Syntax::Json => NAME,
             Syntax::Yaml => YAML_NAME,
         };
-        Ok(parsed(report, blob, name))
+        let mut parsed = parsed(report, blob, name);
+        if not_json {
+            parsed.warnings.push(Warning {
+                path: blob.path.clone(),
+                line: None,
+                message: "bare NaN or Infinity values (Python's, not JSON) read as missing".into(),
+            });
+        }
+        Ok(parsed)
     }
     if options.keep_text {
         read::<Value>(blob, syntax)
@@ -381,6 +403,10 @@ fn model<T>(report: &Report<T>, bench: &Benchmark<T>) -> Option<String> {
         .find(|m| !m.is_empty())
         .map(String::from)
 }
+
+/// A bare `NaN`, `Infinity` or `-Infinity` where a JSON value starts.
+pub(crate) static BARE_NON_FINITE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"([:\[,]\s*)-?(?:NaN|Infinity)\b").expect("valid regex"));
 
 static DATA_KEY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"\b(prompt_tokens|output_tokens|prefix_tokens|turns)\\?"?\s*[:=]\s*(\d+)"#)

@@ -4,6 +4,7 @@
 
 use serde_json::{Map, Value};
 
+use super::guidellm_json::BARE_NON_FINITE;
 use super::vllm_bench::HARNESS;
 use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
@@ -49,10 +50,8 @@ impl Format for VllmBenchJson {
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
         // Python writes an infinite request rate as the bare word `Infinity`, which is not
         // JSON; it is read as null (no rate limit).
-        let text = String::from_utf8_lossy(&blob.bytes)
-            .replace(": Infinity", ": null")
-            .replace(": -Infinity", ": null")
-            .replace(": NaN", ": null");
+        let raw = String::from_utf8_lossy(&blob.bytes);
+        let text = BARE_NON_FINITE.replace_all(&raw, "${1}null");
         let mut run = Run {
             source_path: blob.path.clone(),
             source_format: NAME.into(),

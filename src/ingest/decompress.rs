@@ -41,12 +41,33 @@ pub fn decoder<'a, R: Read + 'a>(
     })
 }
 
-/// `bytes` decompressed when they are gzip or zstd data, unchanged otherwise. A truncated or
-/// corrupt stream, or one that decompresses to more than `limit` bytes (a decompression
-/// bomb), is an error naming `path`.
+/// UTF-16 text (Windows tools write it, e.g. PowerShell's `>`) re-encoded as UTF-8, when it
+/// starts with its byte-order mark; a UTF-8 byte-order mark removed; anything else unchanged.
+pub fn utf8(bytes: Vec<u8>) -> Vec<u8> {
+    let units = |little: bool| {
+        bytes[2..]
+            .chunks(2)
+            .map(|pair| match (pair, little) {
+                ([a, b], true) => u16::from_le_bytes([*a, *b]),
+                ([a, b], false) => u16::from_be_bytes([*a, *b]),
+                _ => 0xFFFD,
+            })
+            .collect::<Vec<u16>>()
+    };
+    match bytes.get(..3) {
+        Some([0xEF, 0xBB, 0xBF]) => bytes[3..].to_vec(),
+        Some([0xFF, 0xFE, _]) => String::from_utf16_lossy(&units(true)).into_bytes(),
+        Some([0xFE, 0xFF, _]) => String::from_utf16_lossy(&units(false)).into_bytes(),
+        _ => bytes,
+    }
+}
+
+/// `bytes` decompressed when they are gzip or zstd data, unchanged otherwise, then as UTF-8
+/// (see [`utf8`]). A truncated or corrupt stream, or one that decompresses to more than
+/// `limit` bytes (a decompression bomb), is an error naming `path`.
 pub fn decompress(path: &Path, bytes: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
     let Some(kind) = compression(&bytes) else {
-        return Ok(bytes);
+        return Ok(utf8(bytes));
     };
     let mut out = Vec::with_capacity(bytes.len().saturating_mul(4).min(limit as usize));
     let read = decoder(&bytes, bytes.as_slice())
@@ -67,7 +88,7 @@ pub fn decompress(path: &Path, bytes: Vec<u8>, limit: u64) -> Result<Vec<u8>> {
             found: "more (a decompression bomb?); not read".into(),
         });
     }
-    Ok(out)
+    Ok(utf8(out))
 }
 
 #[cfg(test)]
@@ -115,6 +136,14 @@ mod tests {
             cut.to_string()
                 .starts_with("a.zst:1: expected complete zstd data, found"),
             "{cut}"
+        );
+        let utf16: Vec<u8> = [0xFF, 0xFE]
+            .into_iter()
+            .chain("Model: Qwen\r\n".encode_utf16().flat_map(u16::to_le_bytes))
+            .collect();
+        assert_eq!(
+            decompress(Path::new("ps.log"), utf16, DEFAULT_LIMIT).expect("utf-16"),
+            b"Model: Qwen\r\n"
         );
         let bomb = decompress(Path::new("bomb.gz"), gz, 100).unwrap_err();
         assert_eq!(
