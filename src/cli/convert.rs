@@ -332,7 +332,7 @@ fn convert(
             continue;
         }
         let chunk_sources: Vec<Source> = chunk.iter().flat_map(|(_, g)| g.clone()).collect();
-        let inputs = read_sources(&chunk_sources, &[], &options)?;
+        let mut inputs = read_sources(&chunk_sources, &[], &options)?;
         totals.files += inputs.files;
         totals.failures += inputs.failures.len();
         totals.skipped += inputs.skipped.len();
@@ -340,11 +340,13 @@ fn convert(
             .iter()
             .map(|s| (s.path.display().to_string(), key(s)))
             .collect();
+        run_frames.push(frames::runs_frame(&inputs.runs)?);
+        let runs_of = runs_of(&chunk_sources, &inputs.runs);
         let mut by_group: BTreeMap<String, Vec<Run>> = BTreeMap::new();
-        for run in &inputs.runs {
+        for run in std::mem::take(&mut inputs.runs) {
             let from = run.source_path.display().to_string();
             let g = owner(&from, &keys).map_or_else(String::new, |k| group(k));
-            by_group.entry(g).or_default().push(run.clone());
+            by_group.entry(g).or_default().push(run);
         }
         let written: Vec<(String, tidybench::Result<store::Parts>)> = by_group
             .into_par_iter()
@@ -369,11 +371,10 @@ fn convert(
             );
             parts.extend(written.files);
         }
-        run_frames.push(frames::runs_frame(&inputs.runs)?);
         record(
             &mut manifest,
             &chunk_sources,
-            &inputs.runs,
+            runs_of,
             &inputs.failures,
             &group_parts,
         )?;
@@ -385,7 +386,13 @@ fn convert(
         .filter(|s| is_run_config(s) && !kept.contains(&key(s)))
         .cloned()
         .collect();
-    record(&mut manifest, &configs, &[], &[], &BTreeMap::new())?;
+    record(
+        &mut manifest,
+        &configs,
+        BTreeMap::new(),
+        &[],
+        &BTreeMap::new(),
+    )?;
     if !kept_runs.is_empty() {
         let ids = Series::new(
             "kept".into(),
@@ -451,15 +458,8 @@ fn convert(
     })
 }
 
-/// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave and
-/// their group's parts (failed ones are left out, to be tried again; standard input too).
-fn record(
-    manifest: &mut Manifest,
-    sources: &[Source],
-    runs: &[Run],
-    failures: &[Error],
-    group_parts: &BTreeMap<String, Vec<String>>,
-) -> tidybench::Result<()> {
+/// The run ids each of `sources` gave (by key), merged runs counted for every source in them.
+fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
     let keys: BTreeMap<String, String> = sources
         .iter()
         .map(|s| (s.path.display().to_string(), key(s)))
@@ -483,6 +483,23 @@ fn record(
             }
         }
     }
+    runs_of
+}
+
+/// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
+/// (`runs_of`, see [`runs_of`]) and their group's parts (failed ones are left out, to be tried
+/// again; standard input too).
+fn record(
+    manifest: &mut Manifest,
+    sources: &[Source],
+    mut runs_of: BTreeMap<String, Vec<String>>,
+    failures: &[Error],
+    group_parts: &BTreeMap<String, Vec<String>>,
+) -> tidybench::Result<()> {
+    let keys: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| (s.path.display().to_string(), key(s)))
+        .collect();
     let failed: BTreeSet<String> = failures
         .iter()
         .map(|e| e.to_string())

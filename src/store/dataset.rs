@@ -130,16 +130,35 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
         .iter()
         .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
         .collect();
+    // One part per table, model and config: the runs grouped here, not the rows (usually all
+    // runs given share them, and are not copied).
+    let key = |run: &Run| (run.model.clone(), run.config.clone());
+    let mut keys: Vec<(Option<String>, Option<String>)> = runs.iter().map(key).collect();
+    keys.sort();
+    keys.dedup();
     let mut parts = Parts::default();
-    for table in &PARTITIONED {
-        let frame = (table.build)(runs)?;
-        match table.dir {
-            METRICS_DIR => parts.metric_rows = frame.height(),
-            _ => parts.request_rows = frame.height(),
+    for k in &keys {
+        let copied: Vec<Run>;
+        let group: &[Run] = if keys.len() == 1 {
+            runs
+        } else {
+            copied = runs.iter().filter(|r| key(r) == *k).cloned().collect();
+            &copied
+        };
+        let partition = (k.0.as_deref(), k.1.as_deref());
+        for table in &PARTITIONED {
+            let frame = (table.build)(group)?;
+            if frame.height() == 0 {
+                continue;
+            }
+            match table.dir {
+                METRICS_DIR => parts.metric_rows += frame.height(),
+                _ => parts.request_rows += frame.height(),
+            }
+            parts
+                .files
+                .push(write_part(dir, table, frame, partition, &sources_of)?);
         }
-        parts
-            .files
-            .extend(write_partitions(dir, table, frame, &sources_of)?);
     }
     parts.files.sort();
     Ok(parts)
@@ -237,69 +256,51 @@ const PARTITIONED: [Partitioned; 2] = [
 
 /// Writes `frame` as one part file per model and config under `dir/table.dir`; returns the
 /// paths written.
-fn write_partitions(
+fn write_part(
     dir: &Path,
     table: &Partitioned,
-    frame: DataFrame,
+    part: DataFrame,
+    (model, config): (Option<&str>, Option<&str>),
     sources_of: &[(String, String)],
-) -> Result<Vec<PathBuf>> {
-    if frame.height() == 0 {
-        return Ok(Vec::new());
-    }
-    let parts = frame
-        .partition_by([m::MODEL, m::CONFIG], true)
-        .map_err(|e| Error::polars(format!("partitioning {} by model and config", table.dir), e))?;
-    let mut paths = Vec::new();
-    for part in parts {
-        let text = |name: &str| -> Option<String> {
-            part.column(name)
-                .ok()?
-                .str()
-                .ok()?
-                .get(0)
-                .map(str::to_string)
-        };
-        let (model, config) = (text(m::MODEL), text(m::CONFIG));
-        let run_ids: BTreeSet<String> = part
-            .column(m::RUN_ID)
-            .ok()
-            .and_then(|c| {
-                c.str()
-                    .ok()
-                    .map(|s| s.iter().flatten().map(String::from).collect())
-            })
-            .unwrap_or_default();
-        let sources: BTreeSet<String> = sources_of
-            .iter()
-            .filter(|(id, _)| run_ids.contains(id))
-            .map(|(_, source)| source.clone())
-            .collect();
-        let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
-        let path = dir
-            .join(table.dir)
-            .join(format!("model={}", encode_partition(model.as_deref())))
-            .join(format!("config={}", encode_partition(config.as_deref())))
-            .join(format!("part-{}.parquet", hex(&digest[..8])));
-        // Hive layout: the partition values live in the directory names only, as Spark,
-        // pyarrow and pandas expect (a column in both places makes them refuse to merge).
-        let part = part
-            .select(
-                table
-                    .columns
-                    .iter()
-                    .copied()
-                    .filter(|c| *c != m::MODEL && *c != m::CONFIG),
-            )
-            .map_err(|e| Error::polars(format!("selecting the {} columns", table.dir), e))?;
-        let mut metadata = footer_metadata(&sources);
-        metadata.push((
-            META_PARTITION.into(),
-            serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
-        ));
-        write_atomic(part, &path, &metadata)?;
-        paths.push(path);
-    }
-    Ok(paths)
+) -> Result<PathBuf> {
+    let run_ids: BTreeSet<String> = part
+        .column(m::RUN_ID)
+        .ok()
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.iter().flatten().map(String::from).collect())
+        })
+        .unwrap_or_default();
+    let sources: BTreeSet<String> = sources_of
+        .iter()
+        .filter(|(id, _)| run_ids.contains(id))
+        .map(|(_, source)| source.clone())
+        .collect();
+    let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
+    let path = dir
+        .join(table.dir)
+        .join(format!("model={}", encode_partition(model)))
+        .join(format!("config={}", encode_partition(config)))
+        .join(format!("part-{}.parquet", hex(&digest[..8])));
+    // Hive layout: the partition values live in the directory names only, as Spark,
+    // pyarrow and pandas expect (a column in both places makes them refuse to merge).
+    let part = part
+        .select(
+            table
+                .columns
+                .iter()
+                .copied()
+                .filter(|c| *c != m::MODEL && *c != m::CONFIG),
+        )
+        .map_err(|e| Error::polars(format!("selecting the {} columns", table.dir), e))?;
+    let mut metadata = footer_metadata(&sources);
+    metadata.push((
+        META_PARTITION.into(),
+        serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
+    ));
+    write_atomic(part, &path, &metadata)?;
+    Ok(path)
 }
 
 /// Removes the temporary files (`.<name>.tmp-<pid>`) a write that was killed left in `dir`'s
