@@ -2,7 +2,8 @@
 """Speed and peak memory of converting a GuideLLM JSON report: tidybench against Python's
 json + pandas.json_normalize and against DuckDB's read_json + unnest, measured in one run.
 
-Usage: python bench/json_convert.py [TIDYBENCH_BINARY]   (default: target/release/tidybench)
+Usage: python bench/json_convert.py [TIDYBENCH_BINARY] [--small]   (default: target/release/tidybench;
+--small: the 1x input only)
 
 Inputs: the largest GuideLLM JSON fixture (../shared/fixtures when present, else the one in
 tests/fixtures), decompressed, and a 10x file built from it by repeating its benchmarks.
@@ -74,7 +75,8 @@ def measure(command):
 
 
 def main():
-    binary = sys.argv[1] if len(sys.argv) > 1 else str(REPO / "target" / "release" / "tidybench")
+    args = [a for a in sys.argv[1:] if not a.startswith("--")]
+    binary = args[0] if args else str(REPO / "target" / "release" / "tidybench")
     source = largest_fixture()
     work = pathlib.Path(tempfile.mkdtemp(prefix="tidybench-bench-"))
     base = read(source)
@@ -83,12 +85,14 @@ def main():
     inputs = {"1x": work / "base.json", "10x": work / "x10.json"}
     inputs["1x"].write_bytes(base)
     inputs["10x"].write_text(json.dumps(report))
+    if "--small" in sys.argv:
+        del inputs["10x"]
     print(f"source: {source} ({len(base) / 1e6:.1f} MB uncompressed)")
     print(f"{'input':<6} {'MB':>7} {'tool':<28} {'seconds':>8} {'MB/s':>8} {'peak RSS MB':>12} {'time vs tidybench':>18}")
     for name, path in inputs.items():
         size = path.stat().st_size
         rows = [
-            ("tidybench convert", [binary, "convert", str(path), "-o", str(work / f"out-{name}"), "-q"]),
+            ("tidybench convert", [binary, "convert", str(path), "-o", str(work / f"out-{name}"), "-q", "--full"]),
             ("python json + json_normalize", [sys.executable, "-c", PYTHON_LOAD, str(path)]),
             ("duckdb read_json + unnest", [sys.executable, "-c", DUCKDB_LOAD, str(path), str(size)]),
         ]

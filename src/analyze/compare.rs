@@ -346,7 +346,11 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
     let preference: Vec<&String> = std::iter::once(&pick.status)
         .chain(&pick.fallback_statuses)
         .collect();
-    let mut condition = lit(false);
+    // (model, chosen status) pairs, matched as one set (a chain of conditions, one per model,
+    // grows with the number of models on every row).
+    const SEPARATOR: &str = "\u{1f}";
+    const NO_MODEL: &str = "\u{0}";
+    let mut chosen: Vec<String> = Vec::new();
     for model in model_list {
         let rows: Vec<usize> = (0..models.len()).filter(|&i| models[i] == model).collect();
         let configs: Vec<&Option<String>> = rows.iter().map(|&i| &labels[i]).collect();
@@ -360,12 +364,23 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
             .iter()
             .find(|s| has_everywhere(s))
             .unwrap_or(&preference[0]);
-        let model_matches = match &model {
-            Some(name) => col(m::MODEL).eq(lit(name.clone())),
-            None => col(m::MODEL).is_null(),
-        };
-        condition = condition.or(model_matches.and(col(m::STATUS).eq(lit((*status).clone()))));
+        chosen.push(format!(
+            "{}{SEPARATOR}{status}",
+            model.as_deref().unwrap_or(NO_MODEL)
+        ));
     }
+    let key = concat_str(
+        [
+            col(m::MODEL).fill_null(lit(NO_MODEL)),
+            col(m::STATUS).fill_null(lit("")),
+        ],
+        SEPARATOR,
+        false,
+    );
+    let condition = key.is_in(
+        lit(Series::new("chosen".into(), chosen)).implode(false),
+        false,
+    );
     Ok(base.and(condition))
 }
 

@@ -35,6 +35,8 @@ pub struct Report {
     pub values: Vec<ValueRow>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
+    /// Positions in `deltas` of each model, candidate and pick, in report order.
+    pub sections: std::collections::HashMap<(String, String, usize), Vec<usize>>,
 }
 
 /// Runs the comparison of `spec` over `tables` and gathers what reports print.
@@ -49,7 +51,16 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
             summary::average_rows(&averages(&comparison)?)?,
         )
     };
+    let mut sections: std::collections::HashMap<(String, String, usize), Vec<usize>> =
+        std::collections::HashMap::new();
+    for (i, row) in deltas.iter().enumerate() {
+        sections
+            .entry((row.model.clone(), row.candidate.clone(), row.pick))
+            .or_default()
+            .push(i);
+    }
     Ok(Report {
+        sections,
         spec: comparison.spec.clone(),
         candidates: comparison.candidates.clone(),
         context: context(tables.runs.clone(), &comparison)?,

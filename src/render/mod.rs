@@ -113,9 +113,11 @@ pub fn section<'a>(
     pick: usize,
 ) -> impl Iterator<Item = &'a DeltaRow> + 'a {
     report
-        .deltas
-        .iter()
-        .filter(move |r| r.model == model && r.candidate == candidate && r.pick == pick)
+        .sections
+        .get(&(model.to_string(), candidate.to_string(), pick))
+        .into_iter()
+        .flatten()
+        .map(|&i| &report.deltas[i])
 }
 
 /// The distinct models of the report, sorted.
