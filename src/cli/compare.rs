@@ -1,6 +1,6 @@
 //! `tidybench compare`: any configuration label against a baseline, for the metrics asked.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use tidybench::analyze::{self, CompareSpec, Pick};
 use tidybench::render::OutputFormat;
@@ -55,19 +55,6 @@ pub struct CompareArgs {
 
 /// Runs `compare`; returns the exit code.
 pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
-    super::refuse_output_inside(&args.inputs, args.output.as_deref())?;
-    let inputs = super::read_inputs(
-        &args.inputs,
-        &super::ReadOptions {
-            labels: args.labels.clone(),
-            quiet: args.quiet,
-            ..Default::default()
-        },
-    )?;
-    if inputs.exit_code() == super::EXIT_ALL_FAILED {
-        eprintln!("error: none of the {} input(s) could be read", inputs.files);
-        return Ok(super::EXIT_ALL_FAILED);
-    }
     let mut spec = CompareSpec::study(&args.by, &args.baseline);
     if let Some(metrics) = &args.metrics {
         spec.picks = metrics
@@ -79,8 +66,48 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
     spec.tolerance_pct = args.tolerance;
     spec.filter = args.filter.clone();
     spec.overview_when_alone = false;
-    let report = analyze::report(&inputs.tables()?, &spec)?;
-    if args.metrics.is_some() {
+    let output = Output {
+        format: args.format,
+        path: args.output.as_deref(),
+        every_pick: args.metrics.is_some(),
+    };
+    run_spec(&args.inputs, &args.labels, args.quiet, &spec, &output)
+}
+
+/// Where and how a comparison is written.
+pub(super) struct Output<'a> {
+    /// Output format.
+    pub format: OutputFormat,
+    /// File to write, or standard output.
+    pub path: Option<&'a Path>,
+    /// A metric asked for without rows is an error (not a note).
+    pub every_pick: bool,
+}
+
+/// Reads `inputs` (labelled with `labels`), compares them as `spec` says and writes the
+/// report: what `compare` and `report` share.
+pub(super) fn run_spec(
+    inputs: &[PathBuf],
+    labels: &[super::Label],
+    quiet: bool,
+    spec: &CompareSpec,
+    output: &Output,
+) -> tidybench::Result<u8> {
+    super::refuse_output_inside(inputs, output.path)?;
+    let read = super::read_inputs(
+        inputs,
+        &super::ReadOptions {
+            labels: labels.to_vec(),
+            quiet,
+            ..Default::default()
+        },
+    )?;
+    if read.exit_code() == super::EXIT_ALL_FAILED {
+        eprintln!("error: none of the {} input(s) could be read", read.files);
+        return Ok(super::EXIT_ALL_FAILED);
+    }
+    let report = analyze::report(&read.tables()?, spec)?;
+    if output.every_pick {
         if let Some(pick) = report.missing.first() {
             return Err(tidybench::Error::Invalid(format!(
                 "no rows of {pick} to compare (see `tidybench query <dataset> \"select \
@@ -88,7 +115,7 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
             )));
         }
     }
-    let text = args.format.renderer().render(&report)?;
-    super::write_output(args.output.as_deref(), &text)?;
-    Ok(inputs.exit_code())
+    let text = output.format.renderer().render(&report)?;
+    super::write_output(output.path, &text)?;
+    Ok(read.exit_code())
 }

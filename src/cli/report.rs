@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use tidybench::analyze::{self, CompareSpec};
+use tidybench::analyze::CompareSpec;
 use tidybench::render::OutputFormat;
 
 /// Arguments of `tidybench report`.
@@ -37,26 +37,15 @@ pub struct ReportArgs {
     pub quiet: bool,
 }
 
-/// Runs `report`; returns the exit code.
+/// Runs `report`: `compare` with the study's metrics; returns the exit code.
 pub fn run(args: &ReportArgs) -> tidybench::Result<u8> {
-    super::refuse_output_inside(&args.inputs, args.output.as_deref())?;
-    let inputs = super::read_inputs(
-        &args.inputs,
-        &super::ReadOptions {
-            labels: args.labels.clone(),
-            quiet: args.quiet,
-            ..Default::default()
-        },
-    )?;
-    if inputs.exit_code() == super::EXIT_ALL_FAILED {
-        eprintln!("error: none of the {} input(s) could be read", inputs.files);
-        return Ok(super::EXIT_ALL_FAILED);
-    }
     let mut spec = CompareSpec::study(&args.by, &args.baseline);
     spec.candidates = args.candidates.clone();
     spec.tolerance_pct = args.tolerance;
-    let report = analyze::report(&inputs.tables()?, &spec)?;
-    let text = args.format.renderer().render(&report)?;
-    super::write_output(args.output.as_deref(), &text)?;
-    Ok(inputs.exit_code())
+    let output = super::compare::Output {
+        format: args.format,
+        path: args.output.as_deref(),
+        every_pick: false,
+    };
+    super::compare::run_spec(&args.inputs, &args.labels, args.quiet, &spec, &output)
 }

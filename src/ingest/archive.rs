@@ -132,7 +132,8 @@ fn walk(name: &str, reader: impl Read, limit: u64, depth: usize, visit: &mut dyn
             ))));
             continue;
         }
-        let mut bytes = Vec::with_capacity(entry.size() as usize);
+        // The header's size is only a claim: reserve no more than a modest amount up front.
+        let mut bytes = Vec::with_capacity(entry.size().min(64 << 20) as usize);
         if let Err(e) = entry.read_to_end(&mut bytes) {
             return visit(Entry::Failed(Error::io(&here, e)));
         }
