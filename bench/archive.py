@@ -17,13 +17,13 @@ Needs pandas and the zstd command.
 import argparse
 import pathlib
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 
+from timing import measure
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
-RUNS = 3
 
 PYTHON_LOADER = r"""
 import json, pathlib, subprocess, sys
@@ -50,21 +50,6 @@ for config in sorted(pathlib.Path(sys.argv[1]).glob("**/benchmark-config.txt")):
 frame = pd.DataFrame(rows)
 print(len(frame))
 """
-
-
-def measure(command, before=None):
-    times, peaks = [], []
-    for _ in range(RUNS):
-        if before:
-            before()
-        done = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + command,
-                              capture_output=True, text=True)
-        if done.returncode not in (0, 2):
-            raise SystemExit(f"{command}: {done.stderr}")
-        seconds, kilobytes = done.stderr.strip().splitlines()[-1].split()
-        times.append(float(seconds))
-        peaks.append(int(kilobytes) / 1024)
-    return statistics.median(times), max(peaks)
 
 
 def main():

@@ -17,15 +17,15 @@ duckdb.
 
 import argparse
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
 
 import pyarrow.dataset as ds
 
+from timing import measure
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
-RUNS = 3
 
 DUCKDB_QUERY = """
 import sys, duckdb
@@ -51,19 +51,6 @@ where c.config <> 'no-offload'
 ''').fetchall()
 print(len(rows))
 """
-
-
-def measure(command):
-    times, peaks = [], []
-    for _ in range(RUNS):
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%e %M"] + command,
-            capture_output=True, text=True, check=True,
-        )
-        seconds, kilobytes = done.stderr.strip().splitlines()[-1].split()
-        times.append(float(seconds))
-        peaks.append(int(kilobytes) / 1024)
-    return statistics.median(times), max(peaks)
 
 
 def main():

@@ -14,15 +14,15 @@ the largest peak RSS are reported. Needs pandas and duckdb (pip install pandas d
 import gzip
 import json
 import pathlib
-import statistics
 import subprocess
 import sys
 import tempfile
 
+from timing import measure
+
 REPO = pathlib.Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared" / "fixtures" / "guidellm"
 LOCAL = REPO / "tests" / "fixtures" / "guidellm" / "0.4.0" / "poisson" / "benchmarks.json.gz"
-RUNS = 3
 
 PYTHON_LOAD = """
 import json, sys, pandas as pd
@@ -58,20 +58,6 @@ def largest_fixture():
 def read(path):
     data = path.read_bytes()
     return gzip.decompress(data) if path.suffix == ".gz" else data
-
-
-def measure(command):
-    """Median seconds and max peak RSS (MB) over RUNS runs of `command`."""
-    times, peaks = [], []
-    for _ in range(RUNS):
-        done = subprocess.run(
-            ["/usr/bin/time", "-f", "%e %M"] + command,
-            capture_output=True, text=True, check=True,
-        )
-        seconds, kilobytes = done.stderr.strip().splitlines()[-1].split()
-        times.append(float(seconds))
-        peaks.append(int(kilobytes) / 1024)
-    return statistics.median(times), max(peaks)
 
 
 def main():
