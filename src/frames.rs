@@ -4,9 +4,9 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::formats::{RequestRecord, Run};
+use crate::formats::{RequestRecord, Run, ServerLog, ServerSample};
 use crate::ingest::blob::hex;
-use crate::schema::{metrics as m, requests as q, runs as r};
+use crate::schema::{metrics as m, requests as q, runs as r, server_samples as v};
 
 /// The tables of a dataset, as lazy frames.
 #[derive(Clone)]
@@ -17,6 +17,8 @@ pub struct Tables {
     pub metrics: LazyFrame,
     /// One row per request, when the sources recorded them.
     pub requests: LazyFrame,
+    /// One row per number of a vLLM server's periodic stats, when a server log was given.
+    pub server_samples: LazyFrame,
 }
 
 /// Stable id of a run: hash of its source's content and its position in that source.
@@ -226,12 +228,97 @@ pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
     DataFrame::new_infer_height(columns).map_err(polars_err("requests"))
 }
 
+/// The `server_samples` table of `runs`: one row per number of their server logs.
+pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
+    let rows: Vec<(usize, &ServerLog, &ServerSample)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, run)| {
+            run.server_logs
+                .iter()
+                .flat_map(move |log| log.samples.iter().map(move |s| (i, log, s)))
+        })
+        .collect();
+    let ids: Vec<String> = runs.iter().map(run_id).collect();
+    let timestamps = Int64Chunked::from_iter_options(
+        v::TIMESTAMP.into(),
+        rows.iter().map(|(.., s)| s.timestamp),
+    )
+    .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+    .into_column();
+    let columns = vec![
+        Column::new(
+            v::RUN_ID.into(),
+            rows.iter()
+                .map(|(i, ..)| ids[*i].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::MODEL.into(),
+            rows.iter()
+                .map(|(i, ..)| runs[*i].model.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::CONFIG.into(),
+            rows.iter()
+                .map(|(i, ..)| runs[*i].config.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::SOURCE_PATH.into(),
+            rows.iter()
+                .map(|(_, log, _)| log.source_path.display().to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::LINE.into(),
+            rows.iter().map(|(.., s)| s.line as i64).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::LOG_TIME.into(),
+            rows.iter()
+                .map(|(.., s)| s.log_time.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        timestamps,
+        Column::new(
+            v::ENGINE.into(),
+            rows.iter()
+                .map(|(.., s)| s.engine.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::METRIC.into(),
+            rows.iter()
+                .map(|(.., s)| s.metric.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::VALUE.into(),
+            rows.iter().map(|(.., s)| s.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::UNIT.into(),
+            rows.iter()
+                .map(|(.., s)| s.unit.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::DURING_RUN.into(),
+            rows.iter().map(|(.., s)| s.during_run).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new_infer_height(columns).map_err(polars_err("server_samples"))
+}
+
 /// The tables of `runs`, as lazy frames.
 pub fn tables(runs: &[Run]) -> Result<Tables> {
     Ok(Tables {
         runs: runs_frame(runs)?.lazy(),
         metrics: metrics_frame(runs)?.lazy(),
         requests: requests_frame(runs)?.lazy(),
+        server_samples: server_samples_frame(runs)?.lazy(),
     })
 }
 
@@ -243,10 +330,12 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
     let mut runs = Vec::new();
     let mut metrics = Vec::new();
     let mut requests = Vec::new();
+    let mut server_samples = Vec::new();
     for t in all {
         runs.push(t.runs);
         metrics.push(t.metrics);
         requests.push(t.requests);
+        server_samples.push(t.server_samples);
     }
     let union = |frames, table: &str| {
         concat(frames, UnionArgs::default())
@@ -256,6 +345,7 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
         runs: union(runs, "runs")?,
         metrics: union(metrics, "metrics")?,
         requests: union(requests, "requests")?,
+        server_samples: union(server_samples, "server_samples")?,
     })
 }
 

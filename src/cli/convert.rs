@@ -470,6 +470,7 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
         let merged = [
             run.extra_labels.get("console_source"),
             run.extra_labels.get("also_in"),
+            run.extra_labels.get(tidybench::reconcile::SERVER_LOG_LABEL),
         ];
         let from = std::iter::once(run.source_path.display().to_string()).chain(
             merged

@@ -10,6 +10,7 @@ pub mod guidellm_json;
 pub mod run_config;
 pub mod vllm_bench;
 pub mod vllm_bench_json;
+pub mod vllm_server_log;
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -52,6 +53,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &vllm_bench::VllmBench,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
+    &vllm_server_log::VllmServerLog,
 ];
 
 /// What a parser found in one input.
@@ -115,6 +117,8 @@ pub struct Run {
     pub ended_at: Option<i64>,
     /// The load points, in execution order.
     pub load_points: Vec<LoadPoint>,
+    /// The vLLM server logs of this run (their periodic stats).
+    pub server_logs: Vec<ServerLog>,
 }
 
 impl Run {
@@ -244,6 +248,36 @@ pub struct RequestRecord {
     pub prompt_text: Option<String>,
     /// The generated text, only with `--keep-text`.
     pub output_text: Option<String>,
+}
+
+/// The periodic stats of one vLLM server log.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ServerLog {
+    /// The log file.
+    pub source_path: PathBuf,
+    /// Its samples, in log order.
+    pub samples: Vec<ServerSample>,
+}
+
+/// One number of a vLLM server's periodic stats line.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ServerSample {
+    /// 1-based line of the log.
+    pub line: usize,
+    /// The time as printed (`MM-DD hh:mm:ss`, no year).
+    pub log_time: String,
+    /// Microseconds since the Unix epoch (UTC), when the year is known.
+    pub timestamp: Option<i64>,
+    /// The engine of a V1 line ("0", or "aggregated" over data-parallel engines).
+    pub engine: Option<String>,
+    /// Metric name (see `schema::SERVER_CATALOG`).
+    pub metric: String,
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: String,
+    /// Whether it was taken while the run's benchmark ran (unknown without both times).
+    pub during_run: Option<bool>,
 }
 
 /// One number read from the source.

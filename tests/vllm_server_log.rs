@@ -1,0 +1,406 @@
+//! vLLM server logs: the periodic stats lines of every engine generation (V0 `metrics.py`, V1
+//! `loggers.py`, spec decoding, KV transfer) and the startup facts, from logs users posted
+//! (`tests/fixtures/vllm/server-logs/`), hostile variants of them, and a run directory whose
+//! server log joins its GuideLLM run.
+
+mod common;
+
+use std::path::Path;
+
+use common::{parse_bytes, parse_file, repo, stderr, stdout, tidybench};
+use tidybench::formats::{Parsed, Run, ServerSample};
+
+const LOGS: &str = "tests/fixtures/vllm/server-logs";
+
+fn parse_log(name: &str) -> Parsed {
+    let parsed = parse_file(&format!("{LOGS}/{name}"));
+    assert_eq!(parsed.runs.len(), 1);
+    assert_eq!(parsed.runs[0].source_format, "vllm-server-log");
+    parsed
+}
+
+fn samples(run: &Run) -> Vec<&ServerSample> {
+    run.server_logs.iter().flat_map(|l| &l.samples).collect()
+}
+
+/// The values of `metric` in log order.
+fn series(run: &Run, metric: &str) -> Vec<f64> {
+    samples(run)
+        .into_iter()
+        .filter(|s| s.metric == metric)
+        .map(|s| s.value)
+        .collect()
+}
+
+fn label<'a>(run: &'a Run, key: &str) -> Option<&'a str> {
+    run.extra_labels.get(key).map(String::as_str)
+}
+
+#[test]
+fn v0_stats_lines_give_every_number_with_its_unit() {
+    let parsed = parse_log("v0_pr8804_metrics_v0.6-era.log");
+    let run = &parsed.runs[0];
+    let got: Vec<(&str, f64, &str)> = samples(run)
+        .iter()
+        .map(|s| (s.metric.as_str(), s.value, s.unit.as_str()))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("prompt_throughput", 3943.4, "tokens/s"),
+            ("generation_throughput", 8317.6, "tokens/s"),
+            ("running_requests", 190.0, "requests"),
+            ("swapped_requests", 0.0, "requests"),
+            ("waiting_requests", 651.0, "requests"),
+            ("gpu_kv_cache_usage", 6.7, "%"),
+            ("cpu_kv_cache_usage", 0.0, "%"),
+        ]
+    );
+    let first = samples(run)[0];
+    assert_eq!((first.line, first.log_time.as_str()), (1, "09-25 13:20:42"));
+    // No year in vLLM's time: unknown until the log joins a run.
+    assert_eq!((first.timestamp, &first.engine), (None, &None));
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+
+    // v0.4 printed no brackets and no final period.
+    let run = &parse_log("v0_issue2136_metrics-no-period_v0.4-era.log").runs[0];
+    assert_eq!(series(run, "generation_throughput"), vec![0.1, 12.0]);
+    assert_eq!(series(run, "gpu_kv_cache_usage"), vec![0.1, 0.3]);
+    assert_eq!(series(run, "cpu_kv_cache_usage"), vec![0.0, 0.0]);
+
+    // The separate V0 prefix cache line, and lines of other programs in between.
+    let run =
+        &parse_log("v0_pr18674_metrics-with-prefix-cache-hit-rate_bracket-format.log").runs[0];
+    assert_eq!(samples(run).len(), 27);
+    assert_eq!(series(run, "cpu_prefix_cache_hit_rate"), vec![90.0; 3]);
+    assert_eq!(series(run, "gpu_prefix_cache_hit_rate"), vec![0.0; 3]);
+    assert_eq!(series(run, "cpu_kv_cache_usage"), vec![0.1, 0.1, 0.2]);
+    let run = &parse_log("v0_kserve-pr4470_mixed-with-kserve-lines.log").runs[0];
+    assert_eq!(samples(run).len(), 7);
+    assert_eq!(samples(run)[0].line, 3);
+}
+
+#[test]
+fn v1_engine_lines_behind_any_prefix() {
+    // `(APIServer pid=N)` before the record.
+    let run = &parse_log("v1_issue43295_apiserver-pid-prefix.log").runs[0];
+    assert_eq!(samples(run).len(), 30);
+    assert_eq!(
+        series(run, "gpu_kv_cache_usage"),
+        vec![95.9, 95.5, 87.7, 95.9, 98.4]
+    );
+    assert_eq!(
+        series(run, "waiting_requests"),
+        vec![43.0, 42.0, 33.0, 23.0, 23.0]
+    );
+    assert_eq!(
+        series(run, "prompt_throughput"),
+        vec![0.0, 0.0, 12068.8, 18032.5, 0.0]
+    );
+    assert!(samples(run)
+        .iter()
+        .all(|s| s.engine.as_deref() == Some("0")));
+
+    // A docker timestamp gives the year (and the run's start and end).
+    let run = &parse_log("v1_tt-inference-server-3359_docker-timestamp-prefix.log").runs[0];
+    let first = samples(run)[0];
+    assert_eq!(first.timestamp, Some(1_778_572_899_331_095)); // 2026-05-12T08:01:39.331095Z
+    assert_eq!(run.started_at, Some(1_778_572_899_331_095));
+    assert_eq!(run.ended_at, Some(1_778_572_929_334_253));
+    assert_eq!(series(run, "waiting_requests"), vec![0.0, 1.0, 0.0, 0.0]);
+
+    // Trailing spaces after the last number; Rust `tracing` lines of a KV connector between.
+    let run = &parse_log("v1_sendnn-pr1030_trailing-spaces.log").runs[0];
+    assert_eq!(
+        series(run, "prefix_cache_hit_rate"),
+        vec![0.0, 48.4, 64.6, 72.6, 77.5]
+    );
+    let run = &parse_log("v1_dynamo-issue4087_kvbm-interleaved.log").runs[0];
+    assert_eq!(series(run, "prefix_cache_hit_rate"), vec![1.4]);
+    assert_eq!(series(run, "running_requests"), vec![16.0]);
+}
+
+#[test]
+fn speculative_decoding_and_kv_transfer_lines() {
+    let run = &parse_log("v1_club3090-issue93_specdecoding-metrics.log").runs[0];
+    assert_eq!(series(run, "spec_draft_acceptance_rate"), vec![32.6, 33.1]);
+    assert_eq!(series(run, "spec_mean_acceptance_length"), vec![2.63, 2.66]);
+    assert_eq!(series(run, "spec_accepted_tokens"), vec![768.0, 777.0]);
+    assert_eq!(series(run, "spec_drafted_throughput"), vec![235.49, 234.48]);
+    // The comma-separated per-position list stays with its key, as percentages.
+    let positions: Vec<f64> = (1..=5)
+        .map(|i| series(run, &format!("spec_acceptance_rate_position_{i}"))[0])
+        .collect();
+    assert_eq!(positions, vec![72.6, 46.7, 24.0, 13.4, 6.4]);
+
+    let parsed = parse_log("v1_pr20443_kvtransfer-metrics_UNMERGED-PR-format.log");
+    let run = &parsed.runs[0];
+    assert_eq!(
+        series(run, "kv_transfer_num_successful_transfers"),
+        vec![0.0, 0.0]
+    );
+    assert_eq!(
+        series(run, "kv_transfer_avg_transfer_durations"),
+        vec![0.0, 0.0]
+    );
+    assert_eq!(samples(run).len(), 2 * 6 + 2 * 4);
+}
+
+#[test]
+fn startup_facts_become_labels() {
+    let run = &parse_log("v1_pr19794_startup-kv-cache-size_v0.9-era.log").runs[0];
+    assert_eq!(label(run, "vllm_kv_cache_tokens"), Some("251920"));
+    assert_eq!(label(run, "vllm_max_model_len"), Some("40960"));
+    assert_eq!(label(run, "vllm_max_concurrency"), Some("6.15"));
+    assert_eq!(label(run, "vllm_kv_cache_memory_gib"), Some("26.91"));
+    assert_eq!(label(run, "vllm_num_gpu_blocks"), Some("15745"));
+
+    let run = &parse_log("v1_pr24162_api-server-version_v0.10.2.dev.log").runs[0];
+    assert_eq!(
+        run.harness_version.as_deref(),
+        Some("0.10.2.dev378+g4d7fe40fc.d20250829")
+    );
+    assert_eq!(
+        run.model.as_deref(),
+        Some("/data/datasets/models-hf/Qwen2.5-0.5B/")
+    );
+    assert_eq!(label(run, "vllm_tensor_parallel_size"), Some("2"));
+    assert_eq!(label(run, "vllm_max_model_len"), Some("32768"));
+
+    let run = &parse_log("v1_club3090-issue91_startup-kvcache-nondefault-args_v0.20.1.log").runs[0];
+    assert_eq!(
+        run.model.as_deref(),
+        Some("~/.cache/huggingface/qwen3.6-27b-autoround-int4")
+    );
+    assert_eq!(label(run, "vllm_kv_cache_tokens"), Some("619479"));
+    assert_eq!(label(run, "vllm_max_model_len"), Some("262144"));
+    assert_eq!(label(run, "vllm_enable_prefix_caching"), Some("True"));
+
+    let parsed = parse_log("v1-early_pr12569_gpu-blocks-v0.7-era.log");
+    let run = &parsed.runs[0];
+    assert_eq!(label(run, "vllm_num_gpu_blocks"), Some("1381"));
+    assert_eq!(label(run, "vllm_max_model_len"), Some("2048"));
+    assert_eq!(label(run, "vllm_max_concurrency"), Some("10.79"));
+    // A startup log with no stats yet says so.
+    assert_eq!(
+        parsed.warnings[0].message,
+        "no periodic stats lines (the server logged none, or only at DEBUG level)"
+    );
+
+    // `(EngineCore_DP0 pid=N) [Stage-0] INFO …`
+    let run = &parse_log("v1_vllm-omni-pr1160_enginecore-dp0-stage-prefix.log").runs[0];
+    assert_eq!(label(run, "vllm_kv_cache_tokens"), Some("2925232"));
+    assert_eq!(label(run, "vllm_kv_cache_memory_gib"), Some("100.43"));
+}
+
+#[test]
+fn hostile_logs_keep_what_is_sound_and_say_what_is_not() {
+    let text = std::fs::read_to_string(repo(&format!(
+        "{LOGS}/v1_issue43295_apiserver-pid-prefix.log"
+    )))
+    .unwrap();
+    let plain = parse_bytes("plain.log", text.clone().into_bytes()).unwrap();
+
+    // CRLF, and v0.12's colours (level in green, time and file in grey).
+    let coloured = text
+        .replace(" INFO ", " \u{1b}[32mINFO\u{1b}[0m \u{1b}[90m")
+        .replace("] Engine", "]\u{1b}[0m Engine")
+        .replace('\n', "\r\n");
+    let parsed = parse_bytes("coloured.log", coloured.into_bytes()).unwrap();
+    assert_eq!(samples(&parsed.runs[0]), samples(&plain.runs[0]));
+
+    // Cut inside the last line: that line is not read, the others are.
+    let cut = &text[..text.len() - 30];
+    let parsed = parse_bytes("cut.log", cut.as_bytes().to_vec()).unwrap();
+    assert_eq!(samples(&parsed.runs[0]).len(), 24);
+    assert_eq!(parsed.warnings[0].line, Some(5));
+    assert_eq!(
+        parsed.warnings[0].message,
+        "the file ends inside this line (no newline): not read, its numbers may be cut"
+    );
+
+    // A stats line of a shape not known, and a field not known: counted and kept.
+    let mut odd = text.lines().next().unwrap().to_string();
+    odd.push_str(", Offloaded: 7 reqs\n");
+    odd.push_str(
+        "(APIServer pid=3646) INFO 05-19 10:13:12 [loggers.py:300] Iteration(3): 2 context \
+         requests\n",
+    );
+    let parsed = parse_bytes("odd.log", odd.into_bytes()).unwrap();
+    assert_eq!(series(&parsed.runs[0], "offloaded"), vec![7.0]);
+    let messages: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        messages,
+        vec![
+            "odd.log:2: 1 stats line(s) of a shape not known were not read, the first: \
+             Iteration(3): 2 context requests",
+            "odd.log: stats field(s) not in tidybench's list, kept under their own names: \
+             Offloaded",
+        ]
+    );
+
+    // Invalid UTF-8 in a line of another program is replaced, the stats kept.
+    let mut bytes = b"\xff\xfe garbage\n".to_vec();
+    bytes.extend_from_slice(text.as_bytes());
+    let parsed = parse_bytes("bytes.log", bytes).unwrap();
+    assert_eq!(samples(&parsed.runs[0]).len(), 30);
+    assert_eq!(parsed.warnings[0].line, Some(1));
+}
+
+/// A run directory: the real config of a native-offload run, a real GuideLLM report that
+/// ran 2026-11-29 17:00:05–17:00:23 UTC, and a server log made of real vLLM lines (startup
+/// lines of `v1_pr19794…`, stats lines of `v1_issue43295…`) with their times moved to that
+/// day: one sample before the benchmark started, four during it.
+fn run_dir(root: &Path) {
+    let dir = root.join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::copy(
+        repo("tests/fixtures/llm-d-run-configs/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"),
+        dir.join("benchmark-config.txt"),
+    )
+    .unwrap();
+    let json = tidybench::ingest::Blob::read(&repo(
+        "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz",
+    ))
+    .unwrap()
+    .bytes;
+    std::fs::write(
+        dir.join("guidellm-results.json.zst"),
+        zstd::encode_all(json.as_slice(), 3).unwrap(),
+    )
+    .unwrap();
+    let read = |name: &str| std::fs::read_to_string(repo(&format!("{LOGS}/{name}"))).unwrap();
+    let startup = read("v1_pr19794_startup-kv-cache-size_v0.9-era.log")
+        .replace("06-22 02:54:", "11-29 16:59:");
+    let stats = read("v1_issue43295_apiserver-pid-prefix.log");
+    let times = ["16:59:58", "17:00:06", "17:00:11", "17:00:16", "17:00:21"];
+    let mut log = startup;
+    for (line, time) in stats.lines().zip(times) {
+        log.push_str(&moved(line, time));
+    }
+    let log = zstd::encode_all(log.as_bytes(), 3).unwrap();
+    std::fs::write(dir.join("vllm-startup.log.zst"), log).unwrap();
+}
+
+/// A line of `v1_issue43295…` (printed on 05-19) moved to 11-29 `time`.
+fn moved(line: &str, time: &str) -> String {
+    let at = line.find("05-19 ").unwrap();
+    format!("{}11-29 {time}{}\n", &line[..at], &line[at + 14..])
+}
+
+fn query(dir: &Path, sql: &str) -> String {
+    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn a_server_log_joins_the_run_of_its_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    run_dir(dir.path());
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // One run: the report's, labelled by the log.
+    assert_eq!(
+        query(
+            dir.path(),
+            "select source_format, config, harness_version from runs"
+        ),
+        "source_format,config,harness_version\nguidellm-json,native-offload,0.5.4\n"
+    );
+    let labels = query(dir.path(), "select labels from runs");
+    for expected in [
+        r#"""vllm_kv_cache_tokens"":""251920"""#,
+        r#"""vllm_max_model_len"":""40960"""#,
+        r#"""server_log"":""results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/vllm-startup.log.zst"""#,
+    ] {
+        assert!(labels.contains(expected), "{expected} in {labels}");
+    }
+    // Client metrics and server samples join on run_id; the year comes from the run.
+    assert_eq!(
+        query(
+            dir.path(),
+            "select s.during_run, count(*) as n, min(s.timestamp) as first, \
+             max(s.value) as peak from server_samples s join runs r using (run_id) \
+             where s.metric = 'gpu_kv_cache_usage' group by s.during_run order by first"
+        ),
+        "during_run,n,first,peak\n\
+         false,1,2026-11-29T16:59:58.000000,95.9\n\
+         true,4,2026-11-29T17:00:06.000000,98.4\n"
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select count(distinct m.run_id) as runs from metrics m \
+             join (select distinct run_id from server_samples) s using (run_id)"
+        ),
+        "runs\n1\n"
+    );
+    // Unchanged: nothing to do. The log changed: its directory is converted again.
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
+    assert!(stderr(&out).contains("is up to date"), "{}", stderr(&out));
+    let log = dir.path().join(
+        "results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/vllm-startup.log.zst",
+    );
+    std::fs::write(&log, b"INFO 11-29 17:00:09 [loggers.py:123] Engine 000: Avg prompt throughput: 1.0 tokens/s, Avg generation throughput: 2.0 tokens/s, Running: 3 reqs, Waiting: 4 reqs, GPU KV cache usage: 5.0%, Prefix cache hit rate: 6.0%\n").unwrap();
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "select count(distinct r.run_id) as runs, count(*) as samples \
+             from server_samples s join runs r using (run_id)"
+        ),
+        "runs,samples\n1,6\n"
+    );
+}
+
+#[test]
+fn several_runs_in_one_directory_take_the_samples_of_their_time() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("both");
+    std::fs::create_dir_all(&root).unwrap();
+    for (name, report) in [
+        (
+            "a.json.gz",
+            "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz",
+        ),
+        (
+            "b.json.gz",
+            "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
+        ),
+    ] {
+        std::fs::copy(repo(report), root.join(name)).unwrap();
+    }
+    // Run a: 17:00:05–17:00:23; run b: 17:07:21–17:07:40; 17:05:00 is between them.
+    let stats = std::fs::read_to_string(repo(&format!(
+        "{LOGS}/v1_issue43295_apiserver-pid-prefix.log"
+    )))
+    .unwrap();
+    let mut log = String::new();
+    for (line, time) in stats.lines().zip(["17:00:10", "17:05:00", "17:07:30"]) {
+        log.push_str(&moved(line, time));
+    }
+    std::fs::write(root.join("vllm.log"), log).unwrap();
+    let out = tidybench(
+        dir.path(),
+        &["convert", "both", "-o", "out", "--label", "model=m"],
+    );
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("both/vllm.log:2: 6 sample(s) fall outside the time of every run in this directory; kept under the log's own run"),
+        "{err}"
+    );
+    assert_eq!(
+        query(
+            dir.path(),
+            "select r.source_format, s.log_time, s.during_run from server_samples s \
+             join runs r using (run_id) where s.metric = 'waiting_requests' order by s.log_time"
+        ),
+        "source_format,log_time,during_run\n\
+         guidellm-json,11-29 17:00:10,true\n\
+         vllm-server-log,11-29 17:05:00,\n\
+         guidellm-json,11-29 17:07:30,true\n"
+    );
+}
