@@ -247,46 +247,63 @@ fn hostile_logs_keep_what_is_sound_and_say_what_is_not() {
     assert_eq!(parsed.warnings[0].line, Some(1));
 }
 
-/// A run directory: the real config of a native-offload run, a real GuideLLM report that
-/// ran 2026-11-29 17:00:05–17:00:23 UTC, and a server log made of real vLLM lines (startup
-/// lines of `v1_pr19794…`, stats lines of `v1_issue43295…`) with their times moved to that
-/// day: one sample before the benchmark started, four during it.
-fn run_dir(root: &Path) {
-    let dir = root.join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload");
+/// A run directory `results/<config>` with the real config file of `config`, the real
+/// GuideLLM report `report` and the server log `log`.
+fn run_dir(root: &Path, config: &str, report: &str, log: &str) {
+    let dir = root.join("results").join(config);
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::copy(
-        repo("tests/fixtures/llm-d-run-configs/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"),
+        repo(&format!(
+            "tests/fixtures/llm-d-run-configs/{config}/benchmark-config.txt"
+        )),
         dir.join("benchmark-config.txt"),
     )
     .unwrap();
-    let json = tidybench::ingest::Blob::read(&repo(
-        "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz",
-    ))
-    .unwrap()
-    .bytes;
+    let json = tidybench::ingest::Blob::read(&repo(report)).unwrap().bytes;
     std::fs::write(
         dir.join("guidellm-results.json.zst"),
         zstd::encode_all(json.as_slice(), 3).unwrap(),
     )
     .unwrap();
-    let read = |name: &str| std::fs::read_to_string(repo(&format!("{LOGS}/{name}"))).unwrap();
-    let startup = read("v1_pr19794_startup-kv-cache-size_v0.9-era.log")
-        .replace("06-22 02:54:", "11-29 16:59:");
-    let stats = read("v1_issue43295_apiserver-pid-prefix.log");
-    let times = ["16:59:58", "17:00:06", "17:00:11", "17:00:16", "17:00:21"];
-    let mut log = startup;
-    for (line, time) in stats.lines().zip(times) {
-        log.push_str(&moved(line, time));
-    }
     let log = zstd::encode_all(log.as_bytes(), 3).unwrap();
     std::fs::write(dir.join("vllm-startup.log.zst"), log).unwrap();
 }
 
-/// A line of `v1_issue43295…` (printed on 05-19) moved to 11-29 `time`.
-fn moved(line: &str, time: &str) -> String {
-    let at = line.find("05-19 ").unwrap();
-    format!("{}11-29 {time}{}\n", &line[..at], &line[at + 14..])
+const NATIVE: &str = "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload";
+const NO_OFFLOAD: &str = "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload";
+/// A real GuideLLM report that ran 2026-11-29 17:00:05–17:00:23 UTC.
+const REPORT_A: &str = "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz";
+/// A real GuideLLM report that ran 2026-11-29 17:07:21–17:07:40 UTC.
+const REPORT_B: &str =
+    "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz";
+
+/// The first lines of the fixture log `name`, each moved to 2026-11-29 at one of `times`
+/// (real vLLM lines, at the time of a real GuideLLM run).
+fn log_at(name: &str, times: &[&str]) -> String {
+    let text = std::fs::read_to_string(repo(&format!("{LOGS}/{name}"))).unwrap();
+    let mut log = String::new();
+    for (line, time) in text.lines().zip(times) {
+        let at = line.find(" INFO ").unwrap() + 6;
+        log.push_str(&format!(
+            "{}11-29 {time}{}\n",
+            &line[..at],
+            &line[at + 14..]
+        ));
+    }
+    log
 }
+
+/// The startup lines of `v1_pr19794…` (KV cache size 251,920 tokens, max model length 40,960),
+/// moved to 2026-11-29 16:59.
+fn startup() -> String {
+    std::fs::read_to_string(repo(&format!(
+        "{LOGS}/v1_pr19794_startup-kv-cache-size_v0.9-era.log"
+    )))
+    .unwrap()
+    .replace("06-22 02:54:", "11-29 16:59:")
+}
+
+const STATS: &str = "v1_issue43295_apiserver-pid-prefix.log";
 
 fn query(dir: &Path, sql: &str) -> String {
     let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
@@ -297,7 +314,13 @@ fn query(dir: &Path, sql: &str) -> String {
 #[test]
 fn a_server_log_joins_the_run_of_its_directory() {
     let dir = tempfile::tempdir().unwrap();
-    run_dir(dir.path());
+    // One sample before the benchmark started, four during it.
+    let log = startup()
+        + &log_at(
+            STATS,
+            &["16:59:58", "17:00:06", "17:00:11", "17:00:16", "17:00:21"],
+        );
+    run_dir(dir.path(), NATIVE, REPORT_A, &log);
     let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     // One run: the report's, labelled by the log.
@@ -360,27 +383,10 @@ fn several_runs_in_one_directory_take_the_samples_of_their_time() {
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("both");
     std::fs::create_dir_all(&root).unwrap();
-    for (name, report) in [
-        (
-            "a.json.gz",
-            "tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz",
-        ),
-        (
-            "b.json.gz",
-            "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
-        ),
-    ] {
-        std::fs::copy(repo(report), root.join(name)).unwrap();
-    }
-    // Run a: 17:00:05–17:00:23; run b: 17:07:21–17:07:40; 17:05:00 is between them.
-    let stats = std::fs::read_to_string(repo(&format!(
-        "{LOGS}/v1_issue43295_apiserver-pid-prefix.log"
-    )))
-    .unwrap();
-    let mut log = String::new();
-    for (line, time) in stats.lines().zip(["17:00:10", "17:05:00", "17:07:30"]) {
-        log.push_str(&moved(line, time));
-    }
+    std::fs::copy(repo(REPORT_A), root.join("a.json.gz")).unwrap();
+    std::fs::copy(repo(REPORT_B), root.join("b.json.gz")).unwrap();
+    // 17:05:00 is between the two runs.
+    let log = log_at(STATS, &["17:00:10", "17:05:00", "17:07:30"]);
     std::fs::write(root.join("vllm.log"), log).unwrap();
     let out = tidybench(
         dir.path(),
@@ -402,5 +408,68 @@ fn several_runs_in_one_directory_take_the_samples_of_their_time() {
          guidellm-json,11-29 17:00:10,true\n\
          vllm-server-log,11-29 17:05:00,\n\
          guidellm-json,11-29 17:07:30,true\n"
+    );
+}
+
+#[test]
+fn reports_put_the_server_beside_the_client() {
+    let dir = tempfile::tempdir().unwrap();
+    let native = log_at(STATS, &["17:00:06", "17:00:11", "17:00:16", "17:00:21"]);
+    run_dir(dir.path(), NATIVE, REPORT_A, &native);
+    let baseline = log_at(
+        "v1_sendnn-pr1030_trailing-spaces.log",
+        &["17:07:25", "17:07:29", "17:07:33", "17:07:36", "17:07:39"],
+    );
+    run_dir(dir.path(), NO_OFFLOAD, REPORT_B, &baseline);
+    let out = tidybench(dir.path(), &["report", "results"]);
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let chapter = text
+        .split("== Qwen/Qwen3-14B: vLLM server ==\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("no server chapter in {text}"));
+    let lines: Vec<&str> = chapter.lines().take(12).collect();
+    assert_eq!(
+        lines,
+        vec![
+            "The server's periodic stats while the benchmarks ran (from its log)",
+            "  metric                        configuration   runs  samples             mean               max  mean vs baseline",
+            "  GPU KV cache usage            no-offload         1        5           3.000%            3.000%          baseline",
+            "  GPU KV cache usage            native-offload     1        4           93.75%            95.90%          +3025.0%",
+            "  Prefix cache hit rate         no-offload         1        5           52.62%            77.50%          baseline",
+            "  Prefix cache hit rate         native-offload     1        4           0.000%            0.000%           -100.0%",
+            "  Running requests              no-offload         1        5   1.000 requests    1.000 requests          baseline",
+            "  Running requests              native-offload     1        4   18.75 requests    21.00 requests          +1775.0%",
+            "  Waiting requests              no-offload         1        5   0.000 requests    0.000 requests          baseline",
+            "  Waiting requests              native-offload     1        4   35.25 requests    43.00 requests               n/a",
+            "  Server prompt throughput      no-offload         1        5  312.50 tokens/s   1546.5 tokens/s          baseline",
+            "  Server prompt throughput      native-offload     1        4  7525.3 tokens/s  18032.5 tokens/s          +2308.1%",
+        ],
+        "{text}"
+    );
+    for (format, expected) in [
+        ("markdown", "\n## Qwen/Qwen3-14B: vLLM server\n"),
+        (
+            "markdown",
+            "| GPU KV cache usage | native-offload | 1 | 4 | 93.75% | 95.90% | +3025.0% |",
+        ),
+        ("html", "<h3>Qwen/Qwen3-14B: vLLM server</h3>"),
+    ] {
+        let out = tidybench(dir.path(), &["report", "results", "--format", format]);
+        assert!(
+            stdout(&out).contains(expected),
+            "{expected} in {}",
+            stdout(&out)
+        );
+    }
+    let out = tidybench(dir.path(), &["report", "results", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        json["server"][1],
+        serde_json::json!({
+            "model": "Qwen/Qwen3-14B", "config": "native-offload",
+            "metric": "gpu_kv_cache_usage", "unit": "%", "runs": 1, "samples": 4,
+            "mean": 93.75, "max": 95.9, "pct_vs_baseline": 3025.0
+        })
     );
 }

@@ -3,12 +3,14 @@
 
 pub mod compare;
 pub mod peaks;
+pub mod server;
 pub mod sql;
 pub mod stats;
 pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};
 pub use peaks::{peaks, PeakRow};
+pub use server::{server_rows, ServerRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
 
 use crate::error::Result;
@@ -33,6 +35,8 @@ pub struct Report {
     pub missing: Vec<Pick>,
     /// Every compared value per configuration and load (mean over runs).
     pub values: Vec<ValueRow>,
+    /// What the compared runs' vLLM server logs say, per model and configuration.
+    pub server: Vec<ServerRow>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
     /// Positions in `deltas` of each model, candidate and pick, in report order.
@@ -69,6 +73,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
         peaks: peaks(&comparison)?,
         missing: comparison.missing.clone(),
         values: summary::value_rows(&comparison)?,
+        server: server_rows(tables, &comparison.spec, &comparison.candidates)?,
         deltas_frame: comparison.deltas,
     })
 }

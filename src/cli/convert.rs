@@ -272,6 +272,7 @@ struct Totals {
     skipped: usize,
     metric_rows: usize,
     request_rows: usize,
+    server_sample_rows: usize,
 }
 
 /// Converts every source not in `kept`, group by group and a chunk of groups at a time (their
@@ -360,6 +361,7 @@ fn convert(
             let written = written?;
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
+            totals.server_sample_rows += written.server_sample_rows;
             group_parts.insert(
                 g,
                 written
@@ -441,8 +443,12 @@ fn convert(
             0 => String::new(),
             n => format!(", {n} unchanged source(s) kept"),
         };
+        let samples = match totals.server_sample_rows {
+            0 => String::new(),
+            n => format!(", {n} server sample(s)"),
+        };
         eprintln!(
-            "converted {} of {} file(s){skipped}{unchanged}: {run_count} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
+            "converted {} of {} file(s){skipped}{unchanged}: {run_count} run(s), {} metric row(s), {} request(s){samples} in {} file(s) under {} ({:.2}s)",
             totals.files - totals.failures - totals.skipped,
             totals.files,
             totals.metric_rows,
