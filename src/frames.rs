@@ -1,5 +1,7 @@
 //! Records → Polars DataFrames with the tidy schema (the only place that builds the tables).
 
+use std::fmt::Write;
+
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -120,7 +122,8 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
     let mut values = Vec::with_capacity(n);
     let mut units = Vec::with_capacity(n);
     let mut decimals = Vec::with_capacity(n);
-    let mut origins = Vec::with_capacity(n);
+    let mut origins = StringChunkedBuilder::new(m::ORIGIN.into(), n);
+    let mut text = String::new();
     // Borrowed, not cloned: the text of millions of rows is copied once, into the columns.
     let ids: Vec<String> = runs.iter().map(run_id).collect();
     for (run, id) in runs.iter().zip(&ids) {
@@ -132,13 +135,16 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
                 strategies.push(point.strategy.as_str());
                 loads.push(point.load);
                 load_indexes.push(index as i32);
-                metrics.push(obs.metric.as_str());
-                statuses.push(obs.status.as_str());
-                stats.push(obs.stat.as_str());
+                metrics.push(&*obs.metric);
+                statuses.push(&*obs.status);
+                stats.push(&*obs.stat);
                 values.push(obs.value);
-                units.push(obs.unit.as_str());
+                units.push(&*obs.unit);
                 decimals.push(obs.decimals.map(i32::from));
-                origins.push(obs.origin.as_str());
+                // Written into one reused buffer: no text per number is kept in the records.
+                text.clear();
+                let _ = write!(text, "{}", obs.origin);
+                origins.append_value(&text);
             }
         }
     }
@@ -155,7 +161,7 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
         Column::new(m::VALUE.into(), values),
         Column::new(m::UNIT.into(), units),
         Column::new(m::DECIMALS.into(), decimals),
-        Column::new(m::ORIGIN.into(), origins),
+        origins.finish().into_column(),
     ];
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
 }

@@ -27,7 +27,7 @@ fn starts(run: &Run) -> Option<Vec<(f64, bool)>> {
     run.load_points
         .iter()
         .map(|p| {
-            p.observations.iter().find_map(|o| match o.metric.as_str() {
+            p.observations.iter().find_map(|o| match &*o.metric {
                 "start_time" => Some((o.value, false)),
                 "start_time_of_day" => Some((o.value, true)),
                 _ => None,
@@ -79,7 +79,7 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
         if let Some(r) = counterpart.filter(|r| !agrees(c, r)) {
             warnings.push(Warning {
                 path: path.to_path_buf(),
-                line: c.origin.strip_prefix("line ").and_then(|n| n.parse().ok()),
+                line: c.origin.line(),
                 message: format!(
                     "{} {} {} is {} here but {} in the report ({}); the report's value is used",
                     c.metric, c.status, c.stat, c.value, r.value, r.origin

@@ -163,7 +163,7 @@ fn guidellm_0_6_1_concurrent_every_table_and_column() {
         .find(|o| o.metric == "request_latency")
         .expect("latency");
     assert_eq!(latency.unit, "s");
-    assert_eq!(latency.origin, "line 101");
+    assert_eq!(latency.origin.to_string(), "line 101");
 }
 
 #[test]

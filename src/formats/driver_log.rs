@@ -282,7 +282,7 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
 fn date_times_of_day(points: &mut [super::LoadPoint], started: i64) {
     let day = started.div_euclid(86_400) * 86_400;
     for obs in points.iter_mut().flat_map(|p| p.observations.iter_mut()) {
-        let metric = match obs.metric.as_str() {
+        let metric = match &*obs.metric {
             "start_time_of_day" => "start_time",
             "end_time_of_day" => "end_time",
             _ => continue,

@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{Format, LoadPoint, Name, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::{Blob, TextLine};
 use crate::schema;
@@ -235,10 +235,10 @@ const WRAPPED_TITLES: &[(&str, TableKind)] = &[
 /// What one table column holds.
 #[derive(Debug, Clone)]
 struct Column {
-    metric: String,
-    status: String,
-    stat: String,
-    unit: String,
+    metric: Name,
+    status: Name,
+    stat: Name,
+    unit: Name,
     time_of_day: bool,
 }
 
@@ -753,10 +753,10 @@ fn header_columns(
                 );
             }
             Some(column.unwrap_or_else(|| Column {
-                metric: unknown_metric(group, &name),
-                status: status.into(),
-                stat: stat_name(stat),
-                unit: String::new(),
+                metric: Name::Owned(unknown_metric(group, &name)),
+                status: super::name(status),
+                stat: super::name(&stat_name(stat)),
+                unit: Name::Borrowed(""),
                 time_of_day: false,
             }))
         })
@@ -805,10 +805,10 @@ fn column_meaning(
     status: &str,
 ) -> Option<Column> {
     let column = |metric: &str, status: &str, stat: String, unit: String| Column {
-        metric: metric.into(),
-        status: status.into(),
-        stat,
-        unit,
+        metric: super::name(metric),
+        status: super::name(status),
+        stat: super::name(&stat),
+        unit: super::name(&unit),
         time_of_day: false,
     };
     match kind {
@@ -1038,7 +1038,7 @@ fn parse_row(
                 value,
                 unit: column.unit.clone(),
                 decimals: Some(decimals),
-                origin: format!("line {}", line.number),
+                origin: Origin::Line(line.number),
             }),
             None => warn(
                 out,

@@ -6,7 +6,7 @@ use serde_json::{Map, Value};
 
 use super::guidellm_json::BARE_NON_FINITE;
 use super::vllm_bench::HARNESS;
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 
@@ -166,6 +166,7 @@ fn load_point(index: usize, result: &Map<String, Value>) -> LoadPoint {
         (None, None) => ("throughput", None),
     };
     let mut observations = Vec::new();
+    let base: std::sync::Arc<str> = std::sync::Arc::from(format!("results[{index}]"));
     for (key, value) in result {
         let (Some((metric, status, stat, unit, divisor)), Some(v)) =
             (metric_of(key), value.as_f64())
@@ -173,13 +174,13 @@ fn load_point(index: usize, result: &Map<String, Value>) -> LoadPoint {
             continue;
         };
         observations.push(Observation {
-            metric,
-            status: status.into(),
-            stat,
+            metric: name(&metric),
+            status: name(status),
+            stat: name(&stat),
             value: v / divisor,
-            unit: unit.into(),
+            unit: name(unit),
             decimals: None,
-            origin: format!("results[{index}].{key}"),
+            origin: Origin::Path(base.clone(), name(key)),
         });
     }
     LoadPoint {
