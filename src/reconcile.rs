@@ -101,18 +101,15 @@ fn drop_copies(runs: &mut Vec<Run>) {
         guidellm_csv::NAME => Some(2),
         _ => None,
     };
-    let id = |r: &Run| r.extra_labels.get(RUN_ID_LABEL).cloned();
-    let mut keep = vec![true; runs.len()];
-    for i in 0..runs.len() {
-        let (Some(run_id), Some(_)) = (id(&runs[i]), rank(&runs[i])) else {
-            continue;
-        };
-        let mut group: Vec<usize> = (0..runs.len())
-            .filter(|&j| rank(&runs[j]).is_some() && id(&runs[j]).as_ref() == Some(&run_id))
-            .collect();
-        if group.len() < 2 || group[0] != i {
-            continue;
+    let mut by_id: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (j, run) in runs.iter().enumerate() {
+        if let (Some(id), Some(_)) = (run.extra_labels.get(RUN_ID_LABEL), rank(run)) {
+            by_id.entry(id.as_str()).or_default().push(j);
         }
+    }
+    let groups: Vec<Vec<usize>> = by_id.into_values().filter(|g| g.len() > 1).collect();
+    let mut keep = vec![true; runs.len()];
+    for mut group in groups {
         group.sort_by_key(|&j| rank(&runs[j]));
         let others: Vec<String> = group[1..]
             .iter()
@@ -182,12 +179,10 @@ fn holds(report: &Run, summary: &Run) -> bool {
 /// none. A console number that disagrees with the report is a warning.
 pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
     drop_copies(runs);
+    let reports: Vec<usize> = (0..runs.len()).filter(|&i| is_report(&runs[i])).collect();
     let mut merged = Vec::new();
     for console in runs.iter().filter(|r| !is_report(r)) {
-        let Some(report) = runs
-            .iter()
-            .position(|r| is_report(r) && same_run(console, r))
-        else {
+        let Some(&report) = reports.iter().find(|&&r| same_run(console, &runs[r])) else {
             continue;
         };
         merged.push((console.clone(), report));
