@@ -294,6 +294,7 @@ fn convert(
         labels_from: args.labels_from.clone(),
         max_decompressed: args.max_decompressed,
         quiet: args.quiet,
+        metrics: None,
     };
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for source in sources

@@ -111,7 +111,7 @@ impl Format for GuidellmConsole {
 
 /// Splits console output holding several GuideLLM invocations (one after another in the
 /// same file) at each one's first setup line.
-fn invocations(lines: &[TextLine]) -> Vec<&[TextLine]> {
+fn invocations<'a>(lines: &'a [TextLine<'a>]) -> Vec<&'a [TextLine<'a>]> {
     let starts: Vec<usize> = lines
         .iter()
         .enumerate()
@@ -598,7 +598,8 @@ fn parse_wrapped_table(
                     "|{}{}|",
                     pair[0].text,
                     pair.get(1).map_or("", |l| l.text.trim_end())
-                ),
+                )
+                .into(),
             })
             .collect()
     } else {
@@ -606,7 +607,7 @@ fn parse_wrapped_table(
             .iter()
             .map(|l| TextLine {
                 number: l.number,
-                text: format!("|{}|", l.text.trim_end()),
+                text: format!("|{}|", l.text.trim_end()).into(),
             })
             .collect()
     };
