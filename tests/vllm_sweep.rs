@@ -133,6 +133,16 @@ fn a_summary_alone_gives_its_runs_and_named_combinations_are_labelled() {
         (point.strategy.as_str(), point.load),
         ("concurrent", Some(256.0))
     );
+    // A parameter given as an object (vLLM puts it on the command line as JSON) is kept as
+    // JSON text.
+    let text = std::fs::read_to_string(repo(&format!("{SWEEP}/{named}"))).unwrap();
+    let with_object = text.replace(
+        "\"profile\": true",
+        "\"profile\": true,\n    \"compilation_config\": {\"mode\": 3}",
+    );
+    let parsed = parse_bytes("run=0.json", with_object.into_bytes()).unwrap();
+    let label = parsed.runs[0].extra_labels.get("compilation_config");
+    assert_eq!(label.map(String::as_str), Some("{\"mode\":3}"));
 
     // A summary cut off: an error naming the file and line.
     let text = std::fs::read_to_string(repo(&format!("{BASELINE}/{C16}/summary.json"))).unwrap();

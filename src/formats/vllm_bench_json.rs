@@ -297,6 +297,8 @@ fn describe(
             Value::String(s) => s.clone(),
             Value::Number(n) => n.to_string(),
             Value::Bool(b) => b.to_string(),
+            // A sweep parameter given as an object (`compilation_config`), as JSON text.
+            Value::Object(_) => value.to_string(),
             _ => continue,
         };
         if run.set_label(key, &scalar).is_err() {
@@ -323,7 +325,7 @@ const ARRAYS: [(&str, Entry); 8] = [
 ];
 
 /// What one entry of a per-request array is.
-#[derive(Clone, Copy, PartialEq)]
+#[derive(Clone, Copy)]
 enum Entry {
     Number,
     Numbers,
@@ -399,19 +401,14 @@ fn request_records(
             ));
         }
     }
-    let array = |key: &str| {
-        arrays
-            .iter()
-            .find(|(k, _, _)| *k == key)
-            .map(|(_, entry, list)| (*entry, *list))
-    };
+    let array = |key: &str| arrays.iter().find(|a| a.0 == key).map(|a| a.2);
     let number = |key: &str, i: usize| {
         array(key)
-            .and_then(|(_, list)| list[i].as_f64())
+            .and_then(|list| list[i].as_f64())
             .filter(|v| v.is_finite())
     };
     let whole = |key: &str, i: usize| number(key, i).map(|v| v.round() as i64);
-    let text = |key: &str, i: usize| array(key).and_then(|(_, list)| list[i].as_str());
+    let text = |key: &str, i: usize| array(key).and_then(|list| list[i].as_str());
 
     // Which requests failed: `errors` says; without it, only counts that leave no doubt.
     let count = |key: &str| result.get(key).and_then(Value::as_f64);
@@ -439,7 +436,7 @@ fn request_records(
             return (Vec::new(), Vec::new());
         }
     }
-    let absolute = array("start_times").is_some_and(|(_, list)| {
+    let absolute = array("start_times").is_some_and(|list| {
         list.iter()
             .all(|v| v.as_f64().is_none_or(|t| t >= UNIX_TIME_FROM))
     });
@@ -460,7 +457,9 @@ fn request_records(
         let latency = measured(number("latencies", i));
         let output_tokens = whole("output_lens", i);
         let gaps: Vec<f64> = array("itls")
-            .and_then(|(_, list)| list[i].as_array())
+            .map(|list| &list[i])
+            .filter(|entry| Entry::Numbers.fits(entry))
+            .and_then(Value::as_array)
             .map(|l| l.iter().filter_map(Value::as_f64).collect())
             .unwrap_or_default();
         let itl_ms =
