@@ -9,7 +9,7 @@ use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
 use crate::formats::vllm_server_log::{self, resolve_log_time, LABEL_PREFIX};
-use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json};
+use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json, vllm_sweep};
 use crate::formats::{LoadPoint, Observation, Run, ServerLog, ServerSample, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
@@ -91,19 +91,24 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
 
 /// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
 /// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
-/// subset of the report's numbers, each equal to it). An HTML report, which has no run id, is
-/// dropped when one of those holds all its numbers. The run kept lists the other files in its
-/// `also_in` label.
+/// subset of the report's numbers, each equal to it); and one of each vLLM result found in
+/// several files (a sweep's `run=N.json` before its `summary.json`, or copies). An HTML
+/// report, which has no run id, is dropped when one of those holds all its numbers. The run
+/// kept lists the other files in its `also_in` label.
 fn drop_copies(runs: &mut Vec<Run>) {
     let rank = |r: &Run| match r.source_format.as_str() {
         guidellm_json::NAME | vllm_bench_json::NAME => Some(0),
-        guidellm_json::YAML_NAME => Some(1),
+        guidellm_json::YAML_NAME | vllm_sweep::NAME => Some(1),
         guidellm_csv::NAME => Some(2),
         _ => None,
     };
     let mut by_id: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
     for (j, run) in runs.iter().enumerate() {
-        if let (Some(id), Some(_)) = (run.extra_labels.get(RUN_ID_LABEL), rank(run)) {
+        let labels = &run.extra_labels;
+        let id = labels
+            .get(RUN_ID_LABEL)
+            .or_else(|| labels.get(vllm_bench_json::RESULT_ID_LABEL));
+        if let (Some(id), Some(_)) = (id, rank(run)) {
             by_id.entry(id.as_str()).or_default().push(j);
         }
     }

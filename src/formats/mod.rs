@@ -11,6 +11,7 @@ pub mod run_config;
 pub mod vllm_bench;
 pub mod vllm_bench_json;
 pub mod vllm_server_log;
+pub mod vllm_sweep;
 
 use std::borrow::Cow;
 use std::collections::{BTreeMap, HashSet};
@@ -52,6 +53,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_csv::GuidellmCsv,
     &guidellm_html::GuidellmHtml,
     &vllm_bench_json::VllmBenchJson,
+    &vllm_sweep::VllmSweepSummary,
     &vllm_bench::VllmBench,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
