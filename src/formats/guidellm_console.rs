@@ -336,6 +336,12 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
         .or_else(|| blocks.iter().map(|b| b.positions).max())
         .unwrap_or(0);
     let base = out.load_points.len();
+    // The numbers one benchmark gets from all tables of the set, to size its list once.
+    let per_point: usize = blocks
+        .iter()
+        .filter_map(|b| b.rows.first())
+        .map(|(_, row)| row.observations.len())
+        .sum();
     for block in blocks {
         let misaligned = if block.complete {
             block.positions != expected
@@ -395,6 +401,7 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             if point.load.is_none() {
                 point.load = row.load;
             }
+            point.observations.reserve(per_point);
             point.observations.extend(row.observations);
         }
     }
@@ -711,6 +718,17 @@ fn header_columns(
         );
         return None;
     };
+    // Every iteration of a long log prints the same headers: their columns are worked out once
+    // (headers that warn are worked out every time, so each table gets its own warnings).
+    let mut key = format!("{kind:?}|{status}|{width}");
+    for line in header {
+        key.push('|');
+        key.push_str(&line.text);
+    }
+    if let Some(columns) = KNOWN_HEADERS.with_borrow(|known| known.get(&key).cloned()) {
+        return Some(columns);
+    }
+    let warnings_before = out.warnings.len();
     let rows: Vec<Vec<String>> = header.iter().map(|l| expand_header(&l.text)).collect();
     if let Some((line, row)) = header.iter().zip(&rows).find(|(_, r)| r.len() != width) {
         warn(
@@ -725,7 +743,7 @@ fn header_columns(
         return None;
     }
     let last = rows.len() - 1;
-    let columns = (0..width)
+    let columns: Vec<Option<Column>> = (0..width)
         .map(|j| {
             if j == 0 {
                 return None;
@@ -762,7 +780,21 @@ fn header_columns(
             }))
         })
         .collect();
+    if out.warnings.len() == warnings_before {
+        KNOWN_HEADERS.with_borrow_mut(|known| {
+            if known.len() >= 256 {
+                known.clear();
+            }
+            known.insert(key, columns.clone());
+        });
+    }
     Some(columns)
+}
+
+thread_local! {
+    /// Columns of the headers met so far on this thread (see [`header_columns`]).
+    static KNOWN_HEADERS: std::cell::RefCell<std::collections::HashMap<String, Vec<Option<Column>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 fn unknown_metric(group: &str, name: &str) -> String {
@@ -1022,7 +1054,7 @@ fn parse_row(
         load: label
             .split_once('@')
             .and_then(|(_, v)| v.parse::<f64>().ok()),
-        observations: Vec::new(),
+        observations: Vec::with_capacity(columns.len()),
     };
     for (cell, column) in cells.iter().zip(columns).skip(1) {
         let Some(column) = column else { continue };
