@@ -473,3 +473,42 @@ fn reports_put_the_server_beside_the_client() {
         })
     );
 }
+
+/// The released `KV Transfer metrics: k=v, …` shapes, which no posted log shows: lines built
+/// from the format strings of vLLM v0.33.0 (`nixl/stats.py`, `offloading/metrics.py`, and the
+/// multi-connector's dict), since `KVConnectorLogging.log` prints `", ".join(f"{k}={v}")`.
+#[test]
+fn released_kv_transfer_lines_give_one_metric_per_key() {
+    let text = "\
+(EngineCore pid=7) INFO 11-29 17:00:10 [metrics.py:108] KV Transfer metrics: Num successful transfers=3, Avg xfer time (ms)=1.234, Throughput (MB/s)=812.5
+(EngineCore pid=7) INFO 11-29 17:00:20 [metrics.py:108] KV Transfer metrics: vllm:kv_offload_store_bytes:(GPU_to_CPU)=1048576, vllm:kv_offload_load_time_sum=0.25
+(EngineCore pid=7) INFO 11-29 17:00:30 [metrics.py:108] KV Transfer metrics: NixlConnector={'Num successful transfers': 2, 'Num failed transfers': 0}
+";
+    let parsed = parse_bytes("kv.log", text.as_bytes().to_vec()).unwrap();
+    let got: Vec<(String, f64, String)> = samples(&parsed.runs[0])
+        .iter()
+        .map(|s| (s.metric.clone(), s.value, s.unit.clone()))
+        .collect();
+    let expected: Vec<(String, f64, String)> = [
+        ("kv_transfer_num_successful_transfers", 3.0, ""),
+        ("kv_transfer_avg_xfer_time_ms", 1.234, "ms"),
+        ("kv_transfer_throughput_mb_s", 812.5, "MB/s"),
+        (
+            "kv_transfer_vllm_kv_offload_store_bytes_gpu_to_cpu",
+            1048576.0,
+            "",
+        ),
+        ("kv_transfer_vllm_kv_offload_load_time_sum", 0.25, ""),
+        (
+            "kv_transfer_nixlconnector_num_successful_transfers",
+            2.0,
+            "",
+        ),
+        ("kv_transfer_nixlconnector_num_failed_transfers", 0.0, ""),
+    ]
+    .into_iter()
+    .map(|(m, v, u)| (m.to_string(), v, u.to_string()))
+    .collect();
+    assert_eq!(got, expected);
+    assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
+}

@@ -74,8 +74,10 @@ static MAX_CONCURRENCY: LazyLock<Regex> = LazyLock::new(|| {
 });
 
 /// Words only a vLLM server log has (one must be in the first KBs, beside a log record).
-const MARKERS: [&str; 8] = [
+const MARKERS: [&str; 10] = [
     "Avg prompt throughput:",
+    "KV Transfer metrics:",
+    "SpecDecoding metrics:",
     "vLLM API server version",
     "LLM engine (v",
     "KV cache size:",
