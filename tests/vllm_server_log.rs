@@ -512,3 +512,16 @@ fn released_kv_transfer_lines_give_one_metric_per_key() {
     assert_eq!(got, expected);
     assert!(parsed.warnings.is_empty(), "{:?}", parsed.warnings);
 }
+
+#[test]
+fn a_report_of_a_server_log_alone_says_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = repo(&format!("{LOGS}/{STATS}"));
+    let out = tidybench(dir.path(), &["report", log.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).ends_with(
+        "the inputs hold only vLLM server samples, no benchmark results: give them with the \
+         benchmark's results (a run directory), or convert them and query the server_samples \
+         table\n"
+    ));
+}
