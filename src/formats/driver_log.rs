@@ -32,6 +32,9 @@ impl Format for DriverLog {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         let line = head.lines().position(|l| l.starts_with(ITERATION))?;
         Some(format!("line {} starts with `{ITERATION}`", line + 1))
     }

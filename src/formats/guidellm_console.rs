@@ -38,6 +38,9 @@ impl Format for GuidellmConsole {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         let markers = TABLE_TITLES
             .iter()
             .map(|(title, _)| format!("ℹ {title}"))

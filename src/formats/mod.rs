@@ -60,6 +60,12 @@ pub static REGISTRY: &[&dyn Format] = &[
     &vllm_server_log::VllmServerLog,
 ];
 
+/// True when `head` is a Markdown document (it has ``` fences): documentation that quotes
+/// console output, not output itself. The text-log formats do not claim it.
+pub(crate) fn is_markdown(head: &str) -> bool {
+    head.lines().any(|l| l.trim_start().starts_with("```"))
+}
+
 /// What a parser found in one input.
 #[derive(Debug, Default, Clone)]
 pub struct Parsed {

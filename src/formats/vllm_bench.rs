@@ -47,6 +47,9 @@ impl Format for VllmBench {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         if head.contains(BLOCK_TITLE) {
             return Some(format!("a `{BLOCK_TITLE}` block"));
         }

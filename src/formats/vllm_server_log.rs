@@ -98,6 +98,9 @@ impl Format for VllmServerLog {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         let marker = MARKERS.iter().find(|m| head.contains(*m))?;
         let line = head
             .lines()
