@@ -2,7 +2,8 @@
 # Builds each fuzz target's seed corpus (fuzz/corpus/<target>/) from the real fixtures under
 # tests/fixtures/ and data/, and its dictionary (fuzz/dict/<target>.dict) from the string
 # literals of the parser it drives. Both are generated, not committed: run again after the
-# fixtures or parsers change. Usage: fuzz/seed.sh [target...] (every target by default).
+# fixtures or parsers change (seeds are added to what the corpus has grown, never removed).
+# Usage: fuzz/seed.sh [target...] (every target by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -56,7 +57,6 @@ text() {
 
 seed() {
     local target="$1" dir="fuzz/corpus/$1" file
-    rm -rf "$dir"
     mkdir -p "$dir" fuzz/dict
     for file in $(seeds "$target"); do
         text "$file" | add "$dir"
@@ -104,9 +104,10 @@ seed() {
             ;;
     esac
     # Every string literal of the parser without escapes or format arguments, 3-40 bytes
-    # long, as a libFuzzer dictionary entry.
+    # long, as a libFuzzer dictionary entry (other than printable ASCII written `\xNN`).
     # shellcheck disable=SC2046
-    grep -ohE '"[^"\\{}]{3,40}"' $(sources "$target") | sort -u >"fuzz/dict/$target.dict"
+    grep -ohE '"[^"\\{}]{3,40}"' $(sources "$target") | sort -u |
+        LC_ALL=C perl -pe 's/([^\x20-\x7e\n])/sprintf("\\x%02X", ord($1))/ge' >"fuzz/dict/$target.dict"
     echo "$target: $(ls "$dir" | wc -l) seeds, $(du -sh "$dir" | cut -f1), $(wc -l <"fuzz/dict/$target.dict") dictionary entries"
 }
 

@@ -143,8 +143,9 @@ pub fn run_config(data: &[u8]) {
         return;
     };
     let labels = run_config::parse(Path::new(&dir), &blob);
+    let lines = line_count(&blob);
     for warning in &labels.warnings {
-        assert_names_input(&blob, warning.path.as_path(), warning.line);
+        assert_names_input(&blob, lines, &warning.path, warning.line);
     }
     let mut run = Run::default();
     labels.apply(&mut run);
@@ -163,24 +164,29 @@ fn split_first_line(data: &[u8]) -> (String, &[u8]) {
 fn checked(blob: &Blob, parsed: tidybench::Result<Parsed>) -> Option<Parsed> {
     match parsed {
         Ok(parsed) => {
+            let lines = line_count(blob);
             for warning in &parsed.warnings {
-                assert_names_input(blob, &warning.path, warning.line);
+                assert_names_input(blob, lines, &warning.path, warning.line);
             }
             Some(parsed)
         }
         Err(Error::Parse { path, line, .. }) => {
-            assert_names_input(blob, &path, Some(line));
+            assert_names_input(blob, line_count(blob), &path, Some(line));
             None
         }
         Err(_) => None,
     }
 }
 
-/// Panics unless `path` is the input's and `line` (when given) one of its lines.
-fn assert_names_input(blob: &Blob, path: &Path, line: Option<usize>) {
+/// The number of lines of `blob`, as [`Blob::text_lines`] counts them.
+fn line_count(blob: &Blob) -> usize {
+    blob.bytes.iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Panics unless `path` is the input's and `line` (when given) one of its `lines` lines.
+fn assert_names_input(blob: &Blob, lines: usize, path: &Path, line: Option<usize>) {
     assert_eq!(path, blob.path, "a message names another file");
     if let Some(line) = line {
-        let lines = blob.bytes.iter().filter(|&&b| b == b'\n').count() + 1;
         assert!(
             (1..=lines).contains(&line),
             "a message names line {line} of a {lines}-line input"
