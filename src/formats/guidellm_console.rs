@@ -568,7 +568,8 @@ fn parse_table(
         blocks.push(block);
     }
     if blocks.is_empty() {
-        let line = lines.get(start).map_or(0, |l| l.number);
+        // The line where the border should be, or the title's when the input ends with it.
+        let line = lines.get(start).or(lines.last()).map_or(1, |l| l.number);
         warn(
             out,
             path,
@@ -630,7 +631,7 @@ fn parse_wrapped_table(
         warn(
             out,
             path,
-            lines.get(start).map_or(0, |l| l.number),
+            lines.get(start).or(lines.last()).map_or(1, |l| l.number),
             format!(
                 "table `{title}`: expected `=` borders, header rows and a `-` rule; table skipped"
             ),

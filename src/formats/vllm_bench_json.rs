@@ -63,12 +63,12 @@ impl Format for VllmBenchJson {
         let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
         let mut index = 0;
         loop {
-            let offset = stream.byte_offset();
             let value = match stream.next() {
                 None => break,
                 Some(Ok(value)) => value,
                 Some(Err(e)) => {
-                    let line = text[..offset].matches('\n').count() + e.line();
+                    // The stream counts lines from the start of the whole text.
+                    let line = e.line().max(1);
                     if index == 0 {
                         return Err(Error::Parse {
                             path: blob.path.clone(),
@@ -77,10 +77,13 @@ impl Format for VllmBenchJson {
                             found: e.to_string(),
                         });
                     }
-                    warnings.push(warning(
-                        blob,
-                        format!("$[{index}] is not complete JSON ({e}); not read"),
-                    ));
+                    warnings.push(Warning {
+                        line: Some(line),
+                        ..warning(
+                            blob,
+                            format!("$[{index}] is not complete JSON ({e}); not read"),
+                        )
+                    });
                     break;
                 }
             };

@@ -1,0 +1,10 @@
+#![no_main]
+
+//! The vllm bench sweep summary format.
+
+use tidybench::formats::vllm_sweep;
+use tidybench::formats::ParseOptions;
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| {
+    tidybench_fuzz::parse_as(vllm_sweep::NAME, ParseOptions::default(), data);
+});
