@@ -309,7 +309,13 @@ fn request_text_is_kept_only_when_asked() {
     assert_eq!((&request.prompt_text, &request.output_text), (&None, &None));
 
     let kept = format
-        .parse_with(&blob, &ParseOptions { keep_text: true })
+        .parse_with(
+            &blob,
+            &ParseOptions {
+                keep_text: true,
+                ..Default::default()
+            },
+        )
         .unwrap();
     let request = &kept.runs[0].load_points[0].requests[0];
     assert_eq!(

@@ -127,3 +127,58 @@ fn without_any_load_source_loads_are_null_and_order_is_kept() {
         && w.message
             == "no source gives the load of each benchmark; `load` left null, `load_index` keeps the order"));
 }
+
+#[test]
+fn a_parse_asked_for_some_metrics_reads_only_their_cells() {
+    use std::collections::BTreeSet;
+    use std::sync::Arc;
+    use tidybench::formats::ParseOptions;
+    use tidybench::ingest::Blob;
+
+    let blob = Blob::from_bytes("study.log", study_text().into_bytes());
+    let format = tidybench::detect::detect(&blob).unwrap();
+    let all = format.parse(&blob).unwrap();
+    let metrics: BTreeSet<String> = ["requests_per_second", "request_latency"]
+        .map(String::from)
+        .into();
+    let options = ParseOptions {
+        metrics: Some(Arc::new(metrics)),
+        ..Default::default()
+    };
+    let some = format.parse_with(&blob, &options).unwrap();
+    assert_eq!(some.warnings, all.warnings);
+    assert_eq!(some.runs.len(), 4);
+    let mut kept_per_point = Vec::new();
+    for (a, s) in all.runs.iter().zip(&some.runs) {
+        assert_eq!(a.load_points.len(), s.load_points.len());
+        for (pa, ps) in a.load_points.iter().zip(&s.load_points) {
+            // The loads are the same: they do not depend on the columns read.
+            assert_eq!(pa.load, ps.load);
+            let expected: Vec<_> = pa
+                .observations
+                .iter()
+                .filter(|o| {
+                    // The asked-for metrics, the times that tell runs apart, and the
+                    // concurrency that may give the loads.
+                    matches!(
+                        &*o.metric,
+                        "requests_per_second"
+                            | "request_latency"
+                            | "start_time_of_day"
+                            | "end_time_of_day"
+                            | "start_time"
+                            | "end_time"
+                            | "concurrency"
+                    )
+                })
+                .collect();
+            assert_eq!(ps.observations.iter().collect::<Vec<_>>(), expected);
+            kept_per_point.push((pa.observations.len(), ps.observations.len()));
+        }
+    }
+    // Of the 63 numbers of each level, 8 are read.
+    assert!(
+        kept_per_point.iter().all(|&k| k == (63, 8)),
+        "{kept_per_point:?}"
+    );
+}

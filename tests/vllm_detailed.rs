@@ -108,7 +108,10 @@ fn every_index_of_the_arrays_is_one_request_with_exact_values() {
 fn generated_texts_are_kept_only_when_asked() {
     let blob = Blob::read(&repo(DETAILED)).unwrap();
     let format = tidybench::formats::vllm_bench_json::VllmBenchJson;
-    let keep = ParseOptions { keep_text: true };
+    let keep = ParseOptions {
+        keep_text: true,
+        ..Default::default()
+    };
     let kept = format.parse_with(&blob, &keep).unwrap();
     let requests = &kept.runs[0].load_points[0].requests;
     let text = requests[0].output_text.as_deref().unwrap();

@@ -58,7 +58,14 @@ pub fn parse_as(name: &str, options: ParseOptions, data: &[u8]) -> Option<Parsed
 /// must read the same runs, load points, numbers and requests, or both fail.
 pub fn parse_with_and_without_text(name: &str, data: &[u8]) {
     let skipped = parse_as(name, ParseOptions::default(), data);
-    let kept = parse_as(name, ParseOptions { keep_text: true }, data);
+    let kept = parse_as(
+        name,
+        ParseOptions {
+            keep_text: true,
+            ..Default::default()
+        },
+        data,
+    );
     assert_eq!(
         skipped.as_ref().map(shape),
         kept.as_ref().map(shape),

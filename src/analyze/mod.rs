@@ -41,6 +41,8 @@ pub struct Report {
     pub deltas_frame: polars::prelude::DataFrame,
     /// Positions in `deltas` of each model, candidate and pick, in report order.
     pub sections: std::collections::HashMap<(String, String, usize), Vec<usize>>,
+    /// Position in `averages` of each model (`None`: across models), candidate and pick.
+    pub average_at: std::collections::HashMap<(Option<String>, String, usize), usize>,
 }
 
 /// Runs the comparison of `spec` over `tables` and gathers what reports print.
@@ -73,8 +75,16 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
             .or_default()
             .push(i);
     }
+    let mut average_at = std::collections::HashMap::new();
+    for (i, row) in averages.iter().enumerate() {
+        let model = (!row.across_models).then(|| row.model.clone());
+        average_at
+            .entry((model, row.candidate.clone(), row.pick))
+            .or_insert(i);
+    }
     Ok(Report {
         sections,
+        average_at,
         spec: comparison.spec.clone(),
         candidates: comparison.candidates.clone(),
         context: context(tables.runs.clone(), &comparison)?,

@@ -1,8 +1,10 @@
 //! `tidybench compare`: any configuration label against a baseline, for the metrics asked.
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use tidybench::analyze::{self, CompareSpec, Pick};
+use tidybench::formats::ParseOptions;
 use tidybench::render::OutputFormat;
 
 /// Arguments of `tidybench compare`.
@@ -99,7 +101,12 @@ pub(super) fn run_spec(
         &super::ReadOptions {
             labels: labels.to_vec(),
             quiet,
-            metrics: Some(spec.picks.iter().map(|p| p.metric.clone()).collect()),
+            parse: ParseOptions {
+                metrics: Some(Arc::new(
+                    spec.picks.iter().map(|p| p.metric.clone()).collect(),
+                )),
+                ..Default::default()
+            },
             ..Default::default()
         },
     )?;

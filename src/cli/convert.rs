@@ -289,12 +289,12 @@ fn convert(
     let options = ReadOptions {
         parse: ParseOptions {
             keep_text: args.keep_text,
+            ..Default::default()
         },
         labels: args.labels.clone(),
         labels_from: args.labels_from.clone(),
         max_decompressed: args.max_decompressed,
         quiet: args.quiet,
-        metrics: None,
     };
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for source in sources

@@ -55,6 +55,7 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
         &super::ReadOptions {
             parse: ParseOptions {
                 keep_text: args.keep_text,
+                ..Default::default()
             },
             quiet: args.quiet,
             ..Default::default()

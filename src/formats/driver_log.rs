@@ -7,10 +7,11 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::sync::LazyLock;
 
+use rayon::prelude::*;
 use regex::Regex;
 
 use super::guidellm_console::{self, LoadSource};
-use super::{field, Format, Parsed, Run, Warning};
+use super::{field, Format, ParseOptions, Parsed, Run, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::{Blob, TextLine};
 
@@ -40,6 +41,10 @@ impl Format for DriverLog {
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        self.parse_with(blob, &ParseOptions::default())
+    }
+
+    fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
         let (lines, invalid) = blob.text_lines();
         let mut parsed = Parsed::default();
         if let Some(line) = invalid {
@@ -62,7 +67,7 @@ impl Format for DriverLog {
         }
         let sha256 = blob.sha256();
         let prefix = &lines[..starts[0]];
-        let mut before = guidellm_console::parse_lines(&blob.path, prefix);
+        let mut before = guidellm_console::parse_lines(&blob.path, prefix, options);
         if !before.load_points.is_empty() {
             // GuideLLM output whose banner was cut off: kept, without the driver's labels.
             parsed.warnings.append(&mut before.warnings);
@@ -86,11 +91,21 @@ impl Format for DriverLog {
                 ..Run::default()
             });
         }
-        for (i, &start) in starts.iter().enumerate() {
-            let end = starts.get(i + 1).copied().unwrap_or(lines.len());
-            let mut run = parse_iteration(&blob.path, &lines[start..end], &mut parsed.warnings);
+        // Iterations are independent: parsed in parallel, kept in input order.
+        let iterations: Vec<(Run, Vec<Warning>)> = (0..starts.len())
+            .into_par_iter()
+            .map(|i| {
+                let end = starts.get(i + 1).copied().unwrap_or(lines.len());
+                let mut warnings = Vec::new();
+                let run =
+                    parse_iteration(&blob.path, &lines[starts[i]..end], options, &mut warnings);
+                (run, warnings)
+            })
+            .collect();
+        for (mut run, mut warnings) in iterations {
             run.position = parsed.runs.len();
             parsed.runs.push(run);
+            parsed.warnings.append(&mut warnings);
         }
         for run in &mut parsed.runs {
             run.source_sha256 = sha256.clone();
@@ -128,7 +143,12 @@ pub(crate) fn read_vllm_args(args: &str, labels: &mut super::RunLabels) {
 }
 
 /// Reads one iteration: `lines` runs from its banner rule to the line before the next one.
-fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>) -> Run {
+fn parse_iteration(
+    path: &Path,
+    lines: &[TextLine],
+    options: &ParseOptions,
+    warnings: &mut Vec<Warning>,
+) -> Run {
     let banner_line = lines.get(1).map_or(0, |l| l.number);
     let iteration = lines
         .get(1)
@@ -232,7 +252,7 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
         }
     }
 
-    let mut console = guidellm_console::parse_lines(path, lines);
+    let mut console = guidellm_console::parse_lines(path, lines, options);
     warnings.append(&mut console.warnings);
     if console.load_points.is_empty() {
         let last = lines.last().map_or(banner_line, |l| l.number);

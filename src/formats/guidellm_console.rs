@@ -9,7 +9,9 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Format, LoadPoint, Name, Observation, Origin, Parsed, Run, RunLabels, Warning};
+use super::{
+    Format, LoadPoint, Name, Observation, Origin, ParseOptions, Parsed, Run, RunLabels, Warning,
+};
 use crate::error::{Error, Result};
 use crate::ingest::{Blob, TextLine};
 use crate::schema;
@@ -62,6 +64,10 @@ impl Format for GuidellmConsole {
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
+        self.parse_with(blob, &ParseOptions::default())
+    }
+
+    fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
         let (lines, invalid) = blob.text_lines();
         let mut parsed = Parsed::default();
         if let Some(line) = invalid {
@@ -73,7 +79,7 @@ impl Format for GuidellmConsole {
         }
         let sha256 = blob.sha256();
         for segment in invocations(&lines) {
-            let mut console = parse_lines(&blob.path, segment);
+            let mut console = parse_lines(&blob.path, segment, options);
             parsed.warnings.append(&mut console.warnings);
             if console.load_points.is_empty() {
                 if let Some(first) = segment.first() {
@@ -247,7 +253,7 @@ struct Column {
 
 /// Parses console lines: setup facts and every result table. Never fails: problems become
 /// warnings, and an input without tables gives no load points.
-pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
+pub fn parse_lines(path: &Path, lines: &[TextLine], options: &ParseOptions) -> ConsoleOutput {
     let mut out = ConsoleOutput {
         profile: parse_profile(lines),
         ..ConsoleOutput::default()
@@ -258,7 +264,8 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
     while i < lines.len() {
         let title = lines[i].text.trim();
         if let Some((title, kind)) = WRAPPED_TITLES.iter().find(|(t, _)| title == *t) {
-            let (next, blocks) = parse_wrapped_table(path, lines, i + 1, *kind, title, &mut out);
+            let (next, blocks) =
+                parse_wrapped_table(path, lines, i + 1, *kind, title, options, &mut out);
             i = next;
             set.extend(blocks);
             continue;
@@ -274,7 +281,7 @@ pub fn parse_lines(path: &Path, lines: &[TextLine]) -> ConsoleOutput {
             continue;
         };
         let title_line = lines[i].number;
-        let (next, blocks) = parse_table(path, lines, i + 1, kind, title, &mut out);
+        let (next, blocks) = parse_table(path, lines, i + 1, kind, title, options, &mut out);
         i = next;
         if seen.contains(&kind) {
             if seen.len() < TABLE_TITLES.len() {
@@ -434,6 +441,7 @@ fn parse_table(
     start: usize,
     kind: TableKind,
     title: &str,
+    options: &ParseOptions,
     out: &mut ConsoleOutput,
 ) -> (usize, Vec<Block>) {
     // 0.4.0 prints `Server Throughput Statistics` without a suffix, over successful requests
@@ -500,6 +508,7 @@ fn parse_table(
         ) else {
             return (i, blocks);
         };
+        let columns = kept_columns(columns, options);
         let mut block = Block {
             title: title.to_string(),
             line: border.number,
@@ -589,6 +598,7 @@ fn parse_wrapped_table(
     start: usize,
     kind: TableKind,
     title: &str,
+    options: &ParseOptions,
     out: &mut ConsoleOutput,
 ) -> (usize, Vec<Block>) {
     let end = lines[start..]
@@ -652,6 +662,7 @@ fn parse_wrapped_table(
     ) else {
         return (end, Vec::new());
     };
+    let columns = kept_columns(columns, options);
     let mut block = Block {
         title: title.to_string(),
         line: first.number,
@@ -1024,6 +1035,22 @@ fn parse_time_of_day(cell: &str) -> Option<f64> {
     let s: u32 = parts.next()?.parse().ok()?;
     (parts.next().is_none() && h < 24 && m < 60 && s < 61)
         .then_some(f64::from(h * 3600 + m * 60 + s))
+}
+
+/// `columns` without those of metrics `options` does not keep: their cells are not read. The
+/// measured concurrency stays: [`assign_loads`] may take the loads from it.
+fn kept_columns(mut columns: Vec<Option<Column>>, options: &ParseOptions) -> Vec<Option<Column>> {
+    if options.metrics.is_some() {
+        for column in &mut columns {
+            if column
+                .as_ref()
+                .is_some_and(|c| c.metric != "concurrency" && !options.keeps(&c.metric))
+            {
+                *column = None;
+            }
+        }
+    }
+    columns
 }
 
 /// Reads one data row; `None` (with a warning) when its cells do not fit the header.

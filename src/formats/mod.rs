@@ -14,7 +14,7 @@ pub mod vllm_server_log;
 pub mod vllm_sweep;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock};
 
@@ -40,10 +40,32 @@ pub trait Format: Sync {
 }
 
 /// Choices that change what a parse keeps.
-#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct ParseOptions {
     /// Keep the prompt and response text of request records (`--keep-text`).
     pub keep_text: bool,
+    /// Keep only the numbers of these metrics (and the start and end times that tell one run
+    /// given twice): a report reads no more than it prints. `None` keeps everything. A parser
+    /// may skip the other numbers early; the reading path drops what it did not skip.
+    pub metrics: Option<Arc<BTreeSet<String>>>,
+}
+
+/// The metrics that tell one run given twice (see `reconcile`): kept even by a parse asked for
+/// metrics that are none of them.
+const RECONCILING_METRICS: [&str; 4] = [
+    "start_time",
+    "start_time_of_day",
+    "end_time",
+    "end_time_of_day",
+];
+
+impl ParseOptions {
+    /// Whether the numbers of `metric` are to be kept (see [`ParseOptions::metrics`]).
+    pub fn keeps(&self, metric: &str) -> bool {
+        self.metrics
+            .as_ref()
+            .is_none_or(|keep| keep.contains(metric) || RECONCILING_METRICS.contains(&metric))
+    }
 }
 
 /// Every format, most specific first: detection takes the first whose `sniff` accepts.

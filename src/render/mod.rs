@@ -135,13 +135,8 @@ pub fn average<'a>(
     candidate: &str,
     pick: usize,
 ) -> Option<&'a AverageRow> {
-    report.averages.iter().find(|a| {
-        let same_model = match model {
-            Some(name) => !a.across_models && a.model == name,
-            None => a.across_models,
-        };
-        same_model && a.candidate == candidate && a.pick == pick
-    })
+    let key = (model.map(str::to_string), candidate.to_string(), pick);
+    report.average_at.get(&key).map(|&i| &report.averages[i])
 }
 
 /// Lays out `rows` as columns separated by two spaces; `right[i]` right-aligns column `i`.
