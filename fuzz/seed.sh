@@ -23,7 +23,9 @@ seeds() {
         guidellm_csv) ls "$fixtures"/guidellm/*/*/benchmarks.csv ;;
         guidellm_html) ls "$fixtures"/guidellm/*/*/benchmarks.html.gz ;;
         vllm_bench) ls "$fixtures"/vllm/bench-serve/*.log ;;
-        vllm_bench_json) ls "$fixtures"/vllm/bench-serve/*.json ;;
+        vllm_bench_json) ls "$fixtures"/vllm/bench-serve/*.json "$fixtures"/vllm/save-detailed/*.json ;;
+        vllm_server_log) ls "$fixtures"/vllm/server-logs/*.log ;;
+        vllm_sweep) find "$fixtures"/vllm/sweep -name summary.json | sort ;;
         detect) find "$fixtures" data -type f ! -name '*.md' ! -name '*.py' | sort ;;
         # run_config and read build their seeds themselves (below).
         run_config | read) ;;
@@ -145,7 +147,7 @@ seed() {
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(detect read run_config driver_log guidellm_console guidellm_json guidellm_yaml
-        guidellm_csv guidellm_html vllm_bench vllm_bench_json)
+        guidellm_csv guidellm_html vllm_bench vllm_bench_json vllm_server_log vllm_sweep)
 fi
 for target in "${targets[@]}"; do
     seed "$target"

@@ -34,7 +34,7 @@ pub fn detect_with_reason(blob: &Blob) -> Result<(&'static dyn Format, String)> 
     let (lines, _) = head.text_lines();
     let text = lines
         .iter()
-        .map(|l| l.text.as_str())
+        .map(|l| &*l.text)
         .collect::<Vec<_>>()
         .join("\n");
     REGISTRY

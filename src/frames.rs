@@ -1,12 +1,14 @@
 //! Records → Polars DataFrames with the tidy schema (the only place that builds the tables).
 
+use std::fmt::Write;
+
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::formats::{RequestRecord, Run};
+use crate::formats::{RequestRecord, Run, ServerLog, ServerSample};
 use crate::ingest::blob::hex;
-use crate::schema::{metrics as m, requests as q, runs as r};
+use crate::schema::{metrics as m, requests as q, runs as r, server_samples as v};
 
 /// The tables of a dataset, as lazy frames.
 #[derive(Clone)]
@@ -17,6 +19,8 @@ pub struct Tables {
     pub metrics: LazyFrame,
     /// One row per request, when the sources recorded them.
     pub requests: LazyFrame,
+    /// One row per number of a vLLM server's periodic stats, when a server log was given.
+    pub server_samples: LazyFrame,
 }
 
 /// Stable id of a run: hash of its source's content and its position in that source.
@@ -118,7 +122,8 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
     let mut values = Vec::with_capacity(n);
     let mut units = Vec::with_capacity(n);
     let mut decimals = Vec::with_capacity(n);
-    let mut origins = Vec::with_capacity(n);
+    let mut origins = StringChunkedBuilder::new(m::ORIGIN.into(), n);
+    let mut text = String::new();
     // Borrowed, not cloned: the text of millions of rows is copied once, into the columns.
     let ids: Vec<String> = runs.iter().map(run_id).collect();
     for (run, id) in runs.iter().zip(&ids) {
@@ -130,13 +135,16 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
                 strategies.push(point.strategy.as_str());
                 loads.push(point.load);
                 load_indexes.push(index as i32);
-                metrics.push(obs.metric.as_str());
-                statuses.push(obs.status.as_str());
-                stats.push(obs.stat.as_str());
+                metrics.push(&*obs.metric);
+                statuses.push(&*obs.status);
+                stats.push(&*obs.stat);
                 values.push(obs.value);
-                units.push(obs.unit.as_str());
+                units.push(&*obs.unit);
                 decimals.push(obs.decimals.map(i32::from));
-                origins.push(obs.origin.as_str());
+                // Written into one reused buffer: no text per number is kept in the records.
+                text.clear();
+                let _ = write!(text, "{}", obs.origin);
+                origins.append_value(&text);
             }
         }
     }
@@ -153,7 +161,7 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
         Column::new(m::VALUE.into(), values),
         Column::new(m::UNIT.into(), units),
         Column::new(m::DECIMALS.into(), decimals),
-        Column::new(m::ORIGIN.into(), origins),
+        origins.finish().into_column(),
     ];
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
 }
@@ -226,12 +234,97 @@ pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
     DataFrame::new_infer_height(columns).map_err(polars_err("requests"))
 }
 
+/// The `server_samples` table of `runs`: one row per number of their server logs.
+pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
+    let rows: Vec<(usize, &ServerLog, &ServerSample)> = runs
+        .iter()
+        .enumerate()
+        .flat_map(|(i, run)| {
+            run.server_logs
+                .iter()
+                .flat_map(move |log| log.samples.iter().map(move |s| (i, log, s)))
+        })
+        .collect();
+    let ids: Vec<String> = runs.iter().map(run_id).collect();
+    let timestamps = Int64Chunked::from_iter_options(
+        v::TIMESTAMP.into(),
+        rows.iter().map(|(.., s)| s.timestamp),
+    )
+    .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
+    .into_column();
+    let columns = vec![
+        Column::new(
+            v::RUN_ID.into(),
+            rows.iter()
+                .map(|(i, ..)| ids[*i].as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::MODEL.into(),
+            rows.iter()
+                .map(|(i, ..)| runs[*i].model.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::CONFIG.into(),
+            rows.iter()
+                .map(|(i, ..)| runs[*i].config.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::SOURCE_PATH.into(),
+            rows.iter()
+                .map(|(_, log, _)| log.source_path.display().to_string())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::LINE.into(),
+            rows.iter().map(|(.., s)| s.line as i64).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::LOG_TIME.into(),
+            rows.iter()
+                .map(|(.., s)| s.log_time.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        timestamps,
+        Column::new(
+            v::ENGINE.into(),
+            rows.iter()
+                .map(|(.., s)| s.engine.as_deref())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::METRIC.into(),
+            rows.iter()
+                .map(|(.., s)| s.metric.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::VALUE.into(),
+            rows.iter().map(|(.., s)| s.value).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::UNIT.into(),
+            rows.iter()
+                .map(|(.., s)| s.unit.as_str())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            v::DURING_RUN.into(),
+            rows.iter().map(|(.., s)| s.during_run).collect::<Vec<_>>(),
+        ),
+    ];
+    DataFrame::new_infer_height(columns).map_err(polars_err("server_samples"))
+}
+
 /// The tables of `runs`, as lazy frames.
 pub fn tables(runs: &[Run]) -> Result<Tables> {
     Ok(Tables {
         runs: runs_frame(runs)?.lazy(),
         metrics: metrics_frame(runs)?.lazy(),
         requests: requests_frame(runs)?.lazy(),
+        server_samples: server_samples_frame(runs)?.lazy(),
     })
 }
 
@@ -243,10 +336,12 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
     let mut runs = Vec::new();
     let mut metrics = Vec::new();
     let mut requests = Vec::new();
+    let mut server_samples = Vec::new();
     for t in all {
         runs.push(t.runs);
         metrics.push(t.metrics);
         requests.push(t.requests);
+        server_samples.push(t.server_samples);
     }
     let union = |frames, table: &str| {
         concat(frames, UnionArgs::default())
@@ -256,6 +351,7 @@ pub fn concat_tables(all: Vec<Tables>) -> Result<Tables> {
         runs: union(runs, "runs")?,
         metrics: union(metrics, "metrics")?,
         requests: union(requests, "requests")?,
+        server_samples: union(server_samples, "server_samples")?,
     })
 }
 

@@ -31,7 +31,7 @@ enum Command {
     Compare(cli::compare::CompareArgs),
     /// Show what tidybench sees in a file or dataset: format, runs, tables, warnings.
     Inspect(cli::inspect::InspectArgs),
-    /// Run a read-only SQL query over a dataset (tables: runs, metrics, requests).
+    /// Run a read-only SQL query over a dataset (tables: runs, metrics, requests, server_samples).
     Query(cli::query::QueryArgs),
     /// List the input formats tidybench reads.
     Formats,

@@ -2,13 +2,15 @@
 //! and as a GuideLLM JSON/YAML report. The report's full-precision numbers are kept, under the
 //! console run's labels (a driver log knows the config, hardware and vLLM arguments a report
 //! does not); the console numbers are only checked against them. And one run given as several
-//! reports (JSON, YAML, CSV): the most precise one is kept.
+//! reports (JSON, YAML, CSV): the most precise one is kept. And a vLLM server log beside a
+//! benchmark's results: its samples and startup facts join the run of its directory.
 
 use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
-use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json};
-use crate::formats::{LoadPoint, Observation, Run, Warning};
+use crate::formats::vllm_server_log::{self, resolve_log_time, LABEL_PREFIX};
+use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json, vllm_sweep};
+use crate::formats::{LoadPoint, Observation, Run, ServerLog, ServerSample, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
 /// times are printed to the second.
@@ -25,7 +27,7 @@ fn starts(run: &Run) -> Option<Vec<(f64, bool)>> {
     run.load_points
         .iter()
         .map(|p| {
-            p.observations.iter().find_map(|o| match o.metric.as_str() {
+            p.observations.iter().find_map(|o| match &*o.metric {
                 "start_time" => Some((o.value, false)),
                 "start_time_of_day" => Some((o.value, true)),
                 _ => None,
@@ -77,7 +79,7 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
         if let Some(r) = counterpart.filter(|r| !agrees(c, r)) {
             warnings.push(Warning {
                 path: path.to_path_buf(),
-                line: c.origin.strip_prefix("line ").and_then(|n| n.parse().ok()),
+                line: c.origin.line(),
                 message: format!(
                     "{} {} {} is {} here but {} in the report ({}); the report's value is used",
                     c.metric, c.status, c.stat, c.value, r.value, r.origin
@@ -89,28 +91,30 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
 
 /// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
 /// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
-/// subset of the report's numbers, each equal to it). An HTML report, which has no run id, is
-/// dropped when one of those holds all its numbers. The run kept lists the other files in its
-/// `also_in` label.
+/// subset of the report's numbers, each equal to it); and one of each vLLM result found in
+/// several files (a sweep's `run=N.json` before its `summary.json`, or copies). An HTML
+/// report, which has no run id, is dropped when one of those holds all its numbers. The run
+/// kept lists the other files in its `also_in` label.
 fn drop_copies(runs: &mut Vec<Run>) {
     let rank = |r: &Run| match r.source_format.as_str() {
         guidellm_json::NAME | vllm_bench_json::NAME => Some(0),
-        guidellm_json::YAML_NAME => Some(1),
+        guidellm_json::YAML_NAME | vllm_sweep::NAME => Some(1),
         guidellm_csv::NAME => Some(2),
         _ => None,
     };
-    let id = |r: &Run| r.extra_labels.get(RUN_ID_LABEL).cloned();
-    let mut keep = vec![true; runs.len()];
-    for i in 0..runs.len() {
-        let (Some(run_id), Some(_)) = (id(&runs[i]), rank(&runs[i])) else {
-            continue;
-        };
-        let mut group: Vec<usize> = (0..runs.len())
-            .filter(|&j| rank(&runs[j]).is_some() && id(&runs[j]).as_ref() == Some(&run_id))
-            .collect();
-        if group.len() < 2 || group[0] != i {
-            continue;
+    let mut by_id: std::collections::BTreeMap<&str, Vec<usize>> = Default::default();
+    for (j, run) in runs.iter().enumerate() {
+        let labels = &run.extra_labels;
+        let id = labels
+            .get(RUN_ID_LABEL)
+            .or_else(|| labels.get(vllm_bench_json::RESULT_ID_LABEL));
+        if let (Some(id), Some(_)) = (id, rank(run)) {
+            by_id.entry(id.as_str()).or_default().push(j);
         }
+    }
+    let groups: Vec<Vec<usize>> = by_id.into_values().filter(|g| g.len() > 1).collect();
+    let mut keep = vec![true; runs.len()];
+    for mut group in groups {
         group.sort_by_key(|&j| rank(&runs[j]));
         let others: Vec<String> = group[1..]
             .iter()
@@ -180,12 +184,10 @@ fn holds(report: &Run, summary: &Run) -> bool {
 /// none. A console number that disagrees with the report is a warning.
 pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
     drop_copies(runs);
+    let reports: Vec<usize> = (0..runs.len()).filter(|&i| is_report(&runs[i])).collect();
     let mut merged = Vec::new();
     for console in runs.iter().filter(|r| !is_report(r)) {
-        let Some(report) = runs
-            .iter()
-            .position(|r| is_report(r) && same_run(console, r))
-        else {
+        let Some(&report) = reports.iter().find(|&&r| same_run(console, &runs[r])) else {
             continue;
         };
         merged.push((console.clone(), report));
@@ -237,4 +239,142 @@ pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
         drop.push((console.source_path.clone(), console.position));
     }
     runs.retain(|r| is_report(r) || !drop.contains(&(r.source_path.clone(), r.position)));
+    attach_server_logs(runs, warnings);
+}
+
+/// Label of a run naming the server logs joined to it.
+pub const SERVER_LOG_LABEL: &str = "server_log";
+
+/// Joins each vLLM server log to the benchmark runs of its directory (a run directory holds
+/// the benchmark's results and the server's log). With one run there, every sample joins it;
+/// with several, each sample joins the run whose start and end hold its time. The log's
+/// startup facts label the runs it joins (never replacing a label the run has; a different KV
+/// connector is a warning). Samples no run takes stay with the log's own run, so none is lost.
+fn attach_server_logs(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+    let is_log = |r: &Run| r.source_format == vllm_server_log::NAME;
+    let mut emptied = Vec::new();
+    for li in 0..runs.len() {
+        if !is_log(&runs[li]) {
+            continue;
+        }
+        let dir = runs[li].source_path.parent().map(Path::to_path_buf);
+        let targets: Vec<usize> = (0..runs.len())
+            .filter(|&j| !is_log(&runs[j]) && runs[j].source_path.parent() == dir.as_deref())
+            .collect();
+        if targets.is_empty() {
+            continue;
+        }
+        let log_run = std::mem::take(&mut runs[li].server_logs);
+        let facts = runs[li].clone();
+        for &t in &targets {
+            label_from_log(&mut runs[t], &facts, warnings);
+        }
+        let mut left = Vec::new();
+        for log in log_run {
+            let mut taken: Vec<Vec<ServerSample>> = vec![Vec::new(); targets.len()];
+            let mut outside = Vec::new();
+            for mut sample in log.samples {
+                let at = |run: &Run| match (sample.timestamp, run.started_at) {
+                    (Some(t), _) => Some(t),
+                    (None, Some(start)) => resolve_log_time(&sample.log_time, start),
+                    (None, None) => None,
+                };
+                let within = |run: &Run, t: Option<i64>| match (t, run.started_at, run.ended_at) {
+                    (Some(t), Some(start), Some(end)) => Some(start <= t && t <= end),
+                    _ => None,
+                };
+                let chosen = if targets.len() == 1 {
+                    Some(0)
+                } else {
+                    (0..targets.len()).find(|&k| {
+                        let run = &runs[targets[k]];
+                        within(run, at(run)) == Some(true)
+                    })
+                };
+                match chosen {
+                    Some(k) => {
+                        let run = &runs[targets[k]];
+                        let t = at(run);
+                        sample.timestamp = t;
+                        sample.during_run = within(run, t);
+                        taken[k].push(sample);
+                    }
+                    None => outside.push(sample),
+                }
+            }
+            for (k, samples) in taken.into_iter().enumerate() {
+                if samples.is_empty() {
+                    continue;
+                }
+                let run = &mut runs[targets[k]];
+                let path = log.source_path.display().to_string();
+                let named = run.extra_labels.entry(SERVER_LOG_LABEL.into()).or_default();
+                if !named.split(", ").any(|p| p == path) {
+                    *named = if named.is_empty() {
+                        path
+                    } else {
+                        format!("{named}, {path}")
+                    };
+                }
+                run.server_logs.push(ServerLog {
+                    source_path: log.source_path.clone(),
+                    samples,
+                });
+            }
+            if !outside.is_empty() {
+                warnings.push(Warning {
+                    path: log.source_path.clone(),
+                    line: outside.first().map(|s| s.line),
+                    message: format!(
+                        "{} sample(s) fall outside the time of every run in this directory; \
+                         kept under the log's own run",
+                        outside.len()
+                    ),
+                });
+                left.push(ServerLog {
+                    source_path: log.source_path,
+                    samples: outside,
+                });
+            }
+        }
+        if left.is_empty() {
+            emptied.push(li);
+        }
+        runs[li].server_logs = left;
+    }
+    let mut index = 0;
+    runs.retain(|_| {
+        index += 1;
+        !emptied.contains(&(index - 1))
+    });
+}
+
+/// Labels `run` with the startup facts of the server log `log` where it has none.
+fn label_from_log(run: &mut Run, log: &Run, warnings: &mut Vec<Warning>) {
+    if run.model.is_none() {
+        run.model = log.model.clone();
+    }
+    let labels = &mut run.labels;
+    match (&labels.kv_connector, &log.labels.kv_connector) {
+        (None, found) => labels.kv_connector = found.clone(),
+        (Some(ours), Some(found)) if ours != found => warnings.push(Warning {
+            path: log.source_path.clone(),
+            line: None,
+            message: format!(
+                "the server log's KV connector is {found}, the run's labels say {ours}; the \
+                 run's label is kept"
+            ),
+        }),
+        _ => {}
+    }
+    labels.gpu_memory_utilization = labels
+        .gpu_memory_utilization
+        .or(log.labels.gpu_memory_utilization);
+    for (key, value) in &log.extra_labels {
+        if key.starts_with(LABEL_PREFIX) {
+            run.extra_labels
+                .entry(key.clone())
+                .or_insert_with(|| value.clone());
+        }
+    }
 }

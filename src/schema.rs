@@ -140,6 +140,34 @@ pub mod requests {
     pub const OUTPUT_TEXT: &str = "output_text";
 }
 
+/// Columns of the `server_samples` table, in order.
+pub mod server_samples {
+    /// The run the sample belongs to (joins `runs.run_id`).
+    pub const RUN_ID: &str = "run_id";
+    /// Model served (copied from the run).
+    pub const MODEL: &str = "model";
+    /// Treatment label (copied from the run).
+    pub const CONFIG: &str = "config";
+    /// The vLLM server log the sample was read from.
+    pub const SOURCE_PATH: &str = "source_path";
+    /// 1-based line of the log.
+    pub const LINE: &str = "line";
+    /// The time as the log printed it (`MM-DD hh:mm:ss`; vLLM prints no year).
+    pub const LOG_TIME: &str = "log_time";
+    /// When the sample was taken (UTC); null when the year is not known.
+    pub const TIMESTAMP: &str = "timestamp";
+    /// Engine of a V1 stats line ("0", "1", or "aggregated"); null for V0 lines.
+    pub const ENGINE: &str = "engine";
+    /// Metric name (see the catalog).
+    pub const METRIC: &str = "metric";
+    /// The number.
+    pub const VALUE: &str = "value";
+    /// Its unit.
+    pub const UNIT: &str = "unit";
+    /// Whether it was taken while the run's benchmark ran; null when unknown.
+    pub const DURING_RUN: &str = "during_run";
+}
+
 /// Columns of the `metrics` table, in order.
 pub const METRICS_COLUMNS: [&str; 13] = [
     metrics::RUN_ID,
@@ -178,6 +206,22 @@ pub const REQUESTS_COLUMNS: [&str; 19] = [
     requests::ERROR,
     requests::PROMPT_TEXT,
     requests::OUTPUT_TEXT,
+];
+
+/// Columns of the `server_samples` table, in order.
+pub const SERVER_SAMPLES_COLUMNS: [&str; 12] = [
+    server_samples::RUN_ID,
+    server_samples::MODEL,
+    server_samples::CONFIG,
+    server_samples::SOURCE_PATH,
+    server_samples::LINE,
+    server_samples::LOG_TIME,
+    server_samples::TIMESTAMP,
+    server_samples::ENGINE,
+    server_samples::METRIC,
+    server_samples::VALUE,
+    server_samples::UNIT,
+    server_samples::DURING_RUN,
 ];
 
 /// Whether a larger value of a metric is an improvement.
@@ -231,7 +275,8 @@ const fn m(
 
 use Direction::{HigherIsBetter as Up, LowerIsBetter as Down, Neutral};
 
-/// Every metric tidybench writes, with unit and direction.
+/// Every metric tidybench writes, with unit and direction (client metrics, then the vLLM
+/// server's).
 pub const CATALOG: &[MetricInfo] = &[
     m("request_latency", "s", Down, "Request latency"),
     m(
@@ -367,6 +412,58 @@ pub const CATALOG: &[MetricInfo] = &[
         "s",
         Neutral,
         "End (seconds after midnight, date unknown)",
+    ),
+    m("gpu_kv_cache_usage", "%", Neutral, "GPU KV cache usage"),
+    m("cpu_kv_cache_usage", "%", Neutral, "CPU KV cache usage"),
+    m("prefix_cache_hit_rate", "%", Up, "Prefix cache hit rate"),
+    m(
+        "gpu_prefix_cache_hit_rate",
+        "%",
+        Up,
+        "GPU prefix cache hit rate",
+    ),
+    m(
+        "cpu_prefix_cache_hit_rate",
+        "%",
+        Up,
+        "CPU prefix cache hit rate",
+    ),
+    m(
+        "external_prefix_cache_hit_rate",
+        "%",
+        Up,
+        "External (connector) prefix cache hit rate",
+    ),
+    m("mm_cache_hit_rate", "%", Up, "Multi-modal cache hit rate"),
+    m("running_requests", "requests", Neutral, "Running requests"),
+    m("waiting_requests", "requests", Down, "Waiting requests"),
+    m("swapped_requests", "requests", Down, "Swapped requests"),
+    m("deferred_requests", "requests", Down, "Deferred requests"),
+    m("preemptions", "", Down, "Preemptions"),
+    m("corrupted_requests", "requests", Down, "Corrupted requests"),
+    m(
+        "prompt_throughput",
+        "tokens/s",
+        Neutral,
+        "Server prompt throughput",
+    ),
+    m(
+        "generation_throughput",
+        "tokens/s",
+        Up,
+        "Server generation throughput",
+    ),
+    m(
+        "spec_draft_acceptance_rate",
+        "%",
+        Up,
+        "Speculative draft acceptance rate",
+    ),
+    m(
+        "spec_mean_acceptance_length",
+        "",
+        Up,
+        "Speculative mean acceptance length",
     ),
 ];
 

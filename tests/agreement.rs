@@ -10,7 +10,7 @@ use tidybench::formats::{LoadPoint, Observation};
 
 /// The console observation's counterpart in the JSON load point, if any.
 fn counterpart<'a>(json: &'a LoadPoint, console: &Observation) -> Option<&'a Observation> {
-    let metric = match console.metric.as_str() {
+    let metric = match &*console.metric {
         "start_time_of_day" => "start_time",
         "end_time_of_day" => "end_time",
         other => other,
@@ -120,7 +120,7 @@ fn json_reports_of_every_version_keep_full_precision() {
         .unwrap();
     assert_eq!(latency.decimals, None, "full precision");
     assert_eq!(
-        latency.origin,
+        latency.origin.to_string(),
         "benchmarks[0].metrics.request_latency.successful.percentiles.p95"
     );
     let json =
@@ -287,7 +287,10 @@ fn zero_filled_aggregates_are_recomputed_from_the_requests_as_guidellm_computes_
                 got.value,
                 want.value
             );
-            assert!(got.origin.starts_with("recomputed from 19 request records"));
+            assert!(got
+                .origin
+                .to_string()
+                .starts_with("recomputed from 19 request records"));
         }
     }
 }
@@ -458,7 +461,7 @@ fn csv_rows_of_uneven_length_keep_counts_and_loads() {
         p.observations
             .iter()
             .find(|o| o.metric == metric && o.status == status && o.stat == stat)
-            .map(|o| (o.value, o.origin.clone()))
+            .map(|o| (o.value, o.origin.to_string()))
     };
     // The first row fits the header: read whole, at full precision.
     assert_eq!(

@@ -2,18 +2,18 @@
 //! per-model status fallback, `--by` any label.
 
 use tidybench::analyze::{self, CompareSpec, DeltaRow};
-use tidybench::formats::{LoadPoint, Observation, Run};
+use tidybench::formats::{name, LoadPoint, Observation, Origin, Run};
 use tidybench::frames;
 
 fn obs(metric: &str, status: &str, stat: &str, value: f64, decimals: Option<u8>) -> Observation {
     Observation {
-        metric: metric.into(),
-        status: status.into(),
-        stat: stat.into(),
+        metric: name(metric),
+        status: name(status),
+        stat: name(stat),
         value,
-        unit: String::new(),
+        unit: name(""),
         decimals,
-        origin: "test".into(),
+        origin: Origin::Text("test".into()),
     }
 }
 

@@ -163,7 +163,7 @@ fn guidellm_0_6_1_concurrent_every_table_and_column() {
         .find(|o| o.metric == "request_latency")
         .expect("latency");
     assert_eq!(latency.unit, "s");
-    assert_eq!(latency.origin, "line 101");
+    assert_eq!(latency.origin.to_string(), "line 101");
 }
 
 #[test]
@@ -369,4 +369,37 @@ fn a_guidellm_0_3_1_table_without_borders_or_headers_is_skipped_not_a_panic() {
             )
         );
     }
+}
+
+/// Documentation that quotes a console table in a Markdown fence (like the README of a
+/// collection of runs) is not a log: found in a directory it is skipped, not a failure.
+#[test]
+fn a_markdown_document_quoting_a_table_is_not_a_log() {
+    let console = std::fs::read_to_string(common::repo(
+        "tests/fixtures/guidellm/0.5.4/concurrent/console.log",
+    ))
+    .unwrap();
+    let doc = format!("# How these runs were made\n\nThe console printed:\n\n```\n{console}```\n");
+    let error = common::parse_bytes("README.md", doc.clone().into_bytes())
+        .unwrap_err()
+        .to_string();
+    assert_eq!(
+        error,
+        "README.md: not a format tidybench reads (no known format recognised the first 64 KiB)"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    common::write(&dir.path().join("runs"), "README.md", &doc);
+    common::write(&dir.path().join("runs"), "console.log", &console);
+    let out = common::tidybench(dir.path(), &["convert", "runs", "-o", "out"]);
+    let err = common::stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("skipped: runs/README.md: not a format tidybench reads"),
+        "{err}"
+    );
+    assert!(
+        err.contains("converted 1 of 2 file(s) (1 skipped: not a format tidybench reads)"),
+        "{err}"
+    );
 }

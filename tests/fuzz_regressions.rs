@@ -60,13 +60,13 @@ const CASES: &[Case] = &[
         "vllm_bench_json-error-after-two-values.json",
         "vllm-bench-json",
         Ok(&[
-            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json: result 0 is not a \
+            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json: $[0] is not a \
              JSON object; not read",
-            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json: result 1 is not a \
+            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json: $[1] is not a \
              JSON object; not read",
-            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json:2: result 2 is not \
+            "tests/fixtures/fuzz/vllm_bench_json-error-after-two-values.json:2: $[2] is not \
              complete JSON (trailing characters at line 2 column 7); not read",
-            "1 run(s), 0 metric row(s)",
+            "0 run(s), 0 metric row(s)",
         ]),
     ),
 ];

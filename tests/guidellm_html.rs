@@ -30,15 +30,18 @@ fn version_0_8_pages_give_loads_labels_and_counts() {
             .observations
             .iter()
             .find(|o| o.metric == metric && o.status == status && o.stat == stat)
-            .map(|o| (o.value, o.origin.as_str()))
+            .map(|o| (o.value, o.origin.to_string()))
     };
     assert_eq!(
         get("requests", "incomplete", "count"),
-        Some((25.0, "window.GUIDELLM_REPORT.runs[1].incomplete"))
+        Some((
+            25.0,
+            "window.GUIDELLM_REPORT.runs[1].incomplete".to_string()
+        ))
     );
     assert_eq!(
         get("ttft", "successful", "p95").map(|v| v.1),
-        Some("window.GUIDELLM_REPORT.runs[1].ttft_p95_ms")
+        Some("window.GUIDELLM_REPORT.runs[1].ttft_p95_ms".to_string())
     );
 }
 

@@ -126,11 +126,11 @@ fn queries_cannot_write_or_read_outside_the_dataset() {
 #[test]
 fn unknown_tables_and_columns_are_explained() {
     let dir = converted();
-    let (code, _, err) = query(dir.path(), &["out", "select * from server_samples"]);
+    let (code, _, err) = query(dir.path(), &["out", "select * from gpu_stats"]);
     assert_eq!(code, Some(1));
     assert_eq!(
         err,
-        "error: unknown table server_samples; tables are: runs, metrics, requests\n"
+        "error: unknown table gpu_stats; tables are: runs, metrics, requests, server_samples\n"
     );
     let (code, _, err) = query(dir.path(), &["out", "select ttft from metrics"]);
     assert_eq!(code, Some(1));
@@ -151,7 +151,7 @@ fn inspect_a_log_and_a_dataset() {
         text.contains("format: llm-d-driver-log (line 4 starts with `Benchmark Iteration:`)\n"),
         "{text}"
     );
-    assert!(text.contains("  10cad47336f13c2a  Qwen/Qwen3-14B  native-offload  concurrent            5  5, 25, 50, 100, 250          315\n"), "{text}");
+    assert!(text.contains("  10cad47336f13c2a  Qwen/Qwen3-14B  native-offload  concurrent            5  5, 25, 50, 100, 250          315               0\n"), "{text}");
     assert!(text.contains("table metrics: 1260 row(s)\n"));
     assert!(text.contains("  started_at: datetime[μs, UTC]\n"), "{text}");
 

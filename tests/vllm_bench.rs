@@ -72,12 +72,12 @@ fn console_blocks_give_loads_and_exact_values() {
     );
     let p95 = get(&point.observations, "ttft", "successful", "p95");
     assert_eq!(
-        (p95.value, p95.unit.as_str(), p95.decimals),
+        (p95.value, &*p95.unit, p95.decimals),
         (624.36, "ms", Some(2))
     );
     let e2el = get(&point.observations, "request_latency", "successful", "mean");
     assert_eq!(
-        (e2el.value, e2el.unit.as_str(), e2el.decimals),
+        (e2el.value, &*e2el.unit, e2el.decimals),
         (15.64626, "s", Some(5))
     );
     assert_eq!(

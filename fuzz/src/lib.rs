@@ -218,9 +218,10 @@ impl<'a> Input<'a> {
     }
 }
 
-/// The runs, metrics and requests tables of `runs` (Polars must take any value parsed).
+/// The four tables of `runs` (Polars must take any value parsed).
 fn build_tables(runs: &[Run]) {
     let _ = frames::runs_frame(runs);
     let _ = frames::metrics_frame(runs);
     let _ = frames::requests_frame(runs);
+    let _ = frames::server_samples_frame(runs);
 }

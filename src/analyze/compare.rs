@@ -219,7 +219,7 @@ fn abs(e: Expr) -> Expr {
 
 /// The `metrics` rows with the `by` label as a string column named `by`, taken from `metrics`
 /// itself or joined from `runs`.
-fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Result<LazyFrame> {
+pub(crate) fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Result<LazyFrame> {
     let mut metrics = metrics;
     let schema = metrics
         .collect_schema()

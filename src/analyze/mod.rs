@@ -3,12 +3,14 @@
 
 pub mod compare;
 pub mod peaks;
+pub mod server;
 pub mod sql;
 pub mod stats;
 pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick};
 pub use peaks::{peaks, PeakRow};
+pub use server::{server_rows, ServerRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
 
 use crate::error::Result;
@@ -33,6 +35,8 @@ pub struct Report {
     pub missing: Vec<Pick>,
     /// Every compared value per configuration and load (mean over runs).
     pub values: Vec<ValueRow>,
+    /// What the compared runs' vLLM server logs say, per model and configuration.
+    pub server: Vec<ServerRow>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
     /// Positions in `deltas` of each model, candidate and pick, in report order.
@@ -41,7 +45,17 @@ pub struct Report {
 
 /// Runs the comparison of `spec` over `tables` and gathers what reports print.
 pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
-    let comparison = compare(tables.metrics.clone(), tables.runs.clone(), spec)?;
+    let comparison = match compare(tables.metrics.clone(), tables.runs.clone(), spec) {
+        Ok(comparison) => comparison,
+        Err(e) if only_server_samples(tables) => {
+            return Err(crate::error::Error::Invalid(format!(
+                "{e}; the inputs hold only vLLM server samples, no benchmark results: give \
+                 them with the benchmark's results (a run directory), or convert them and \
+                 query the server_samples table"
+            )))
+        }
+        Err(e) => return Err(e),
+    };
     // A single configuration has nothing to compare: its values are the report.
     let (deltas, averages) = if comparison.candidates.is_empty() {
         (Vec::new(), Vec::new())
@@ -69,6 +83,15 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
         peaks: peaks(&comparison)?,
         missing: comparison.missing.clone(),
         values: summary::value_rows(&comparison)?,
+        server: server_rows(tables, &comparison.spec, &comparison.candidates)?,
         deltas_frame: comparison.deltas,
     })
+}
+
+/// True when `tables` hold server samples but no metric rows.
+fn only_server_samples(tables: &Tables) -> bool {
+    let rows = |frame: &polars::prelude::LazyFrame| {
+        frame.clone().limit(1).collect().map_or(0, |f| f.height())
+    };
+    rows(&tables.metrics) == 0 && rows(&tables.server_samples) > 0
 }

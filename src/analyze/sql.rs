@@ -21,6 +21,7 @@ pub fn registered(tables: &Tables) -> Vec<(&'static str, LazyFrame)> {
         ("runs", tables.runs.clone()),
         ("metrics", tables.metrics.clone()),
         ("requests", tables.requests.clone()),
+        ("server_samples", tables.server_samples.clone()),
     ]
 }
 
@@ -201,8 +202,8 @@ mod tests {
             "queries are read-only and see only the dataset: table function \"READ_JSON\"(…) is not allowed"
         );
         assert_eq!(
-            refused("select * from server_samples"),
-            "unknown table server_samples; tables are: runs, metrics, requests"
+            refused("select * from gpu_stats"),
+            "unknown table gpu_stats; tables are: runs, metrics, requests"
         );
     }
 }

@@ -99,6 +99,7 @@ pub(super) fn run_spec(
         &super::ReadOptions {
             labels: labels.to_vec(),
             quiet,
+            metrics: Some(spec.picks.iter().map(|p| p.metric.clone()).collect()),
             ..Default::default()
         },
     )?;

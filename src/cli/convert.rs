@@ -272,6 +272,7 @@ struct Totals {
     skipped: usize,
     metric_rows: usize,
     request_rows: usize,
+    server_sample_rows: usize,
 }
 
 /// Converts every source not in `kept`, group by group and a chunk of groups at a time (their
@@ -293,6 +294,7 @@ fn convert(
         labels_from: args.labels_from.clone(),
         max_decompressed: args.max_decompressed,
         quiet: args.quiet,
+        metrics: None,
     };
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for source in sources
@@ -360,6 +362,7 @@ fn convert(
             let written = written?;
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
+            totals.server_sample_rows += written.server_sample_rows;
             group_parts.insert(
                 g,
                 written
@@ -441,8 +444,12 @@ fn convert(
             0 => String::new(),
             n => format!(", {n} unchanged source(s) kept"),
         };
+        let samples = match totals.server_sample_rows {
+            0 => String::new(),
+            n => format!(", {n} server sample(s)"),
+        };
         eprintln!(
-            "converted {} of {} file(s){skipped}{unchanged}: {run_count} run(s), {} metric row(s), {} request(s) in {} file(s) under {} ({:.2}s)",
+            "converted {} of {} file(s){skipped}{unchanged}: {run_count} run(s), {} metric row(s), {} request(s){samples} in {} file(s) under {} ({:.2}s)",
             totals.files - totals.failures - totals.skipped,
             totals.files,
             totals.metric_rows,
@@ -470,6 +477,7 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
         let merged = [
             run.extra_labels.get("console_source"),
             run.extra_labels.get("also_in"),
+            run.extra_labels.get(tidybench::reconcile::SERVER_LOG_LABEL),
         ];
         let from = std::iter::once(run.source_path.display().to_string()).chain(
             merged

@@ -2,7 +2,7 @@
 //! directories and tar archives, parsed in parallel, each on its own so that one bad input
 //! does not stop the others; run directories label their runs.
 
-use std::collections::HashMap;
+use std::collections::{BTreeSet, HashMap};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -97,6 +97,9 @@ pub struct ReadOptions {
     pub max_decompressed: u64,
     /// Do not print warnings or skipped files.
     pub quiet: bool,
+    /// Keep only the numbers of these metrics (and the start and end times that tell one run
+    /// given twice): a report reads no more than it prints. `None` keeps everything.
+    pub metrics: Option<BTreeSet<String>>,
 }
 
 impl Default for ReadOptions {
@@ -107,6 +110,7 @@ impl Default for ReadOptions {
             labels_from: None,
             max_decompressed: DEFAULT_LIMIT,
             quiet: false,
+            metrics: None,
         }
     }
 }
@@ -307,6 +311,15 @@ fn read_archive(source: &Source, options: &ReadOptions) -> Vec<Item> {
     items
 }
 
+/// The metrics that tell one run given twice (see `reconcile`): kept even by a report that
+/// prints none of them.
+const RECONCILING_METRICS: [&str; 4] = [
+    "start_time",
+    "start_time_of_day",
+    "end_time",
+    "end_time_of_day",
+];
+
 /// Detects and parses one blob. An unknown format is a skip when the file was found rather
 /// than named (`found`), an error otherwise.
 fn parse(
@@ -318,10 +331,18 @@ fn parse(
     let parsed = blob.and_then(|blob| {
         let format = detect(&blob)?;
         // The hash of a large input takes as long as a good part of its parse: alongside.
-        let parsed = std::thread::scope(|scope| {
+        let mut parsed = std::thread::scope(|scope| {
             scope.spawn(|| blob.sha256());
             format.parse_with(&blob, &options.parse)
         })?;
+        if let Some(keep) = &options.metrics {
+            for point in parsed.runs.iter_mut().flat_map(|r| &mut r.load_points) {
+                point.observations.retain(|o| {
+                    keep.contains(&*o.metric) || RECONCILING_METRICS.contains(&&*o.metric)
+                });
+                point.observations.shrink_to_fit();
+            }
+        }
         Ok((blob.path, parsed))
     });
     match parsed {

@@ -49,6 +49,7 @@ struct RunSummary {
     load_points: usize,
     loads: Vec<Option<f64>>,
     metric_rows: usize,
+    server_samples: usize,
 }
 
 #[derive(serde::Serialize)]
@@ -82,6 +83,7 @@ fn describe(tables: &Tables) -> Result<Description> {
     let runs = collect(tables.runs.clone(), "runs")?;
     let metrics = collect(tables.metrics.clone(), "metrics")?;
     let requests = collect(tables.requests.clone(), "requests")?;
+    let samples = collect(tables.server_samples.clone(), "server_samples")?;
     let schema = |frame: &DataFrame| {
         frame
             .schema()
@@ -105,7 +107,16 @@ fn describe(tables: &Tables) -> Result<Description> {
             rows: requests.height(),
             columns: schema(&requests),
         },
+        Table {
+            name: "server_samples",
+            rows: samples.height(),
+            columns: schema(&samples),
+        },
     ];
+    let mut samples_of: BTreeMap<String, usize> = BTreeMap::new();
+    for id in Columns(&samples).text(r::RUN_ID)?.into_iter().flatten() {
+        *samples_of.entry(id).or_default() += 1;
+    }
     let (ids, models, configs, rate_types) = (
         Columns(&runs).text(r::RUN_ID)?,
         Columns(&runs).text(r::MODEL)?,
@@ -142,7 +153,11 @@ fn describe(tables: &Tables) -> Result<Description> {
             let (rows, points) = per_run
                 .remove(ids[i].as_deref().unwrap_or(""))
                 .unwrap_or_default();
-            if rows == 0 {
+            let server_samples = samples_of
+                .get(ids[i].as_deref().unwrap_or(""))
+                .copied()
+                .unwrap_or(0);
+            if rows == 0 && server_samples == 0 {
                 warnings.push(format!(
                     "run {} has no metrics rows",
                     ids[i].as_deref().unwrap_or("")
@@ -156,6 +171,7 @@ fn describe(tables: &Tables) -> Result<Description> {
                 load_points: points.len(),
                 loads: points.into_values().collect(),
                 metric_rows: rows,
+                server_samples,
             }
         })
         .collect();
@@ -238,6 +254,7 @@ fn text(inspection: &Inspection) -> String {
         "load points",
         "loads",
         "metric rows",
+        "server samples",
     ]
     .map(String::from)
     .to_vec()];
@@ -255,10 +272,14 @@ fn text(inspection: &Inspection) -> String {
             run.load_points.to_string(),
             loads.join(", "),
             run.metric_rows.to_string(),
+            run.server_samples.to_string(),
         ]);
     }
-    for line in
-        tidybench::render::align(&rows, &[false, false, false, false, true, false, true]).lines()
+    for line in tidybench::render::align(
+        &rows,
+        &[false, false, false, false, true, false, true, true],
+    )
+    .lines()
     {
         let _ = writeln!(out, "  {line}");
     }

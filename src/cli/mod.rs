@@ -74,8 +74,13 @@ pub fn refuse_output_inside(inputs: &[PathBuf], output: Option<&Path>) -> tidybe
         resolve(parent.unwrap_or(Path::new("."))).join(output.file_name().unwrap_or_default());
     for input in inputs.iter().filter(|p| store::is_dataset(p)) {
         let dataset = resolve(input);
+        let tables = [
+            store::dataset::METRICS_DIR,
+            store::dataset::REQUESTS_DIR,
+            store::dataset::SERVER_SAMPLES_DIR,
+        ];
         if target == dataset.join(store::dataset::RUNS_FILE)
-            || target.starts_with(dataset.join(store::dataset::METRICS_DIR))
+            || tables.iter().any(|t| target.starts_with(dataset.join(t)))
         {
             return Err(Error::Invalid(format!(
                 "{}: writing there would replace a file of the dataset {}",

@@ -11,7 +11,7 @@ use tidybench::Error;
 #[derive(Debug, clap::Args)]
 pub struct QueryArgs {
     /// A dataset directory (or source files to convert in memory), then the SQL unless --file
-    /// gives it. Tables: runs, metrics, requests.
+    /// gives it. Tables: runs, metrics, requests, server_samples.
     #[arg(required = true, value_name = "INPUTS… SQL")]
     pub args: Vec<String>,
     /// Read the SQL from this file.

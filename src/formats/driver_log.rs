@@ -32,6 +32,9 @@ impl Format for DriverLog {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         let line = head.lines().position(|l| l.starts_with(ITERATION))?;
         Some(format!("line {} starts with `{ITERATION}`", line + 1))
     }
@@ -282,7 +285,7 @@ fn parse_iteration(path: &Path, lines: &[TextLine], warnings: &mut Vec<Warning>)
 fn date_times_of_day(points: &mut [super::LoadPoint], started: i64) {
     let day = started.div_euclid(86_400) * 86_400;
     for obs in points.iter_mut().flat_map(|p| p.observations.iter_mut()) {
-        let metric = match obs.metric.as_str() {
+        let metric = match &*obs.metric {
             "start_time_of_day" => "start_time",
             "end_time_of_day" => "end_time",
             _ => continue,
@@ -327,7 +330,7 @@ pub fn parse_date_utc(text: &str) -> Option<i64> {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
+pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
     let y = if month <= 2 { year - 1 } else { year };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;

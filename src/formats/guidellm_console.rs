@@ -9,7 +9,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{Format, LoadPoint, Name, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::{Blob, TextLine};
 use crate::schema;
@@ -38,6 +38,9 @@ impl Format for GuidellmConsole {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         let markers = TABLE_TITLES
             .iter()
             .map(|(title, _)| format!("ℹ {title}"))
@@ -111,7 +114,7 @@ impl Format for GuidellmConsole {
 
 /// Splits console output holding several GuideLLM invocations (one after another in the
 /// same file) at each one's first setup line.
-fn invocations(lines: &[TextLine]) -> Vec<&[TextLine]> {
+fn invocations<'a>(lines: &'a [TextLine<'a>]) -> Vec<&'a [TextLine<'a>]> {
     let starts: Vec<usize> = lines
         .iter()
         .enumerate()
@@ -235,10 +238,10 @@ const WRAPPED_TITLES: &[(&str, TableKind)] = &[
 /// What one table column holds.
 #[derive(Debug, Clone)]
 struct Column {
-    metric: String,
-    status: String,
-    stat: String,
-    unit: String,
+    metric: Name,
+    status: Name,
+    stat: Name,
+    unit: Name,
     time_of_day: bool,
 }
 
@@ -336,6 +339,12 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
         .or_else(|| blocks.iter().map(|b| b.positions).max())
         .unwrap_or(0);
     let base = out.load_points.len();
+    // The numbers one benchmark gets from all tables of the set, to size its list once.
+    let per_point: usize = blocks
+        .iter()
+        .filter_map(|b| b.rows.first())
+        .map(|(_, row)| row.observations.len())
+        .sum();
     for block in blocks {
         let misaligned = if block.complete {
             block.positions != expected
@@ -395,6 +404,7 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             if point.load.is_none() {
                 point.load = row.load;
             }
+            point.observations.reserve(per_point);
             point.observations.extend(row.observations);
         }
     }
@@ -599,7 +609,8 @@ fn parse_wrapped_table(
                     "|{}{}|",
                     pair[0].text,
                     pair.get(1).map_or("", |l| l.text.trim_end())
-                ),
+                )
+                .into(),
             })
             .collect()
     } else {
@@ -607,7 +618,7 @@ fn parse_wrapped_table(
             .iter()
             .map(|l| TextLine {
                 number: l.number,
-                text: format!("|{}|", l.text.trim_end()),
+                text: format!("|{}|", l.text.trim_end()).into(),
             })
             .collect()
     };
@@ -711,6 +722,17 @@ fn header_columns(
         );
         return None;
     };
+    // Every iteration of a long log prints the same headers: their columns are worked out once
+    // (headers that warn are worked out every time, so each table gets its own warnings).
+    let mut key = format!("{kind:?}|{status}|{width}");
+    for line in header {
+        key.push('|');
+        key.push_str(&line.text);
+    }
+    if let Some(columns) = KNOWN_HEADERS.with_borrow(|known| known.get(&key).cloned()) {
+        return Some(columns);
+    }
+    let warnings_before = out.warnings.len();
     let rows: Vec<Vec<String>> = header.iter().map(|l| expand_header(&l.text)).collect();
     if let Some((line, row)) = header.iter().zip(&rows).find(|(_, r)| r.len() != width) {
         warn(
@@ -725,7 +747,7 @@ fn header_columns(
         return None;
     }
     let last = rows.len() - 1;
-    let columns = (0..width)
+    let columns: Vec<Option<Column>> = (0..width)
         .map(|j| {
             if j == 0 {
                 return None;
@@ -754,15 +776,29 @@ fn header_columns(
                 );
             }
             Some(column.unwrap_or_else(|| Column {
-                metric: unknown_metric(group, &name),
-                status: status.into(),
-                stat: stat_name(stat),
-                unit: String::new(),
+                metric: Name::Owned(unknown_metric(group, &name)),
+                status: super::name(status),
+                stat: super::name(&stat_name(stat)),
+                unit: Name::Borrowed(""),
                 time_of_day: false,
             }))
         })
         .collect();
+    if out.warnings.len() == warnings_before {
+        KNOWN_HEADERS.with_borrow_mut(|known| {
+            if known.len() >= 256 {
+                known.clear();
+            }
+            known.insert(key, columns.clone());
+        });
+    }
     Some(columns)
+}
+
+thread_local! {
+    /// Columns of the headers met so far on this thread (see [`header_columns`]).
+    static KNOWN_HEADERS: std::cell::RefCell<std::collections::HashMap<String, Vec<Option<Column>>>> =
+        std::cell::RefCell::new(std::collections::HashMap::new());
 }
 
 fn unknown_metric(group: &str, name: &str) -> String {
@@ -806,10 +842,10 @@ fn column_meaning(
     status: &str,
 ) -> Option<Column> {
     let column = |metric: &str, status: &str, stat: String, unit: String| Column {
-        metric: metric.into(),
-        status: status.into(),
-        stat,
-        unit,
+        metric: super::name(metric),
+        status: super::name(status),
+        stat: super::name(&stat),
+        unit: super::name(&unit),
         time_of_day: false,
     };
     match kind {
@@ -1022,7 +1058,7 @@ fn parse_row(
         load: label
             .split_once('@')
             .and_then(|(_, v)| v.parse::<f64>().ok()),
-        observations: Vec::new(),
+        observations: Vec::with_capacity(columns.len()),
     };
     for (cell, column) in cells.iter().zip(columns).skip(1) {
         let Some(column) = column else { continue };
@@ -1039,7 +1075,7 @@ fn parse_row(
                 value,
                 unit: column.unit.clone(),
                 decimals: Some(decimals),
-                origin: format!("line {}", line.number),
+                origin: Origin::Line(line.number),
             }),
             None => warn(
                 out,

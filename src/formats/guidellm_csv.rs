@@ -13,7 +13,7 @@
 use serde_json::Value;
 
 use super::guidellm_json::{load_key, metric_name, modality_metric, read_data_spec, RUN_ID_LABEL};
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 
@@ -727,18 +727,21 @@ impl Row<'_> {
             if cell.is_empty() {
                 continue;
             }
-            let origin = format!("line {}, column {}", self.line, col + 1);
+            let origin = Origin::Cell {
+                line: self.line,
+                column: col + 1,
+            };
             // `nan` is GuideLLM's missing value: nothing to store.
             let mut push = |metric: &str, status: &str, stat: &str, value: f64, unit: &str| {
                 if value.is_nan() {
                     return;
                 }
                 observations.push(Observation {
-                    metric: metric.into(),
-                    status: status.into(),
-                    stat: stat.into(),
+                    metric: name(metric),
+                    status: name(status),
+                    stat: name(stat),
                     value,
-                    unit: unit.into(),
+                    unit: name(unit),
                     decimals: None,
                     origin: origin.clone(),
                 })

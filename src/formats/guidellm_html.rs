@@ -9,7 +9,7 @@
 use serde_json::Value;
 
 use super::guidellm_json::{load_key, metric_name};
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 
@@ -150,13 +150,13 @@ fn observation(
     origin: String,
 ) -> Observation {
     Observation {
-        metric: metric.into(),
-        status: status.into(),
-        stat: stat.into(),
+        metric: name(metric),
+        status: name(status),
+        stat: name(stat),
         value,
-        unit: unit.into(),
+        unit: name(unit),
         decimals: None,
-        origin,
+        origin: Origin::Text(origin.into()),
     }
 }
 

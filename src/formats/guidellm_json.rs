@@ -2,7 +2,7 @@
 //! every statistic the file holds, at full precision, and one request record per request
 //! (timings, token counts, turn and conversation; never the prompt or response text).
 
-use std::sync::LazyLock;
+use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
 use serde::de::IgnoredAny;
@@ -10,7 +10,8 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{
-    Format, LoadPoint, Observation, ParseOptions, Parsed, RequestRecord, Run, RunLabels, Warning,
+    name, Format, LoadPoint, Name, Observation, Origin, ParseOptions, Parsed, RequestRecord, Run,
+    RunLabels, Warning,
 };
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
@@ -515,17 +516,19 @@ fn push_distribution(
     summary: &Value,
     path: &str,
 ) {
-    let mut push = |stat: &str, value: f64, origin: String| {
+    let (metric, unit, status) = (name(metric), name(unit), name(status));
+    let mut push = |stat: Name, value: f64, origin: Origin| {
         out.push(Observation {
-            metric: metric.into(),
-            status: status.into(),
-            stat: stat.into(),
+            metric: metric.clone(),
+            status: status.clone(),
+            stat,
             value,
-            unit: unit.into(),
+            unit: unit.clone(),
             decimals: None,
             origin,
         })
     };
+    let base: Arc<str> = Arc::from(path);
     for (key, stat) in [
         ("mean", "mean"),
         ("median", "median"),
@@ -538,37 +541,38 @@ fn push_distribution(
         ("total_sum", "sum"),
     ] {
         if let Some(v) = summary.get(key).and_then(Value::as_f64) {
-            push(stat, v, format!("{path}.{key}"));
+            push(
+                Name::Borrowed(stat),
+                v,
+                Origin::Path(base.clone(), Name::Borrowed(key)),
+            );
         }
     }
     if let Some(Value::Object(percentiles)) = summary.get("percentiles") {
+        let base: Arc<str> = Arc::from(format!("{path}.percentiles"));
         for (key, v) in percentiles {
             if let Some(v) = v.as_f64() {
-                push(key, v, format!("{path}.percentiles.{key}"));
+                push(name(key), v, Origin::Path(base.clone(), name(key)));
             }
         }
     }
     if let Some(Value::Object(cis)) = summary.get("percentile_cis") {
         for (key, ci) in cis {
+            let base: Arc<str> = Arc::from(format!("{path}.percentile_cis.{key}"));
             for bound in ["lower", "upper"] {
                 if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
-                    push(
-                        &format!("{key}_ci_{bound}"),
-                        v,
-                        format!("{path}.percentile_cis.{key}.{bound}"),
-                    );
+                    let stat = name(&format!("{key}_ci_{bound}"));
+                    push(stat, v, Origin::Path(base.clone(), Name::Borrowed(bound)));
                 }
             }
         }
     }
     if let Some(ci) = summary.get("mean_ci").filter(|v| v.is_object()) {
+        let base: Arc<str> = Arc::from(format!("{path}.mean_ci"));
         for bound in ["lower", "upper"] {
             if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
-                push(
-                    &format!("mean_ci_{bound}"),
-                    v,
-                    format!("{path}.mean_ci.{bound}"),
-                );
+                let stat = name(&format!("mean_ci_{bound}"));
+                push(stat, v, Origin::Path(base.clone(), Name::Borrowed(bound)));
             }
         }
     }
@@ -622,6 +626,7 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
     if let Some(totals) = &bench.request_totals {
         push_totals(&mut observations, totals, &format!("{base}.request_totals"));
     }
+    let base_path: Arc<str> = Arc::from(base.as_str());
     for (metric, value, key) in [
         ("start_time", bench.start_time, "start_time"),
         ("end_time", bench.end_time, "end_time"),
@@ -635,13 +640,13 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
     ] {
         if let Some(value) = value {
             observations.push(Observation {
-                metric: metric.into(),
-                status: "total".into(),
-                stat: "value".into(),
+                metric: Name::Borrowed(metric),
+                status: Name::Borrowed("total"),
+                stat: Name::Borrowed("value"),
                 value,
-                unit: "s".into(),
+                unit: Name::Borrowed("s"),
                 decimals: None,
-                origin: format!("{base}.{key}"),
+                origin: Origin::Path(base_path.clone(), Name::Borrowed(key)),
             });
         }
     }
@@ -658,16 +663,17 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
 }
 
 fn push_totals(out: &mut Vec<Observation>, totals: &Value, path: &str) {
+    let base: Arc<str> = Arc::from(path);
     for status in STATUSES {
         if let Some(count) = totals.get(status).and_then(Value::as_f64) {
             out.push(Observation {
-                metric: "requests".into(),
-                status: status.into(),
-                stat: "count".into(),
+                metric: Name::Borrowed("requests"),
+                status: Name::Borrowed(status),
+                stat: Name::Borrowed("count"),
                 value: count,
-                unit: "1".into(),
+                unit: Name::Borrowed("1"),
                 decimals: None,
-                origin: format!("{path}.{status}"),
+                origin: Origin::Path(base.clone(), Name::Borrowed(status)),
             });
         }
     }
@@ -766,17 +772,17 @@ fn recompute_zero_filled(point: &mut LoadPoint, index: usize) -> Vec<(String, St
                 .observations
                 .retain(|o| !(o.metric == metric && o.status == status));
             values.sort_by(f64::total_cmp);
-            let origin = format!(
+            let origin = Origin::Text(Arc::from(format!(
                 "recomputed from {} request records (benchmarks[{index}].requests)",
                 values.len()
-            );
+            )));
             for (stat, value) in statistics(&values) {
                 point.observations.push(Observation {
-                    metric: metric.into(),
-                    status: status.into(),
-                    stat,
+                    metric: name(metric),
+                    status: name(status),
+                    stat: name(&stat),
                     value,
-                    unit: unit.into(),
+                    unit: name(unit),
                     decimals: None,
                     origin: origin.clone(),
                 });

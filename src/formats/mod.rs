@@ -10,9 +10,13 @@ pub mod guidellm_json;
 pub mod run_config;
 pub mod vllm_bench;
 pub mod vllm_bench_json;
+pub mod vllm_server_log;
+pub mod vllm_sweep;
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashSet};
 use std::path::PathBuf;
+use std::sync::{Arc, LazyLock};
 
 use crate::error::Result;
 use crate::ingest::Blob;
@@ -49,10 +53,18 @@ pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_csv::GuidellmCsv,
     &guidellm_html::GuidellmHtml,
     &vllm_bench_json::VllmBenchJson,
+    &vllm_sweep::VllmSweepSummary,
     &vllm_bench::VllmBench,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,
+    &vllm_server_log::VllmServerLog,
 ];
+
+/// True when `head` is a Markdown document (it has ``` fences): documentation that quotes
+/// console output, not output itself. The text-log formats do not claim it.
+pub(crate) fn is_markdown(head: &str) -> bool {
+    head.lines().any(|l| l.trim_start().starts_with("```"))
+}
 
 /// What a parser found in one input.
 #[derive(Debug, Default, Clone)]
@@ -115,6 +127,8 @@ pub struct Run {
     pub ended_at: Option<i64>,
     /// The load points, in execution order.
     pub load_points: Vec<LoadPoint>,
+    /// The vLLM server logs of this run (their periodic stats).
+    pub server_logs: Vec<ServerLog>,
 }
 
 impl Run {
@@ -246,23 +260,152 @@ pub struct RequestRecord {
     pub output_text: Option<String>,
 }
 
-/// One number read from the source.
+/// The periodic stats of one vLLM server log.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct ServerLog {
+    /// The log file.
+    pub source_path: PathBuf,
+    /// Its samples, in log order.
+    pub samples: Vec<ServerSample>,
+}
+
+/// One number of a vLLM server's periodic stats line.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Observation {
-    /// Metric name (see `schema::CATALOG`).
+pub struct ServerSample {
+    /// 1-based line of the log.
+    pub line: usize,
+    /// The time as printed (`MM-DD hh:mm:ss`, no year).
+    pub log_time: String,
+    /// Microseconds since the Unix epoch (UTC), when the year is known.
+    pub timestamp: Option<i64>,
+    /// The engine of a V1 line ("0", or "aggregated" over data-parallel engines).
+    pub engine: Option<String>,
+    /// Metric name (see `schema::SERVER_CATALOG`).
     pub metric: String,
-    /// Request status the number covers.
-    pub status: String,
-    /// Statistic.
-    pub stat: String,
     /// The number.
     pub value: f64,
     /// Its unit.
     pub unit: String,
+    /// Whether it was taken while the run's benchmark ran (unknown without both times).
+    pub during_run: Option<bool>,
+}
+
+/// One number read from the source.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Observation {
+    /// Metric name (see `schema::CATALOG`).
+    pub metric: Name,
+    /// Request status the number covers.
+    pub status: Name,
+    /// Statistic.
+    pub stat: Name,
+    /// The number.
+    pub value: f64,
+    /// Its unit.
+    pub unit: Name,
     /// Digits after the decimal point when read from rounded text.
     pub decimals: Option<u8>,
-    /// Where it was read ("line 123").
-    pub origin: String,
+    /// Where it was read.
+    pub origin: Origin,
+}
+
+/// A metric, status, statistic or unit name: borrowed from tidybench's vocabulary when it is a
+/// known one (no allocation per number), owned otherwise.
+pub type Name = Cow<'static, str>;
+
+/// Statistics names (with the CI bounds GuideLLM 0.8 adds), statuses and units beyond the
+/// catalog's.
+static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
+    let base = [
+        "mean", "median", "mode", "variance", "std", "min", "max", "count", "sum", "value",
+    ];
+    let percentiles = [
+        "p001", "p01", "p05", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p999",
+    ];
+    let mut words: Vec<String> = base
+        .iter()
+        .chain(&percentiles)
+        .map(|s| s.to_string())
+        .collect();
+    for stat in ["mean"].iter().chain(&percentiles) {
+        for bound in ["ci_lower", "ci_upper"] {
+            words.push(format!("{stat}_{bound}"));
+        }
+    }
+    words.extend(
+        [
+            "successful",
+            "errored",
+            "incomplete",
+            "total",
+            "",
+            "1",
+            "s",
+            "ms",
+            "%",
+            "tokens",
+            "tokens/s",
+            "requests",
+            "req/s",
+        ]
+        .map(String::from),
+    );
+    words
+});
+
+static KNOWN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    crate::schema::CATALOG
+        .iter()
+        .flat_map(|m| [m.name, m.unit])
+        .chain(VOCABULARY.iter().map(String::as_str))
+        .collect()
+});
+
+/// `text` as a [`Name`]: borrowed when tidybench knows it, owned otherwise.
+pub fn name(text: &str) -> Name {
+    match KNOWN_NAMES.get(text) {
+        Some(known) => Cow::Borrowed(known),
+        None => Cow::Owned(text.to_string()),
+    }
+}
+
+/// Where a number was read, shown as `line 12`, `line 3, column 7`, a JSON path, or a note.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// A line of a text input.
+    Line(usize),
+    /// A cell of a CSV input.
+    Cell {
+        /// 1-based line.
+        line: usize,
+        /// 1-based column.
+        column: usize,
+    },
+    /// A key under a JSON path shared by the numbers of one object: `base.key`.
+    Path(Arc<str>, Name),
+    /// Anything else ("recomputed from 19 request records …").
+    Text(Arc<str>),
+}
+
+impl Origin {
+    /// The line, when the number was read from one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Origin::Line(line) | Origin::Cell { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Line(line) => write!(f, "line {line}"),
+            Origin::Cell { line, column } => write!(f, "line {line}, column {column}"),
+            Origin::Path(base, key) => write!(f, "{base}.{key}"),
+            Origin::Text(text) => f.write_str(text),
+        }
+    }
 }
 
 /// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest

@@ -11,7 +11,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Format, LoadPoint, Observation, Parsed, Run, RunLabels, Warning};
+use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::Result;
 use crate::ingest::{Blob, TextLine};
 
@@ -47,6 +47,9 @@ impl Format for VllmBench {
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
+        if super::is_markdown(head) {
+            return None;
+        }
         if head.contains(BLOCK_TITLE) {
             return Some(format!("a `{BLOCK_TITLE}` block"));
         }
@@ -166,13 +169,13 @@ fn block(
         let mut push =
             |metric: &str, status: &str, stat: &str, value: f64, unit: &str, digits: Option<u8>| {
                 observations.push(Observation {
-                    metric: metric.into(),
-                    status: status.into(),
-                    stat: stat.into(),
+                    metric: name(metric),
+                    status: name(status),
+                    stat: name(stat),
                     value,
-                    unit: unit.into(),
+                    unit: name(unit),
                     decimals: digits,
-                    origin: format!("line {}", line.number),
+                    origin: Origin::Line(line.number),
                 })
             };
         if let Some(c) = LATENCY.captures(text) {

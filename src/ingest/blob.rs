@@ -1,5 +1,6 @@
 //! One input's bytes with its provenance, and its text as clean lines.
 
+use std::borrow::Cow;
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
 
@@ -18,13 +19,14 @@ pub struct Blob {
     sha256: OnceLock<String>,
 }
 
-/// One line of text as a terminal would have shown it, with its 1-based line number.
+/// One line of text as a terminal would have shown it, with its 1-based line number; borrowed
+/// from the input unless escape sequences or carriage returns had to be removed.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TextLine {
+pub struct TextLine<'a> {
     /// 1-based line number in the source.
     pub number: usize,
     /// The line without escape sequences, carriage returns or the line ending.
-    pub text: String,
+    pub text: Cow<'a, str>,
 }
 
 impl Blob {
@@ -70,7 +72,7 @@ impl Blob {
     /// removed, `\r\n` and `\r` handled as a terminal shows them (the text after the last
     /// carriage return of a line wins). Also returns the number of the first line that was not
     /// valid UTF-8, if any.
-    pub fn text_lines(&self) -> (Vec<TextLine>, Option<usize>) {
+    pub fn text_lines(&self) -> (Vec<TextLine<'_>>, Option<usize>) {
         let mut first_invalid = None;
         let lines = self
             .bytes
@@ -81,7 +83,7 @@ impl Blob {
                     Ok(s) => clean_line(s),
                     Err(_) => {
                         first_invalid.get_or_insert(i + 1);
-                        clean_line(&String::from_utf8_lossy(raw))
+                        Cow::Owned(clean_line(&String::from_utf8_lossy(raw)).into_owned())
                     }
                 };
                 TextLine {
@@ -100,14 +102,14 @@ pub fn hex(bytes: &[u8]) -> String {
 }
 
 /// Removes ANSI escape sequences and keeps what follows the last carriage return.
-fn clean_line(line: &str) -> String {
+fn clean_line(line: &str) -> Cow<'_, str> {
     let line = line.strip_suffix('\r').unwrap_or(line);
     let visible = match line.rfind('\r') {
         Some(pos) => &line[pos + 1..],
         None => line,
     };
     if !visible.contains('\u{1b}') {
-        return visible.to_string();
+        return Cow::Borrowed(visible);
     }
     let mut out = String::with_capacity(visible.len());
     let mut chars = visible.chars().peekable();
@@ -144,7 +146,7 @@ fn clean_line(line: &str) -> String {
             _ => {}
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 #[cfg(test)]

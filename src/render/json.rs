@@ -1,8 +1,9 @@
 //! JSON: one document with the comparison's parameters, header facts, every delta row, every
-//! average, every peak and every compared value per configuration and load.
+//! average, every peak, every compared value per configuration and load, and the server's
+//! stats per configuration.
 
 use super::Renderer;
-use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report, ValueRow};
+use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report, ServerRow, ValueRow};
 use crate::error::{Error, Result};
 
 /// The JSON renderer.
@@ -19,6 +20,7 @@ struct Document<'a> {
     averages: &'a [AverageRow],
     peaks: &'a [PeakRow],
     values: &'a [ValueRow],
+    server: &'a [ServerRow],
 }
 
 impl Renderer for Json {
@@ -33,6 +35,7 @@ impl Renderer for Json {
             averages: &report.averages,
             peaks: &report.peaks,
             values: &report.values,
+            server: &report.server,
         };
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Error::Invalid(format!("rendering JSON: {e}")))?;

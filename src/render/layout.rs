@@ -462,6 +462,65 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
     })
 }
 
+/// What the vLLM server logs of one model's runs say, per configuration.
+fn server_chapter(report: &Report, model: &str) -> Option<Chapter> {
+    let compared = !report.candidates.is_empty();
+    let rows: Vec<Vec<String>> = report
+        .server
+        .iter()
+        .filter(|r| r.model == model)
+        .map(|r| {
+            let label =
+                crate::schema::metric_info(&r.metric).map_or(r.metric.as_str(), |m| m.label);
+            let with_unit = |v: f64| match r.unit.as_str() {
+                "" => format_value(v),
+                "%" => format!("{}%", format_value(v)),
+                unit => format!("{} {unit}", format_value(v)),
+            };
+            let mut row = vec![
+                label.to_string(),
+                r.config.clone(),
+                r.runs.to_string(),
+                r.samples.to_string(),
+                with_unit(r.mean),
+                with_unit(r.max),
+            ];
+            if compared {
+                row.push(if r.config == report.spec.baseline {
+                    "baseline".into()
+                } else {
+                    format_pct(r.pct_vs_baseline)
+                });
+            }
+            row
+        })
+        .collect();
+    if rows.is_empty() {
+        return None;
+    }
+    Some(Chapter {
+        title: format!("{model}: vLLM server"),
+        tables: vec![Table {
+            heading: "The server's periodic stats while the benchmarks ran (from its log)".into(),
+            head: [
+                "metric",
+                "configuration",
+                "runs",
+                "samples",
+                "mean",
+                "max",
+                "mean vs baseline",
+            ]
+            .into_iter()
+            .take(if compared { 7 } else { 6 })
+            .map(String::from)
+            .collect(),
+            right: vec![false, false, true, true, true, true, true],
+            rows,
+        }],
+    })
+}
+
 /// The content of the text and Markdown reports.
 pub fn document(report: &Report) -> Document {
     let models = models(report);
@@ -474,6 +533,7 @@ pub fn document(report: &Report) -> Document {
             chapters.push(model_chapter(report, model, candidate));
         }
         chapters.extend(peaks_chapter(report, model));
+        chapters.extend(server_chapter(report, model));
     }
     for candidate in &report.candidates {
         chapters.push(cross_model_chapter(report, &models, candidate));

@@ -11,7 +11,9 @@ use crate::error::{Error, Result};
 use crate::formats::Run;
 use crate::frames::{self, Tables};
 use crate::ingest::blob::hex;
-use crate::schema::{self, metrics as m, METRICS_COLUMNS, REQUESTS_COLUMNS};
+use crate::schema::{
+    self, metrics as m, METRICS_COLUMNS, REQUESTS_COLUMNS, SERVER_SAMPLES_COLUMNS,
+};
 
 /// File name of the runs table inside a dataset.
 pub const RUNS_FILE: &str = "runs.parquet";
@@ -25,6 +27,8 @@ pub const META_PARTS: &str = "tidybench.parts";
 pub const META_PARTITION: &str = "tidybench.partition";
 /// Directory of the requests table inside a dataset.
 pub const REQUESTS_DIR: &str = "requests";
+/// Directory of the server_samples table inside a dataset.
+pub const SERVER_SAMPLES_DIR: &str = "server_samples";
 /// Hive's name for a partition whose value is null.
 const NULL_PARTITION: &str = "__HIVE_DEFAULT_PARTITION__";
 
@@ -37,6 +41,8 @@ pub struct WriteSummary {
     pub metric_rows: usize,
     /// Rows of `requests`.
     pub request_rows: usize,
+    /// Rows of `server_samples`.
+    pub server_sample_rows: usize,
     /// Every file written, in order.
     pub files: Vec<PathBuf>,
 }
@@ -94,6 +100,7 @@ pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
         runs: runs.len(),
         metric_rows: parts.metric_rows,
         request_rows: parts.request_rows,
+        server_sample_rows: parts.server_sample_rows,
         files,
     })
 }
@@ -119,6 +126,8 @@ pub struct Parts {
     pub metric_rows: usize,
     /// Rows of `requests` in them.
     pub request_rows: usize,
+    /// Rows of `server_samples` in them.
+    pub server_sample_rows: usize,
 }
 
 /// Writes the metrics and requests of `runs` as part files under `dir`, one per table, model
@@ -153,7 +162,8 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
             }
             match table.dir {
                 METRICS_DIR => parts.metric_rows += frame.height(),
-                _ => parts.request_rows += frame.height(),
+                REQUESTS_DIR => parts.request_rows += frame.height(),
+                _ => parts.server_sample_rows += frame.height(),
             }
             parts
                 .files
@@ -240,8 +250,8 @@ struct Partitioned {
     build: fn(&[Run]) -> Result<DataFrame>,
 }
 
-/// The partitioned tables of a dataset: metrics, then requests.
-const PARTITIONED: [Partitioned; 2] = [
+/// The partitioned tables of a dataset: metrics, requests, server samples.
+const PARTITIONED: [Partitioned; 3] = [
     Partitioned {
         dir: METRICS_DIR,
         columns: &METRICS_COLUMNS,
@@ -251,6 +261,11 @@ const PARTITIONED: [Partitioned; 2] = [
         dir: REQUESTS_DIR,
         columns: &REQUESTS_COLUMNS,
         build: frames::requests_frame,
+    },
+    Partitioned {
+        dir: SERVER_SAMPLES_DIR,
+        columns: &SERVER_SAMPLES_COLUMNS,
+        build: frames::server_samples_frame,
     },
 ];
 
@@ -455,13 +470,14 @@ pub fn open(dir: &Path) -> Result<Tables> {
                 .map_err(|e| Error::polars(format!("reading {}", root.display()), e))?
         });
     }
-    let [metrics, requests]: [LazyFrame; 2] = frames
+    let [metrics, requests, server_samples]: [LazyFrame; 3] = frames
         .try_into()
-        .map_err(|_| Error::Invalid("two partitioned tables expected".into()))?;
+        .map_err(|_| Error::Invalid("three partitioned tables expected".into()))?;
     Ok(Tables {
         runs,
         metrics,
         requests,
+        server_samples,
     })
 }
 

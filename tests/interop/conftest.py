@@ -35,3 +35,12 @@ def requests_dataset(tmp_path_factory):
     report = REPO / "tests" / "fixtures" / "guidellm" / "0.4.0" / "poisson" / "benchmarks.json.gz"
     subprocess.run(tidybench_command() + ["convert", str(report), "-o", str(out), "-q"], check=True)
     return out
+
+
+@pytest.fixture(scope="session")
+def server_dataset(tmp_path_factory):
+    """A dataset with a server_samples table: the vLLM server logs users posted."""
+    out = tmp_path_factory.mktemp("server") / "out"
+    logs = REPO / "tests" / "fixtures" / "vllm" / "server-logs"
+    subprocess.run(tidybench_command() + ["convert", str(logs), "-o", str(out), "-q"], check=True)
+    return out

@@ -136,3 +136,34 @@ def test_duckdb_and_polars_open_the_requests_table(requests_dataset):
     frame = pl.read_parquet(requests_dataset / "requests", hive_partitioning=True)
     assert frame.schema["start_time"] == pl.Datetime("us", "UTC")
     assert frame.filter(pl.col("status") == "successful")["output_tokens"].to_list() == [128] * 19
+
+
+SERVER_SAMPLES_COLUMNS = [
+    "run_id", "model", "config", "source_path", "line", "log_time", "timestamp", "engine",
+    "metric", "value", "unit", "during_run",
+]
+
+
+def test_every_reader_opens_the_server_samples_table(server_dataset):
+    pa = pytest.importorskip("pyarrow")
+    ds = pytest.importorskip("pyarrow.dataset")
+    duckdb = pytest.importorskip("duckdb")
+    pl = pytest.importorskip("polars")
+    partitioning = ds.partitioning(
+        pa.schema([("model", pa.string()), ("config", pa.string())]), flavor="hive"
+    )
+    table = ds.dataset(
+        server_dataset / "server_samples", format="parquet", partitioning=partitioning
+    ).to_table()
+    assert sorted(table.schema.names) == sorted(SERVER_SAMPLES_COLUMNS)
+    assert table.num_rows == 199
+    assert table.schema.field("timestamp").type == pa.timestamp("us", tz="UTC")
+    assert table.schema.field("during_run").type == pa.bool_()
+    rows = duckdb.sql(
+        f"select max(value), count(*) from read_parquet('{server_dataset}/server_samples/**/*.parquet', "
+        "hive_partitioning=true) where metric = 'gpu_kv_cache_usage'"
+    ).fetchall()
+    assert rows == [(98.4, 26)]
+    frame = pl.read_parquet(server_dataset / "server_samples", hive_partitioning=True)
+    docker = frame.filter(pl.col("source_path").str.contains("docker-timestamp"))
+    assert docker["timestamp"].min().isoformat() == "2026-05-12T08:01:39.331095+00:00"
