@@ -57,6 +57,25 @@ text() {
     esac
 }
 
+# Each benchmark of the GuideLLM report $1 alone in a copy of the report, written into the
+# corpus $2 as JSON, or as YAML when $3 is `yaml` (needs PyYAML): small seeds run fast.
+single_benchmarks() {
+    text "$1" | python3 -c '
+import hashlib, json, sys
+report = json.load(sys.stdin)
+for benchmark in report.get("benchmarks", []):
+    report["benchmarks"] = [benchmark]
+    if sys.argv[2] == "yaml":
+        import yaml
+        text = yaml.safe_dump(report, sort_keys=True)
+    else:
+        text = json.dumps(report)
+    data = text.encode()
+    with open(sys.argv[1] + "/" + hashlib.sha1(data).hexdigest(), "wb") as out:
+        out.write(data)
+' "$2" "${3:-json}"
+}
+
 seed() {
     local target="$1" dir="fuzz/corpus/$1" file
     mkdir -p "$dir" fuzz/dict
@@ -98,6 +117,18 @@ seed() {
                     if [ -f "$json" ]; then printf '%s' "$next_file"; cat "$json"; fi
                 } | add "$dir"
             done
+            ;;
+        guidellm_json)
+            for file in "$fixtures"/guidellm/*/*/benchmarks-no-requests.json.gz; do
+                single_benchmarks "$file" "$dir"
+            done
+            ;;
+        guidellm_yaml)
+            if python3 -c 'import yaml' 2>/dev/null; then
+                for file in "$fixtures"/guidellm/*/concurrent/benchmarks-no-requests.json.gz; do
+                    single_benchmarks "$file" "$dir" yaml
+                done
+            fi
             ;;
         detect | driver_log)
             # Compressed and UTF-16 inputs as they are on disk.

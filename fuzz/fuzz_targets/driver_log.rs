@@ -3,8 +3,7 @@
 //! The llm-d driver log format.
 
 use tidybench::formats::driver_log;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(driver_log::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(driver_log::NAME, data);
 });

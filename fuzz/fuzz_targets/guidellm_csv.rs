@@ -3,8 +3,7 @@
 //! The GuideLLM CSV format.
 
 use tidybench::formats::guidellm_csv;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(guidellm_csv::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(guidellm_csv::NAME, data);
 });

@@ -3,8 +3,7 @@
 //! The GuideLLM HTML format.
 
 use tidybench::formats::guidellm_html;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(guidellm_html::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(guidellm_html::NAME, data);
 });

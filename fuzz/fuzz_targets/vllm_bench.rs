@@ -3,8 +3,7 @@
 //! The vllm bench serve console format.
 
 use tidybench::formats::vllm_bench;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(vllm_bench::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(vllm_bench::NAME, data);
 });

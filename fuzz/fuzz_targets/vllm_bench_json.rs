@@ -3,8 +3,7 @@
 //! The vllm bench serve JSON format.
 
 use tidybench::formats::vllm_bench_json;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(vllm_bench_json::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(vllm_bench_json::NAME, data);
 });

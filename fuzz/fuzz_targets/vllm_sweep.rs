@@ -3,8 +3,7 @@
 //! The vllm bench sweep summary format.
 
 use tidybench::formats::vllm_sweep;
-use tidybench::formats::ParseOptions;
 
 libfuzzer_sys::fuzz_target!(|data: &[u8]| {
-    tidybench_fuzz::parse_as(vllm_sweep::NAME, ParseOptions::default(), data);
+    tidybench_fuzz::parse_as(vllm_sweep::NAME, data);
 });

@@ -1,8 +1,9 @@
 //! What the fuzz targets run: one input through tidybench's reading path (decompression,
-//! detection, a format's sniffer and parser, run-directory labels, reconciliation, the three
+//! detection, a format's parser, run-directory labels, reconciliation, the three
 //! tables). A panic anywhere is a finding. Errors are expected, but each must name the input
 //! and a line it has; so must every warning.
 
+use std::cell::OnceCell;
 use std::path::Path;
 
 use tidybench::formats::{run_config, Format, ParseOptions, Parsed, Run, REGISTRY};
@@ -37,40 +38,48 @@ pub fn format(name: &str) -> &'static dyn Format {
         .unwrap_or_else(|| panic!("no registered format is named {name}"))
 }
 
-/// Format `name` over `data`: its sniffer on the text, then its parser with `options` whatever
-/// the sniffer said (the parser must survive any input), then the tables of what it read.
-pub fn parse_as(name: &str, options: ParseOptions, data: &[u8]) -> Option<Parsed> {
-    let format = format(name);
-    let blob = blob(INPUT, data)?;
-    let (lines, _) = blob.text_lines();
-    let text = lines
-        .iter()
-        .map(|l| &*l.text)
-        .collect::<Vec<_>>()
-        .join("\n");
-    let _ = format.sniff(&text);
-    let parsed = checked(&blob, format.parse_with(&blob, &options))?;
-    build_tables(&parsed.runs);
-    Some(parsed)
+/// Format `name` over `data`: detection (every sniffer in turn, up to one that accepts), then
+/// the format's parser whatever detection said (a parser must survive any input), then the
+/// tables of what it read.
+pub fn parse_as(name: &str, data: &[u8]) {
+    parse(name, data, &[ParseOptions::default()]);
 }
 
 /// Format `name` over `data` with request text skipped, then kept (see [`parse_as`]): both
 /// must read the same runs, load points, numbers and requests, or both fail.
 pub fn parse_with_and_without_text(name: &str, data: &[u8]) {
-    let skipped = parse_as(name, ParseOptions::default(), data);
-    let kept = parse_as(
-        name,
+    let options = [
+        ParseOptions::default(),
         ParseOptions {
             keep_text: true,
             ..Default::default()
         },
-        data,
-    );
-    assert_eq!(
-        skipped.as_ref().map(shape),
-        kept.as_ref().map(shape),
-        "keeping request text changed what was read"
-    );
+    ];
+    if let [skipped, kept] = parse(name, data, &options).as_slice() {
+        assert_eq!(
+            skipped.as_ref().map(shape),
+            kept.as_ref().map(shape),
+            "keeping request text changed what was read"
+        );
+    }
+}
+
+/// What format `name` reads from `data` with each of `options` (see [`parse_as`]); nothing
+/// when decompression refuses `data`.
+fn parse(name: &str, data: &[u8], options: &[ParseOptions]) -> Vec<Option<Parsed>> {
+    let format = format(name);
+    let Some(blob) = blob(INPUT, data) else {
+        return Vec::new();
+    };
+    let _ = tidybench::detect::detect_with_reason(&blob);
+    options
+        .iter()
+        .map(|options| {
+            let parsed = checked(&blob, format.parse_with(&blob, options))?;
+            build_tables(&parsed.runs);
+            Some(parsed)
+        })
+        .collect()
 }
 
 /// Per run and load point: its strategy, numbers and requests.
@@ -150,9 +159,9 @@ pub fn run_config(data: &[u8]) {
         return;
     };
     let labels = run_config::parse(Path::new(&dir), &blob);
-    let lines = line_count(&blob);
+    let input = Input::new(&blob);
     for warning in &labels.warnings {
-        assert_names_input(&blob, lines, &warning.path, warning.line);
+        input.assert_named(&warning.path, warning.line);
     }
     let mut run = Run::default();
     labels.apply(&mut run);
@@ -169,35 +178,49 @@ fn split_first_line(data: &[u8]) -> (String, &[u8]) {
 /// The parse of `blob` when it succeeded; checks that its warnings, or its error, name the
 /// input and a line it has.
 fn checked(blob: &Blob, parsed: tidybench::Result<Parsed>) -> Option<Parsed> {
+    let input = Input::new(blob);
     match parsed {
         Ok(parsed) => {
-            let lines = line_count(blob);
             for warning in &parsed.warnings {
-                assert_names_input(blob, lines, &warning.path, warning.line);
+                input.assert_named(&warning.path, warning.line);
             }
             Some(parsed)
         }
         Err(Error::Parse { path, line, .. }) => {
-            assert_names_input(blob, line_count(blob), &path, Some(line));
+            input.assert_named(&path, Some(line));
             None
         }
         Err(_) => None,
     }
 }
 
-/// The number of lines of `blob`, as [`Blob::text_lines`] counts them.
-fn line_count(blob: &Blob) -> usize {
-    blob.bytes.iter().filter(|&&b| b == b'\n').count() + 1
+/// An input that messages must name, and its number of lines once counted.
+struct Input<'a> {
+    blob: &'a Blob,
+    lines: OnceCell<usize>,
 }
 
-/// Panics unless `path` is the input's and `line` (when given) one of its `lines` lines.
-fn assert_names_input(blob: &Blob, lines: usize, path: &Path, line: Option<usize>) {
-    assert_eq!(path, blob.path, "a message names another file");
-    if let Some(line) = line {
-        assert!(
-            (1..=lines).contains(&line),
-            "a message names line {line} of a {lines}-line input"
-        );
+impl<'a> Input<'a> {
+    fn new(blob: &'a Blob) -> Self {
+        Input {
+            blob,
+            lines: OnceCell::new(),
+        }
+    }
+
+    /// Panics unless `path` is the input's and `line` (when given) one of its lines, as
+    /// [`Blob::text_lines`] numbers them.
+    fn assert_named(&self, path: &Path, line: Option<usize>) {
+        assert_eq!(path, self.blob.path, "a message names another file");
+        if let Some(line) = line {
+            let lines = *self
+                .lines
+                .get_or_init(|| self.blob.bytes.iter().filter(|&&b| b == b'\n').count() + 1);
+            assert!(
+                (1..=lines).contains(&line),
+                "a message names line {line} of a {lines}-line input"
+            );
+        }
     }
 }
 
