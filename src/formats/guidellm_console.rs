@@ -7,6 +7,7 @@
 use std::path::Path;
 use std::sync::LazyLock;
 
+use memchr::memmem;
 use regex::Regex;
 
 use super::{
@@ -1064,31 +1065,33 @@ fn parse_row(
     let text = line.text.trim_end();
     let inner = text.strip_prefix('|').unwrap_or(text);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
-    let cells: Vec<&str> = inner.split('|').map(str::trim).collect();
-    if cells.len() != columns.len() {
+    // Counted before split, so that a row allocates nothing but its numbers.
+    let count = memchr::memchr_iter(b'|', inner.as_bytes()).count() + 1;
+    if count != columns.len() {
         warn(
             out,
             path,
             line.number,
             format!(
-                "table `{title}`: row has {} cells, the header {}; row skipped",
-                cells.len(),
+                "table `{title}`: row has {count} cells, the header {}; row skipped",
                 columns.len()
             ),
         );
         return None;
     }
-    let label = cells[0];
+    let mut cells = inner.split('|');
+    let label = cells.next().unwrap_or_default().trim();
     let mut row = Row {
         line: line.number,
         strategy: label.split('@').next().unwrap_or(label).to_string(),
         load: label
             .split_once('@')
             .and_then(|(_, v)| v.parse::<f64>().ok()),
-        observations: Vec::with_capacity(columns.len()),
+        observations: Vec::with_capacity(columns.iter().flatten().count()),
     };
-    for (cell, column) in cells.iter().zip(columns).skip(1) {
+    for (cell, column) in cells.zip(&columns[1..]) {
         let Some(column) = column else { continue };
+        let cell = cell.trim();
         let parsed = if column.time_of_day {
             parse_time_of_day(cell).map(|v| (v, 0))
         } else {
@@ -1118,6 +1121,9 @@ fn parse_row(
     Some(row)
 }
 
+/// GuideLLM's line naming the model, searched for in every line: the searcher is built once.
+static BACKEND_VALIDATED: LazyLock<memmem::Finder<'static>> =
+    LazyLock::new(|| memmem::Finder::new("backend validated with model "));
 static STREAMS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"streams=\[([0-9.,\s]*)\]").expect("valid regex"));
 static RATES: LazyLock<Regex> =
@@ -1160,7 +1166,8 @@ fn step_detail(lines: &[TextLine], suffix: &str) -> Option<(usize, String)> {
 fn parse_profile(lines: &[TextLine]) -> Profile {
     let mut profile = Profile {
         model: lines.iter().enumerate().find_map(|(i, l)| {
-            if let Some((_, model)) = l.text.split_once("backend validated with model ") {
+            if let Some(at) = BACKEND_VALIDATED.find(l.text.as_bytes()) {
+                let model = &l.text[at + BACKEND_VALIDATED.needle().len()..];
                 return Some(model.trim().to_string());
             }
             // 0.3.1: `Backend openai_http connected to <url> for model <name>.`, wrapped at
