@@ -15,6 +15,7 @@ Needs pandas and the zstd command.
 """
 
 import argparse
+import atexit
 import pathlib
 import shutil
 import subprocess
@@ -58,6 +59,7 @@ def main():
     parser.add_argument("--runs", default="250,1000")
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="tidybench-archive-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     print(f"{'runs':>5} {'tool':<34} {'seconds':>8} {'peak RSS MB':>12} {'time vs tidybench':>18}")
     for n in [int(x) for x in args.runs.split(",")]:
         archive = work / f"archive-{n}"

@@ -16,7 +16,9 @@ duckdb.
 """
 
 import argparse
+import atexit
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -59,6 +61,7 @@ def main():
     parser.add_argument("--rows", type=int, default=10_000_000)
     args = parser.parse_args()
     work = pathlib.Path(tempfile.mkdtemp(prefix="tidybench-compare-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     data = work / "dataset"
     subprocess.run(
         [sys.executable, str(REPO / "bench" / "make_dataset.py"), args.binary, str(data),

@@ -11,9 +11,11 @@ Each tool runs 3 times per input in a fresh process under /usr/bin/time; the med
 the largest peak RSS are reported. Needs pandas and duckdb (pip install pandas duckdb).
 """
 
+import atexit
 import gzip
 import json
 import pathlib
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -65,6 +67,7 @@ def main():
     binary = args[0] if args else str(REPO / "target" / "release" / "tidybench")
     source = largest_fixture()
     work = pathlib.Path(tempfile.mkdtemp(prefix="tidybench-bench-"))
+    atexit.register(shutil.rmtree, work, ignore_errors=True)
     base = read(source)
     report = json.loads(base)
     report["benchmarks"] = report["benchmarks"] * 10

@@ -13,9 +13,11 @@ Needs pyarrow and numpy.
 """
 
 import argparse
+import atexit
 import hashlib
 import json
 import pathlib
+import shutil
 import subprocess
 import tempfile
 import urllib.parse
@@ -46,6 +48,7 @@ def main():
     args = parser.parse_args()
 
     seed_dir = pathlib.Path(tempfile.mkdtemp(prefix="tidybench-seed-"))
+    atexit.register(shutil.rmtree, seed_dir, ignore_errors=True)
     subprocess.run(
         [args.binary, "convert", str(REPO / "data" / "benchmark-run-larger-models.log"),
          "-o", str(seed_dir), "-q"],
