@@ -73,25 +73,32 @@ impl Blob {
     /// carriage return of a line wins). Also returns the number of the first line that was not
     /// valid UTF-8, if any.
     pub fn text_lines(&self) -> (Vec<TextLine<'_>>, Option<usize>) {
+        let bytes = &self.bytes;
+        // UTF-8 is checked once for the whole input, line by line only when it is invalid;
+        // the lines are counted first so that their list is allocated once.
+        let whole = std::str::from_utf8(bytes).ok();
         let mut first_invalid = None;
-        let lines = self
-            .bytes
-            .split(|&b| b == b'\n')
-            .enumerate()
-            .map(|(i, raw)| {
-                let text = match std::str::from_utf8(raw) {
+        let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
+        let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
+        let mut start = 0;
+        for (i, end) in ends.enumerate() {
+            let text = match whole {
+                Some(whole) => clean_line(&whole[start..end]),
+                None => match std::str::from_utf8(&bytes[start..end]) {
                     Ok(s) => clean_line(s),
                     Err(_) => {
                         first_invalid.get_or_insert(i + 1);
-                        Cow::Owned(clean_line(&String::from_utf8_lossy(raw)).into_owned())
+                        let lossy = String::from_utf8_lossy(&bytes[start..end]);
+                        Cow::Owned(clean_line(&lossy).into_owned())
                     }
-                };
-                TextLine {
-                    number: i + 1,
-                    text,
-                }
-            })
-            .collect::<Vec<_>>();
+                },
+            };
+            lines.push(TextLine {
+                number: i + 1,
+                text,
+            });
+            start = end + 1;
+        }
         (lines, first_invalid)
     }
 }
