@@ -401,3 +401,54 @@ fn labels_from_paths_globs_and_standard_input() {
     );
     assert_eq!(stdout(&q), "runs\n4\n");
 }
+
+#[test]
+fn the_manifest_holds_each_files_sha256_as_stored() {
+    use sha2::{Digest, Sha256};
+    let dir = tempfile::tempdir().unwrap();
+    // The same report as stored plainly, compressed, and with a UTF-8 byte-order mark: the
+    // hash a plain file gets from its read must be the one a compressed file gets by reading
+    // it again, that of the bytes on disk.
+    let json = tidybench::ingest::Blob::read(&repo(
+        "tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz",
+    ))
+    .unwrap()
+    .bytes;
+    let files: [(&str, Vec<u8>); 3] = [
+        ("plain/report.json", json.clone()),
+        (
+            "zstd/report.json.zst",
+            zstd::encode_all(json.as_slice(), 3).unwrap(),
+        ),
+        ("bom/report.json", [&b"\xEF\xBB\xBF"[..], &json].concat()),
+    ];
+    for (name, bytes) in &files {
+        let path = dir.path().join("in").join(name);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, bytes).unwrap();
+    }
+    let out = tidybench(dir.path(), &["convert", "in", "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("out/_manifest.json")).unwrap())
+            .unwrap();
+    let recorded: Vec<(String, String)> = manifest["sources"]
+        .as_object()
+        .unwrap()
+        .iter()
+        .map(|(k, v)| (k.clone(), v["sha256"].as_str().unwrap().to_string()))
+        .collect();
+    let mut expected: Vec<(String, String)> = files
+        .iter()
+        .map(|(name, bytes)| {
+            let hex: String = Sha256::digest(bytes)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect();
+            let path = dir.path().canonicalize().unwrap().join("in").join(name);
+            (path.display().to_string(), hex)
+        })
+        .collect();
+    expected.sort();
+    assert_eq!(recorded, expected);
+}

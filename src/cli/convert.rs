@@ -1,7 +1,7 @@
 //! `tidybench convert`: turn benchmark outputs into the Parquet dataset, converting again only
 //! the sources that changed since the last conversion into the same dataset.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
@@ -380,6 +380,7 @@ fn convert(
             runs_of,
             &inputs.failures,
             &group_parts,
+            &inputs.file_sha256,
         )?;
         chunk.clear();
     }
@@ -395,6 +396,7 @@ fn convert(
         BTreeMap::new(),
         &[],
         &BTreeMap::new(),
+        &HashMap::new(),
     )?;
     if !kept_runs.is_empty() {
         let ids = Series::new(
@@ -496,13 +498,15 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
 
 /// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
 /// (`runs_of`, see [`runs_of`]) and their group's parts (failed ones are left out, to be tried
-/// again; standard input too).
+/// again; standard input too). A file's SHA-256 comes from `file_sha256` when it was read
+/// as stored, else from reading it again.
 fn record(
     manifest: &mut Manifest,
     sources: &[Source],
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
     group_parts: &BTreeMap<String, Vec<String>>,
+    file_sha256: &HashMap<PathBuf, String>,
 ) -> tidybench::Result<()> {
     let keys: BTreeMap<String, String> = sources
         .iter()
@@ -524,7 +528,10 @@ fn record(
             continue;
         }
         let mut state = SourceState::stat(&source.path)?;
-        state.sha256 = manifest::file_sha256(&source.path)?;
+        state.sha256 = match file_sha256.get(&source.path) {
+            Some(sha256) => sha256.clone(),
+            None => manifest::file_sha256(&source.path)?,
+        };
         state.runs = runs_of.remove(&k).unwrap_or_default();
         state.runs.sort();
         state.runs.dedup();

@@ -34,6 +34,9 @@ pub struct Inputs {
     pub skipped: Vec<String>,
     /// Inputs read: source files (archive entries each count), and datasets.
     pub files: usize,
+    /// SHA-256 of the source files whose bytes were parsed as stored (not compressed), by
+    /// path: what `convert` records without reading them again.
+    pub file_sha256: HashMap<PathBuf, String>,
 }
 
 impl Inputs {
@@ -119,6 +122,8 @@ enum Item {
         root: Option<PathBuf>,
         runs: Vec<Run>,
         warnings: Vec<Warning>,
+        /// The file's SHA-256, when its bytes were parsed as stored.
+        file_sha256: Option<String>,
     },
     /// A run directory's config found inside an archive.
     Config(RunConfig),
@@ -165,6 +170,7 @@ pub fn read_sources(
         failures: Vec::new(),
         skipped: Vec::new(),
         files: datasets.len(),
+        file_sha256: HashMap::new(),
     };
     for dir in datasets {
         match store::open(dir) {
@@ -208,8 +214,12 @@ pub fn read_sources(
                 root,
                 mut runs,
                 mut warnings,
+                file_sha256,
             } => {
                 read.files += 1;
+                if let Some(sha256) = file_sha256 {
+                    read.file_sha256.insert(path.clone(), sha256);
+                }
                 if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
                     runs.iter_mut().for_each(|run| config.apply(run));
                 }
@@ -333,14 +343,16 @@ fn parse(
                 }
             }
         }
-        Ok((blob.path, parsed))
+        let file_sha256 = blob.as_stored.then(|| blob.sha256());
+        Ok((blob.path, parsed, file_sha256))
     });
     match parsed {
-        Ok((path, parsed)) => Item::Runs {
+        Ok((path, parsed, file_sha256)) => Item::Runs {
             path,
             root,
             runs: parsed.runs,
             warnings: parsed.warnings,
+            file_sha256,
         },
         Err(e @ Error::UnknownFormat { .. }) if found => Item::Skipped(e.to_string()),
         Err(e) => Item::Failed(e),

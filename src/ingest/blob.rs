@@ -15,6 +15,9 @@ pub struct Blob {
     pub path: PathBuf,
     /// The raw bytes.
     pub bytes: Vec<u8>,
+    /// True when `bytes` are a file's bytes as stored (nothing decompressed or re-encoded), so
+    /// that their SHA-256 is the file's.
+    pub as_stored: bool,
     /// SHA-256 of `bytes`, once computed.
     sha256: OnceLock<String>,
 }
@@ -39,17 +42,19 @@ impl Blob {
     /// `limit` bytes.
     pub fn read_limited(path: &Path, limit: u64) -> Result<Self> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
-        Ok(Blob::from_bytes(
-            path,
-            super::decompress::decompress(path, bytes, limit)?,
-        ))
+        let as_stored = super::decompress::is_plain(&bytes);
+        Ok(Blob {
+            as_stored,
+            ..Blob::from_bytes(path, super::decompress::decompress(path, bytes, limit)?)
+        })
     }
 
-    /// Wraps bytes already in memory.
+    /// Wraps bytes already in memory (not [`Blob::as_stored`]).
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: Vec<u8>) -> Self {
         Blob {
             path: path.into(),
             bytes,
+            as_stored: false,
             sha256: OnceLock::new(),
         }
     }

@@ -19,6 +19,16 @@ pub fn compression(bytes: &[u8]) -> Option<&'static str> {
     }
 }
 
+/// True when [`decompress`] gives `bytes` back unchanged: neither compressed nor starting with a
+/// byte-order mark.
+pub fn is_plain(bytes: &[u8]) -> bool {
+    compression(bytes).is_none()
+        && !matches!(
+            bytes.get(..3),
+            Some([0xEF, 0xBB, 0xBF] | [0xFF, 0xFE, _] | [0xFE, 0xFF, _])
+        )
+}
+
 /// Most bytes one input may decompress to unless told otherwise (`--max-decompressed`).
 pub const DEFAULT_LIMIT: u64 = 4 << 30;
 
