@@ -1038,14 +1038,17 @@ fn parse_time_of_day(cell: &str) -> Option<f64> {
         .then_some(f64::from(h * 3600 + m * 60 + s))
 }
 
+/// The measured metric whose median [`assign_loads`] may take concurrent runs' loads from.
+const LOAD_METRIC: &str = "concurrency";
+
 /// `columns` without those of metrics `options` does not keep: their cells are not read. The
-/// measured concurrency stays: [`assign_loads`] may take the loads from it.
+/// [`LOAD_METRIC`] stays: [`assign_loads`] may need it.
 fn kept_columns(mut columns: Vec<Option<Column>>, options: &ParseOptions) -> Vec<Option<Column>> {
     if options.metrics.is_some() {
         for column in &mut columns {
             if column
                 .as_ref()
-                .is_some_and(|c| c.metric != "concurrency" && !options.keeps(&c.metric))
+                .is_some_and(|c| c.metric != LOAD_METRIC && !options.keeps(&c.metric))
             {
                 *column = None;
             }
@@ -1261,7 +1264,7 @@ pub fn assign_loads(
                 .then(|| {
                     p.observations
                         .iter()
-                        .find(|o| o.metric == "concurrency" && o.stat == "median")
+                        .find(|o| o.metric == LOAD_METRIC && o.stat == "median")
                         .map(|o| o.value)
                 })
                 .flatten()

@@ -22,11 +22,24 @@ pub fn compression(bytes: &[u8]) -> Option<&'static str> {
 /// True when [`decompress`] gives `bytes` back unchanged: neither compressed nor starting with a
 /// byte-order mark.
 pub fn is_plain(bytes: &[u8]) -> bool {
-    compression(bytes).is_none()
-        && !matches!(
-            bytes.get(..3),
-            Some([0xEF, 0xBB, 0xBF] | [0xFF, 0xFE, _] | [0xFE, 0xFF, _])
-        )
+    compression(bytes).is_none() && byte_order_mark(bytes).is_none()
+}
+
+/// The text encodings a byte-order mark announces.
+enum Encoding {
+    Utf8,
+    Utf16Le,
+    Utf16Be,
+}
+
+/// The encoding the byte-order mark at the start of `bytes` announces, if there is one.
+fn byte_order_mark(bytes: &[u8]) -> Option<Encoding> {
+    match bytes.get(..3)? {
+        [0xEF, 0xBB, 0xBF] => Some(Encoding::Utf8),
+        [0xFF, 0xFE, _] => Some(Encoding::Utf16Le),
+        [0xFE, 0xFF, _] => Some(Encoding::Utf16Be),
+        _ => None,
+    }
 }
 
 /// Most bytes one input may decompress to unless told otherwise (`--max-decompressed`).
@@ -64,11 +77,11 @@ pub fn utf8(bytes: Vec<u8>) -> Vec<u8> {
             })
             .collect::<Vec<u16>>()
     };
-    match bytes.get(..3) {
-        Some([0xEF, 0xBB, 0xBF]) => bytes[3..].to_vec(),
-        Some([0xFF, 0xFE, _]) => String::from_utf16_lossy(&units(true)).into_bytes(),
-        Some([0xFE, 0xFF, _]) => String::from_utf16_lossy(&units(false)).into_bytes(),
-        _ => bytes,
+    match byte_order_mark(&bytes) {
+        Some(Encoding::Utf8) => bytes[3..].to_vec(),
+        Some(Encoding::Utf16Le) => String::from_utf16_lossy(&units(true)).into_bytes(),
+        Some(Encoding::Utf16Be) => String::from_utf16_lossy(&units(false)).into_bytes(),
+        None => bytes,
     }
 }
 
