@@ -238,7 +238,7 @@ fn zero_fill(value: &mut serde_json::Value) {
 #[test]
 fn zero_filled_aggregates_are_recomputed_from_the_requests_as_guidellm_computes_them() {
     let path = common::repo("tests/fixtures/guidellm/0.4.0/poisson/benchmarks.json.gz");
-    let text = tidybench::ingest::Blob::read(&path).unwrap().bytes;
+    let text = tidybench::ingest::Blob::read(&path).unwrap().bytes.to_vec();
     let mut report: serde_json::Value = serde_json::from_slice(&text).unwrap();
     for metric in [
         "request_latency",
@@ -330,7 +330,7 @@ fn request_text_is_kept_only_when_asked() {
 fn a_cut_report_is_an_error_naming_file_and_line() {
     let path =
         common::repo("tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz");
-    let bytes = tidybench::ingest::Blob::read(&path).unwrap().bytes;
+    let bytes = tidybench::ingest::Blob::read(&path).unwrap().bytes.to_vec();
     let cut = bytes[..bytes.len() / 2].to_vec();
     let err = common::parse_bytes("cut.json", cut)
         .unwrap_err()

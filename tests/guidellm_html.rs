@@ -8,7 +8,7 @@ fn page(version: &str) -> Vec<u8> {
     let path = repo(&format!(
         "tests/fixtures/guidellm/{version}/concurrent/benchmarks.html.gz"
     ));
-    tidybench::ingest::Blob::read(&path).unwrap().bytes
+    tidybench::ingest::Blob::read(&path).unwrap().bytes.to_vec()
 }
 
 #[test]

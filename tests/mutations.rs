@@ -93,7 +93,7 @@ fn no_mutation_of_a_real_input_makes_a_parser_panic() {
     let mut failures = Vec::new();
     for (n, path) in files.iter().enumerate() {
         // Decompressed, so the mutations reach the text the parsers read.
-        let bytes = Blob::read(path).unwrap().bytes;
+        let bytes = Blob::read(path).unwrap().bytes.to_vec();
         let rounds = if bytes.len() > 512 * 1024 { 6 } else { 24 };
         for round in 0..rounds {
             let seed = (n as u64 + 1) * 1_000_003 + round;

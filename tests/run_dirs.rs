@@ -21,7 +21,10 @@ fn run_dir(root: &Path, name: &str, config_dir: &str, report: &str) {
         dir.join("benchmark-config.txt"),
     )
     .unwrap();
-    let json = tidybench::ingest::Blob::read(&repo(report)).unwrap().bytes;
+    let json = tidybench::ingest::Blob::read(&repo(report))
+        .unwrap()
+        .bytes
+        .to_vec();
     let zst = zstd::encode_all(json.as_slice(), 3).unwrap();
     std::fs::write(dir.join("guidellm-results.json.zst"), zst).unwrap();
     std::fs::write(dir.join("pcp-archives/20260213.0"), [0u8, 1, 2, 3, 0, 255]).unwrap();
@@ -264,7 +267,8 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
         "tests/fixtures/guidellm/0.7.4/concurrent/benchmarks-no-requests.json.gz",
     ))
     .unwrap()
-    .bytes;
+    .bytes
+    .to_vec();
     std::fs::write(&report, zstd::encode_all(json.as_slice(), 3).unwrap()).unwrap();
     let err = convert(&[]);
     assert!(
@@ -413,7 +417,8 @@ fn the_manifest_holds_each_files_sha256_as_stored() {
         "tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz",
     ))
     .unwrap()
-    .bytes;
+    .bytes
+    .to_vec();
     let files: [(&str, Vec<u8>); 3] = [
         ("plain/report.json", json.clone()),
         (

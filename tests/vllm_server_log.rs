@@ -259,7 +259,10 @@ fn run_dir(root: &Path, config: &str, report: &str, log: &str) {
         dir.join("benchmark-config.txt"),
     )
     .unwrap();
-    let json = tidybench::ingest::Blob::read(&repo(report)).unwrap().bytes;
+    let json = tidybench::ingest::Blob::read(&repo(report))
+        .unwrap()
+        .bytes
+        .to_vec();
     std::fs::write(
         dir.join("guidellm-results.json.zst"),
         zstd::encode_all(json.as_slice(), 3).unwrap(),

@@ -57,7 +57,7 @@ pub fn parse_bytes(name: &str, bytes: Vec<u8>) -> tidybench::Result<Parsed> {
 /// warnings are the relative `path` given.
 pub fn parse_file(path: &str) -> Parsed {
     let read = Blob::read(&repo(path)).expect(path);
-    parse_bytes(path, read.bytes).expect("parses")
+    parse_bytes(path, read.bytes.to_vec()).expect("parses")
 }
 
 /// The value and printed decimals of one observation of a load point.
