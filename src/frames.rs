@@ -1,7 +1,5 @@
 //! Records → Polars DataFrames with the tidy schema (the only place that builds the tables).
 
-use std::fmt::Write;
-
 use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
@@ -110,59 +108,73 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
         .flat_map(|r| &r.load_points)
         .map(|p| p.observations.len())
         .sum();
-    let mut run_ids = Vec::with_capacity(n);
-    let mut models = Vec::with_capacity(n);
-    let mut configs = Vec::with_capacity(n);
-    let mut strategies = Vec::with_capacity(n);
-    let mut loads = Vec::with_capacity(n);
-    let mut load_indexes = Vec::with_capacity(n);
-    let mut metrics = Vec::with_capacity(n);
-    let mut statuses = Vec::with_capacity(n);
-    let mut stats = Vec::with_capacity(n);
-    let mut values = Vec::with_capacity(n);
-    let mut units = Vec::with_capacity(n);
-    let mut decimals = Vec::with_capacity(n);
-    let mut origins = StringChunkedBuilder::new(m::ORIGIN.into(), n);
-    let mut text = String::new();
-    // Borrowed, not cloned: the text of millions of rows is copied once, into the columns.
-    let ids: Vec<String> = runs.iter().map(run_id).collect();
-    for (run, id) in runs.iter().zip(&ids) {
-        for (index, point) in run.load_points.iter().enumerate() {
-            for obs in &point.observations {
-                run_ids.push(id.as_str());
-                models.push(run.model.as_deref());
-                configs.push(run.config.as_deref());
-                strategies.push(point.strategy.as_str());
-                loads.push(point.load);
-                load_indexes.push(index as i32);
-                metrics.push(&*obs.metric);
-                statuses.push(&*obs.status);
-                stats.push(&*obs.stat);
-                values.push(obs.value);
-                units.push(&*obs.unit);
-                decimals.push(obs.decimals.map(i32::from));
-                // Written into one reused buffer: no text per number is kept in the records.
-                text.clear();
-                let _ = write!(text, "{}", obs.origin);
-                origins.append_value(&text);
+    // The origins are formatted on one thread while the other columns are gathered and built
+    // on another.
+    let origins = || {
+        let mut origins = StringChunkedBuilder::new(m::ORIGIN.into(), n);
+        // Written into one reused buffer: no text per number is kept in the records.
+        let mut text = String::new();
+        let observations = runs
+            .iter()
+            .flat_map(|r| &r.load_points)
+            .flat_map(|p| &p.observations);
+        for obs in observations {
+            text.clear();
+            obs.origin.write_into(&mut text);
+            origins.append_value(&text);
+        }
+        origins.finish().into_column()
+    };
+    let others = || {
+        let mut run_ids = Vec::with_capacity(n);
+        let mut models = Vec::with_capacity(n);
+        let mut configs = Vec::with_capacity(n);
+        let mut strategies = Vec::with_capacity(n);
+        let mut loads = Vec::with_capacity(n);
+        let mut load_indexes = Vec::with_capacity(n);
+        let mut metrics = Vec::with_capacity(n);
+        let mut statuses = Vec::with_capacity(n);
+        let mut stats = Vec::with_capacity(n);
+        let mut values = Vec::with_capacity(n);
+        let mut units = Vec::with_capacity(n);
+        let mut decimals = Vec::with_capacity(n);
+        // Borrowed, not cloned: the text of millions of rows is copied once, into the columns.
+        let ids: Vec<String> = runs.iter().map(run_id).collect();
+        for (run, id) in runs.iter().zip(&ids) {
+            for (index, point) in run.load_points.iter().enumerate() {
+                for obs in &point.observations {
+                    run_ids.push(id.as_str());
+                    models.push(run.model.as_deref());
+                    configs.push(run.config.as_deref());
+                    strategies.push(point.strategy.as_str());
+                    loads.push(point.load);
+                    load_indexes.push(index as i32);
+                    metrics.push(&*obs.metric);
+                    statuses.push(&*obs.status);
+                    stats.push(&*obs.stat);
+                    values.push(obs.value);
+                    units.push(&*obs.unit);
+                    decimals.push(obs.decimals.map(i32::from));
+                }
             }
         }
-    }
-    let columns = vec![
-        Column::new(m::RUN_ID.into(), run_ids),
-        Column::new(m::MODEL.into(), models),
-        Column::new(m::CONFIG.into(), configs),
-        Column::new(m::STRATEGY.into(), strategies),
-        Column::new(m::LOAD.into(), loads),
-        Column::new(m::LOAD_INDEX.into(), load_indexes),
-        Column::new(m::METRIC.into(), metrics),
-        Column::new(m::STATUS.into(), statuses),
-        Column::new(m::STAT.into(), stats),
-        Column::new(m::VALUE.into(), values),
-        Column::new(m::UNIT.into(), units),
-        Column::new(m::DECIMALS.into(), decimals),
-        origins.finish().into_column(),
-    ];
+        vec![
+            Column::new(m::RUN_ID.into(), run_ids),
+            Column::new(m::MODEL.into(), models),
+            Column::new(m::CONFIG.into(), configs),
+            Column::new(m::STRATEGY.into(), strategies),
+            Column::new(m::LOAD.into(), loads),
+            Column::new(m::LOAD_INDEX.into(), load_indexes),
+            Column::new(m::METRIC.into(), metrics),
+            Column::new(m::STATUS.into(), statuses),
+            Column::new(m::STAT.into(), stats),
+            Column::new(m::VALUE.into(), values),
+            Column::new(m::UNIT.into(), units),
+            Column::new(m::DECIMALS.into(), decimals),
+        ]
+    };
+    let (mut columns, origins) = rayon::join(others, origins);
+    columns.push(origins);
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
 }
 

@@ -421,3 +421,25 @@ fn duckdb_reads_the_dataset() {
     );
     assert!(kv.iter().any(|pair| pair[0] == "tidybench.parts"));
 }
+
+#[test]
+fn every_run_carries_the_sha256_of_what_was_parsed() {
+    use sha2::{Digest, Sha256};
+    for path in [
+        "data/benchmark-run-larger-models.log",
+        "tests/fixtures/guidellm/0.8.1/concurrent/console.log",
+        "tests/fixtures/guidellm/0.8.1/concurrent/benchmarks-no-requests.json.gz",
+        "tests/fixtures/guidellm/0.8.1/concurrent/benchmarks.csv",
+    ] {
+        let bytes = tidybench::ingest::Blob::read(&common::repo(path))
+            .unwrap()
+            .bytes
+            .to_vec();
+        let want = tidybench::ingest::blob::hex(&Sha256::digest(&bytes));
+        let parsed = common::parse_file(path);
+        assert!(!parsed.runs.is_empty(), "{path}");
+        for run in &parsed.runs {
+            assert_eq!(run.source_sha256, want, "{path}");
+        }
+    }
+}

@@ -65,7 +65,6 @@ impl Format for DriverLog {
                 found: "none in the whole input".into(),
             });
         }
-        let sha256 = blob.sha256();
         let prefix = &lines[..starts[0]];
         let mut before = guidellm_console::parse_lines(&blob.path, prefix, options);
         if !before.load_points.is_empty() {
@@ -107,6 +106,8 @@ impl Format for DriverLog {
             parsed.runs.push(run);
             parsed.warnings.append(&mut warnings);
         }
+        // Last: the hash of a large log may still be under way on another thread.
+        let sha256 = blob.sha256();
         for run in &mut parsed.runs {
             run.source_sha256 = sha256.clone();
         }

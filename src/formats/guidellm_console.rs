@@ -78,7 +78,6 @@ impl Format for GuidellmConsole {
                 message: "invalid UTF-8 replaced by U+FFFD".into(),
             });
         }
-        let sha256 = blob.sha256();
         for segment in invocations(&lines) {
             let mut console = parse_lines(&blob.path, segment, options);
             parsed.warnings.append(&mut console.warnings);
@@ -103,7 +102,6 @@ impl Format for GuidellmConsole {
             parsed.runs.push(Run {
                 source_path: blob.path.clone(),
                 source_format: NAME.into(),
-                source_sha256: sha256.clone(),
                 position: parsed.runs.len(),
                 harness: "guidellm".into(),
                 model: console.profile.model.clone(),
@@ -114,6 +112,11 @@ impl Format for GuidellmConsole {
         }
         if parsed.runs.is_empty() {
             return Err(no_tables_error(&blob.path, &lines, &parsed.warnings));
+        }
+        // Last: the hash of a large log may still be under way on another thread.
+        let sha256 = blob.sha256();
+        for run in &mut parsed.runs {
+            run.source_sha256 = sha256.clone();
         }
         Ok(parsed)
     }

@@ -311,7 +311,6 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
     let mut run = Run {
         source_path: blob.path.clone(),
         source_format: format.into(),
-        source_sha256: blob.sha256(),
         harness: "guidellm".into(),
         harness_version: report
             .metadata
@@ -369,6 +368,9 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
         .filter_map(|b| b.end_time)
         .max_by(f64::total_cmp)
         .map(micros);
+    // Last: the hash of a large report may still be under way on another thread.
+    drop(report);
+    run.source_sha256 = blob.sha256();
     Parsed {
         runs: vec![run],
         warnings,

@@ -417,6 +417,22 @@ impl Origin {
             _ => None,
         }
     }
+
+    /// Appends the origin as [`Display`](std::fmt::Display) shows it to `out`, without the
+    /// formatting machinery for the common JSON paths (the `metrics` table writes one per row).
+    pub fn write_into(&self, out: &mut String) {
+        match self {
+            Origin::Path(base, key) => {
+                out.push_str(base);
+                out.push('.');
+                out.push_str(key);
+            }
+            Origin::Text(text) => out.push_str(text),
+            other => {
+                let _ = std::fmt::Write::write_fmt(out, format_args!("{other}"));
+            }
+        }
+    }
 }
 
 impl std::fmt::Display for Origin {
@@ -441,4 +457,29 @@ pub(crate) fn field<'a>(
             .strip_prefix(prefix)
             .map(|rest| (l.number, rest.trim()))
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_written_into_text_reads_as_it_displays() {
+        let origins = [
+            Origin::Line(12),
+            Origin::Cell { line: 3, column: 7 },
+            Origin::Path(
+                Arc::from("benchmarks[0].metrics.ttft"),
+                Name::Borrowed("p99"),
+            ),
+            Origin::Text(Arc::from("recomputed from 19 request records")),
+        ];
+        let mut text = String::from("kept ");
+        for origin in &origins {
+            text.truncate(5);
+            origin.write_into(&mut text);
+            assert_eq!(text, format!("kept {origin}"));
+        }
+        assert_eq!(text, "kept recomputed from 19 request records");
+    }
 }

@@ -48,7 +48,7 @@ impl Bytes {
         if metadata.is_file() && metadata.len() >= MAP_FROM_BYTES {
             // SAFETY: the map is read-only and private to this process; see above for a file
             // changed underneath it.
-            if let Ok(map) = unsafe { memmap2::MmapOptions::new().populate().map(&file) } {
+            if let Ok(map) = unsafe { memmap2::MmapOptions::new().map(&file) } {
                 return Ok(Bytes::Mapped(Arc::new(map)));
             }
         }
