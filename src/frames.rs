@@ -4,7 +4,7 @@ use polars::prelude::*;
 use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Result};
-use crate::formats::{RequestRecord, Run, ServerLog, ServerSample};
+use crate::formats::{LoadPoint, RequestRecord, Run, ServerLog, ServerSample};
 use crate::ingest::blob::hex;
 use crate::schema::{metrics as m, requests as q, runs as r, server_samples as v};
 
@@ -125,57 +125,109 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
         }
         origins.finish().into_column()
     };
-    let others = || {
-        let mut run_ids = Vec::with_capacity(n);
-        let mut models = Vec::with_capacity(n);
-        let mut configs = Vec::with_capacity(n);
-        let mut strategies = Vec::with_capacity(n);
-        let mut loads = Vec::with_capacity(n);
-        let mut load_indexes = Vec::with_capacity(n);
-        let mut metrics = Vec::with_capacity(n);
-        let mut statuses = Vec::with_capacity(n);
-        let mut stats = Vec::with_capacity(n);
-        let mut values = Vec::with_capacity(n);
-        let mut units = Vec::with_capacity(n);
-        let mut decimals = Vec::with_capacity(n);
-        // Borrowed, not cloned: the text of millions of rows is copied once, into the columns.
+    // The text columns repeat a few values: each is gathered from its distinct values by
+    // index, which copies a 16-byte view per row instead of the text.
+    let others = || -> PolarsResult<Vec<Column>> {
         let ids: Vec<String> = runs.iter().map(run_id).collect();
+        let mut points = Points::default();
+        let mut point_of_row = Vec::with_capacity(n);
+        let [mut metrics, mut statuses, mut stats, mut units] =
+            std::array::from_fn(|_| Distinct::with_capacity(n));
+        let mut values = Vec::with_capacity(n);
+        let mut decimals = Vec::with_capacity(n);
         for (run, id) in runs.iter().zip(&ids) {
             for (index, point) in run.load_points.iter().enumerate() {
+                let row_point = points.push(id, run, point, index);
                 for obs in &point.observations {
-                    run_ids.push(id.as_str());
-                    models.push(run.model.as_deref());
-                    configs.push(run.config.as_deref());
-                    strategies.push(point.strategy.as_str());
-                    loads.push(point.load);
-                    load_indexes.push(index as i32);
-                    metrics.push(&*obs.metric);
-                    statuses.push(&*obs.status);
-                    stats.push(&*obs.stat);
+                    point_of_row.push(row_point);
+                    metrics.push(&obs.metric);
+                    statuses.push(&obs.status);
+                    stats.push(&obs.stat);
+                    units.push(&obs.unit);
                     values.push(obs.value);
-                    units.push(&*obs.unit);
                     decimals.push(obs.decimals.map(i32::from));
                 }
             }
         }
-        vec![
-            Column::new(m::RUN_ID.into(), run_ids),
-            Column::new(m::MODEL.into(), models),
-            Column::new(m::CONFIG.into(), configs),
-            Column::new(m::STRATEGY.into(), strategies),
-            Column::new(m::LOAD.into(), loads),
-            Column::new(m::LOAD_INDEX.into(), load_indexes),
-            Column::new(m::METRIC.into(), metrics),
-            Column::new(m::STATUS.into(), statuses),
-            Column::new(m::STAT.into(), stats),
+        let by_point = |column: Column| column.take_slice(&point_of_row);
+        Ok(vec![
+            by_point(Column::new(m::RUN_ID.into(), points.run_ids))?,
+            by_point(Column::new(m::MODEL.into(), points.models))?,
+            by_point(Column::new(m::CONFIG.into(), points.configs))?,
+            by_point(Column::new(m::STRATEGY.into(), points.strategies))?,
+            by_point(Column::new(m::LOAD.into(), points.loads))?,
+            by_point(Column::new(m::LOAD_INDEX.into(), points.load_indexes))?,
+            metrics.column(m::METRIC)?,
+            statuses.column(m::STATUS)?,
+            stats.column(m::STAT)?,
             Column::new(m::VALUE.into(), values),
-            Column::new(m::UNIT.into(), units),
+            units.column(m::UNIT)?,
             Column::new(m::DECIMALS.into(), decimals),
-        ]
+        ])
     };
-    let (mut columns, origins) = rayon::join(others, origins);
+    let (columns, origins) = rayon::join(others, origins);
+    let mut columns = columns.map_err(polars_err("metrics"))?;
     columns.push(origins);
     DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
+}
+
+/// The per-load-point columns of the metrics table, one row per load point.
+#[derive(Default)]
+struct Points<'a> {
+    run_ids: Vec<&'a str>,
+    models: Vec<Option<&'a str>>,
+    configs: Vec<Option<&'a str>>,
+    strategies: Vec<&'a str>,
+    loads: Vec<Option<f64>>,
+    load_indexes: Vec<i32>,
+}
+
+impl<'a> Points<'a> {
+    /// Adds the `index`th load point of `run` and returns its row.
+    fn push(&mut self, id: &'a str, run: &'a Run, point: &'a LoadPoint, index: usize) -> IdxSize {
+        self.run_ids.push(id);
+        self.models.push(run.model.as_deref());
+        self.configs.push(run.config.as_deref());
+        self.strategies.push(&point.strategy);
+        self.loads.push(point.load);
+        self.load_indexes.push(index as i32);
+        (self.run_ids.len() - 1) as IdxSize
+    }
+}
+
+/// A text column as its distinct values and, per row, the index of its value.
+struct Distinct<'a> {
+    values: Vec<&'a str>,
+    index: PlHashMap<&'a str, IdxSize>,
+    rows: Vec<IdxSize>,
+}
+
+impl<'a> Distinct<'a> {
+    fn with_capacity(rows: usize) -> Self {
+        Distinct {
+            values: Vec::new(),
+            index: PlHashMap::default(),
+            rows: Vec::with_capacity(rows),
+        }
+    }
+
+    /// Appends a row holding `value`.
+    fn push(&mut self, value: &'a str) {
+        // Neighbouring rows mostly repeat a value: checked before the hash map.
+        let row = match self.rows.last() {
+            Some(&last) if self.values[last as usize] == value => last,
+            _ => *self.index.entry(value).or_insert_with(|| {
+                self.values.push(value);
+                (self.values.len() - 1) as IdxSize
+            }),
+        };
+        self.rows.push(row);
+    }
+
+    /// The column named `name`.
+    fn column(self, name: &str) -> PolarsResult<Column> {
+        Column::new(name.into(), self.values).take_slice(&self.rows)
+    }
 }
 
 /// The `requests` table of `runs`: one row per request record.
@@ -403,5 +455,72 @@ impl Columns<'_> {
             .bool()
             .map_err(|e| Error::polars(format!("reading column {name}"), e))?;
         Ok(values.iter().map(|v| v.unwrap_or(false)).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Runs of two real inputs: a console log (rounded numbers, line origins) and a JSON report.
+    fn runs() -> Vec<Run> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guidellm");
+        [
+            "0.8.1/concurrent/console.log",
+            "0.7.4/concurrent/benchmarks-no-requests.json.gz",
+        ]
+        .iter()
+        .flat_map(|file| {
+            let blob = crate::ingest::Blob::read(&dir.join(file)).unwrap();
+            crate::detect::detect(&blob)
+                .unwrap()
+                .parse(&blob)
+                .unwrap()
+                .runs
+        })
+        .collect()
+    }
+
+    #[test]
+    fn the_metrics_table_has_a_row_per_observation_with_its_point_and_run() {
+        let runs = runs();
+        let frame = metrics_frame(&runs).unwrap();
+        let text = |name: &str| -> Vec<Option<String>> {
+            let column = frame.column(name).unwrap().str().unwrap();
+            column.iter().map(|v| v.map(String::from)).collect()
+        };
+        let (ids, models, strategies) = (text(m::RUN_ID), text(m::MODEL), text(m::STRATEGY));
+        let (metrics, statuses, stats) = (text(m::METRIC), text(m::STATUS), text(m::STAT));
+        let (units, origins) = (text(m::UNIT), text(m::ORIGIN));
+        let values = frame.column(m::VALUE).unwrap().f64().unwrap().clone();
+        let loads = frame.column(m::LOAD).unwrap().f64().unwrap().clone();
+        let indexes = frame.column(m::LOAD_INDEX).unwrap().i32().unwrap().clone();
+        let decimals = frame.column(m::DECIMALS).unwrap().i32().unwrap().clone();
+        let mut row = 0;
+        for run in &runs {
+            for (index, point) in run.load_points.iter().enumerate() {
+                for obs in &point.observations {
+                    assert_eq!(ids[row].as_deref(), Some(run_id(run).as_str()));
+                    assert_eq!(models[row], run.model);
+                    assert_eq!(strategies[row].as_deref(), Some(point.strategy.as_str()));
+                    assert_eq!(loads.get(row), point.load);
+                    assert_eq!(indexes.get(row), Some(index as i32));
+                    assert_eq!(metrics[row].as_deref(), Some(&*obs.metric));
+                    assert_eq!(statuses[row].as_deref(), Some(&*obs.status));
+                    assert_eq!(stats[row].as_deref(), Some(&*obs.stat));
+                    assert_eq!(units[row].as_deref(), Some(&*obs.unit));
+                    assert_eq!(values.get(row), Some(obs.value));
+                    assert_eq!(decimals.get(row), obs.decimals.map(i32::from));
+                    assert_eq!(origins[row], Some(obs.origin.to_string()));
+                    row += 1;
+                }
+            }
+        }
+        assert_eq!(row, frame.height());
+        assert!(
+            runs.len() >= 2 && row > 1000,
+            "{} runs, {row} rows",
+            runs.len()
+        );
     }
 }
