@@ -286,3 +286,49 @@ fn a_single_configuration_reports_its_values() {
         )
     );
 }
+
+/// An output that is a named pipe (like `/dev/null` or `/dev/stdout`, not a regular file) is
+/// written into: a temporary file renamed over it would replace the device for everyone.
+#[cfg(unix)]
+#[test]
+fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    for (name, args) in [
+        ("report.pipe", vec!["report", "--format", "classic"]),
+        ("query.pipe", vec!["query", "--format", "parquet"]),
+    ] {
+        let pipe = dir.path().join(name);
+        let made = std::process::Command::new("mkfifo").arg(&pipe).status();
+        assert!(made.unwrap().success(), "mkfifo");
+        // Read by `cat`, which gives up after a minute: a writer that never comes fails the
+        // test instead of hanging it.
+        let reader = std::process::Command::new("timeout")
+            .args(["60", "cat"])
+            .arg(&pipe)
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut args: Vec<&str> = args;
+        args.push(log.to_str().unwrap());
+        if name.starts_with("query") {
+            args.push("select metric, value from metrics limit 3");
+        }
+        args.extend(["-o", pipe.to_str().unwrap()]);
+        let output = tidybench(dir.path(), &args);
+        assert!(output.status.success(), "{}", stderr(&output));
+        let received = reader.wait_with_output().unwrap().stdout;
+        assert!(std::fs::metadata(&pipe).unwrap().file_type().is_fifo());
+        if name.starts_with("report") {
+            assert_eq!(
+                String::from_utf8(received).unwrap(),
+                common::expected_classic()
+            );
+        } else {
+            assert!(received.starts_with(b"PAR1") && received.ends_with(b"PAR1"));
+        }
+    }
+    let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
+    assert_eq!(left.len(), 2, "no temporary files are left");
+}

@@ -35,7 +35,8 @@ pub fn print_warnings(warnings: &[Warning], quiet: bool) {
     }
 }
 
-/// Writes `text` to `path` (via a temporary file and a rename) or to standard output.
+/// Writes `text` to `path` (via a temporary file and a rename; into it when it is a device or a
+/// pipe, such as `/dev/null`) or to standard output.
 pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
     use std::io::Write;
     match path {
@@ -45,6 +46,9 @@ pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
                 .write_all(text.as_bytes())
                 .and_then(|()| stdout.flush())
                 .map_err(|e| Error::io("<stdout>", e))
+        }
+        Some(path) if store::is_special_file(path) => {
+            std::fs::write(path, text).map_err(|e| Error::io(path, e))
         }
         Some(path) => {
             let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
