@@ -5,9 +5,10 @@ pub mod dataset;
 pub mod manifest;
 pub mod parquet;
 
-pub use dataset::{commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary};
-
 use std::path::Path;
+
+pub use dataset::{commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary};
+pub use manifest::{Manifest, SourceState};
 
 /// True when `path` names something that is neither a regular file nor a directory — a device
 /// such as `/dev/null` or `/dev/stdout`, a named pipe, a socket — which an output is written
@@ -15,4 +16,3 @@ use std::path::Path;
 pub fn is_special_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
 }
-pub use manifest::{Manifest, SourceState};

@@ -62,57 +62,47 @@ fn column_statistics(stats: &Statistics) -> ColumnStatistics {
 }
 
 /// Writes `frame` to `path` with the footer `metadata`: first to a hidden temporary file in the
-/// same directory, then renamed, so a crash never leaves a partial file under `path`.
-/// A device or pipe (`/dev/null`, a FIFO) is written into, not replaced.
+/// same directory, then renamed, so a crash never leaves a partial file under `path`. A device
+/// or pipe (`/dev/null`, a FIFO) is not replaced: the temporary file, in the temporary
+/// directory then, is copied into it in one write (Polars opens its target more than once,
+/// which a pipe does not survive).
 pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]) -> Result<()> {
+    let special = super::is_special_file(path);
+    let name = path
+        .file_name()
+        .map_or_else(|| "part".into(), |n| n.to_string_lossy().into_owned());
+    let tmp: PathBuf = if special {
+        std::env::temp_dir().join(format!(".tidybench-{name}.tmp-{}", std::process::id()))
+    } else {
+        let dir = path.parent().unwrap_or(Path::new("."));
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        dir.join(format!(".{name}.tmp-{}", std::process::id()))
+    };
     let options = ParquetWriteOptions {
         key_value_metadata: Some(KeyValueMetadata::from_static(metadata.to_vec())),
         ..ParquetWriteOptions::default()
     };
-    let sink = |target: &Path| {
-        frame
-            .clone()
-            .lazy()
-            .sink(
-                SinkDestination::File {
-                    target: SinkTarget::Path(PlRefPath::new(target.to_string_lossy().as_ref())),
-                },
-                FileWriteFormat::Parquet(Arc::new(options.clone())),
-                UnifiedSinkArgs::default(),
-            )
-            .and_then(|lf| lf.collect())
-            .map_err(|e| Error::polars(format!("writing {}", path.display()), e))
-    };
-    if super::is_special_file(path) {
-        // Polars opens its target more than once, which a pipe does not survive: the file is
-        // written in the temporary directory, then copied into the device or pipe at once.
-        let tmp = std::env::temp_dir().join(format!(
-            "tidybench-{}-{}.parquet",
-            std::process::id(),
-            path.file_name()
-                .map_or_else(String::new, |n| n.to_string_lossy().into_owned())
-        ));
-        let copied = sink(&tmp).and_then(|_| {
-            let bytes = std::fs::read(&tmp).map_err(|e| Error::io(&tmp, e))?;
-            std::fs::write(path, bytes).map_err(|e| Error::io(path, e))
+    let written = frame
+        .lazy()
+        .sink(
+            SinkDestination::File {
+                target: SinkTarget::Path(PlRefPath::new(tmp.to_string_lossy().as_ref())),
+            },
+            FileWriteFormat::Parquet(Arc::new(options)),
+            UnifiedSinkArgs::default(),
+        )
+        .and_then(|lf| lf.collect())
+        .map_err(|e| Error::polars(format!("writing {}", path.display()), e))
+        .and_then(|_| match special {
+            true => std::fs::read(&tmp)
+                .and_then(|bytes| std::fs::write(path, bytes))
+                .map_err(|e| Error::io(path, e)),
+            false => std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e)),
         });
+    if written.is_err() || special {
         let _ = std::fs::remove_file(&tmp);
-        return copied;
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    let name = path
-        .file_name()
-        .map_or_else(|| "part".into(), |n| n.to_string_lossy().into_owned());
-    let tmp: PathBuf = dir.join(format!(".{name}.tmp-{}", std::process::id()));
-    if let Err(e) = sink(&tmp) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(e);
-    }
-    std::fs::rename(&tmp, path).map_err(|e| {
-        let _ = std::fs::remove_file(&tmp);
-        Error::io(path, e)
-    })
+    written
 }
 
 /// Reads the footer of the Parquet file at `path` (row count, schema, key/value metadata).
