@@ -457,3 +457,122 @@ fn the_manifest_holds_each_files_sha256_as_stored() {
     expected.sort();
     assert_eq!(recorded, expected);
 }
+
+/// Metric rows, their distinct values and their range per source file, from the dataset
+/// `out` under `dir` (rows of no run listed in `runs` under `orphan`).
+fn rows_per_source(dir: &Path, out: &str) -> String {
+    let sql = "select coalesce(r.source_path, 'orphan') as source, count(*) as rows, \
+               count(distinct m.value) as values, min(m.value) as low, max(m.value) as high \
+               from metrics m left join runs r on m.run_id = r.run_id \
+               group by source order by source";
+    let out = tidybench(dir, &["query", out, sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// The part files the manifest of `out` lists for each source.
+fn parts_per_source(dir: &Path) -> Vec<Vec<String>> {
+    let text = std::fs::read_to_string(dir.join("out/_manifest.json")).unwrap();
+    let manifest: tidybench::store::Manifest = serde_json::from_str(&text).unwrap();
+    manifest
+        .sources
+        .into_iter()
+        .filter(|(key, _)| key.ends_with(".json.zst"))
+        .map(|(_, state)| state.parts)
+        .collect()
+}
+
+/// Replaces the report of the run directory `dir` with the concurrent one of GuideLLM
+/// `version`.
+fn replace_report(dir: &Path, version: &str) {
+    let json = tidybench::ingest::Blob::read(&repo(&format!(
+        "tests/fixtures/guidellm/{version}/concurrent/benchmarks-no-requests.json.gz"
+    )))
+    .unwrap()
+    .bytes
+    .to_vec();
+    let zst = zstd::encode_all(json.as_slice(), 3).unwrap();
+    std::fs::write(dir.join("guidellm-results.json.zst"), zst).unwrap();
+}
+
+#[test]
+fn runs_sharing_a_part_keep_their_rows_when_another_changes_or_disappears() {
+    let dir = tempfile::tempdir().unwrap();
+    let results = dir.path().join("results");
+    // Two directories of the same model and configuration: their runs share one part file.
+    let same = "1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload";
+    run_dir(
+        &results,
+        &format!("{same}_a"),
+        same,
+        "tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz",
+    );
+    run_dir(
+        &results,
+        &format!("{same}_b"),
+        same,
+        "tests/fixtures/guidellm/0.6.1/poisson/benchmarks-no-requests.json.gz",
+    );
+    let convert = |extra: &[&str]| {
+        let mut args = vec!["convert", "results", "-o", "out"];
+        args.extend_from_slice(extra);
+        let out = tidybench(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    };
+    let fresh = || {
+        let _ = std::fs::remove_dir_all(dir.path().join("fresh"));
+        let out = tidybench(dir.path(), &["convert", "results", "-o", "fresh"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        rows_per_source(dir.path(), "fresh")
+    };
+    convert(&[]);
+    let parts = parts_per_source(dir.path());
+    assert_eq!(parts.len(), 2);
+    assert_eq!(parts[0], parts[1], "one metrics part holds both runs");
+    assert_eq!(parts[0].len(), 1);
+    let before = rows_per_source(dir.path(), "out");
+    assert_eq!(before.lines().count(), 3, "{before}");
+
+    // b changes: a's rows are carried into a part of their own, b's converted again.
+    replace_report(&results.join(format!("{same}_b")), "0.7.4");
+    convert(&[]);
+    let after = rows_per_source(dir.path(), "out");
+    assert_eq!(after, fresh());
+    assert_eq!(
+        after.lines().nth(1),
+        before.lines().nth(1),
+        "a's rows unchanged"
+    );
+    assert_ne!(
+        after.lines().nth(2),
+        before.lines().nth(2),
+        "b's rows replaced"
+    );
+    let parts = parts_per_source(dir.path());
+    assert_ne!(parts[0], parts[1], "a's rows now in a part of their own");
+    let listed = query(dir.path(), "select count(*) as runs from runs");
+    assert_eq!(listed, "runs\n2\n");
+
+    // b disappears and a changes: without --prune b's rows stay, once.
+    let kept_b = after.lines().nth(2).unwrap().to_string();
+    std::fs::remove_dir_all(results.join(format!("{same}_b"))).unwrap();
+    replace_report(&results.join(format!("{same}_a")), "0.8.1");
+    convert(&[]);
+    let now = rows_per_source(dir.path(), "out");
+    let fresh_a = fresh();
+    assert_eq!(
+        now.lines().nth(1),
+        fresh_a.lines().nth(1),
+        "a converted again"
+    );
+    assert_eq!(
+        now.lines().nth(2),
+        Some(kept_b.as_str()),
+        "b kept as it was"
+    );
+    assert_eq!(now.lines().count(), 3, "{now}");
+
+    // --prune: b's rows go.
+    convert(&["--prune"]);
+    assert_eq!(rows_per_source(dir.path(), "out"), fresh_a);
+}

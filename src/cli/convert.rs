@@ -6,7 +6,6 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use polars::prelude::*;
-use rayon::prelude::*;
 use tidybench::formats::{ParseOptions, Run};
 use tidybench::frames;
 use tidybench::ingest::discover::STDIN;
@@ -261,7 +260,9 @@ fn group(key: &str) -> String {
     }
 }
 
-/// Sources read and written at a time: memory stays bounded by this many sources' runs.
+/// Sources read at a time (whole directories): memory stays bounded by the runs of two
+/// chunks (one written while the next is read), and the runs of a chunk share their part
+/// files, one per table, model and config.
 const CHUNK: usize = 64;
 
 /// What the chunks of a conversion added up to.
@@ -313,77 +314,63 @@ fn convert(
         sources: BTreeMap::new(),
     };
     let mut parts: Vec<PathBuf> = Vec::new();
-    let mut kept_runs = BTreeSet::new();
-    for k in kept {
-        if let Some(state) = old.and_then(|m| m.sources.get(k)) {
-            kept_runs.extend(state.runs.iter().cloned());
-            parts.extend(state.parts.iter().map(|p| dir.join(p)));
-            manifest.sources.insert(k.clone(), state.clone());
+    let (kept_runs, kept_rows) = keep(dir, kept, old, &mut manifest, &mut parts)?;
+    let mut totals = Totals::default();
+    let mut run_frames = Vec::new();
+    let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![Vec::new()];
+    for next in groups {
+        let last = chunks.len() - 1;
+        chunks[last].push(next);
+        if chunks[last].iter().map(|(_, g)| g.len()).sum::<usize>() >= CHUNK {
+            chunks.push(Vec::new());
         }
     }
-    parts.sort();
-    parts.dedup();
-    let mut run_frames = Vec::new();
-    let mut totals = Totals::default();
-    let mut chunk: Vec<(String, Vec<Source>)> = Vec::new();
-    let mut pending = groups.into_iter().peekable();
-    while let Some(next) = pending.next() {
-        chunk.push(next);
-        let size: usize = chunk.iter().map(|(_, g)| g.len()).sum();
-        if size < CHUNK && pending.peek().is_some() {
-            continue;
+    // Chunks are read one after the other while the one before is written.
+    std::thread::scope(|scope| -> tidybench::Result<()> {
+        let (to_writer, queue) = std::sync::mpsc::sync_channel::<Vec<Run>>(0);
+        let writer = scope.spawn(move || {
+            queue
+                .into_iter()
+                .map(|runs| store::write_parts(dir, &runs))
+                .collect::<Vec<_>>()
+        });
+        let mut read = Vec::new();
+        for chunk in chunks.iter().filter(|c| !c.is_empty()) {
+            let chunk_sources: Vec<Source> = chunk.iter().flat_map(|(_, g)| g.clone()).collect();
+            let mut inputs = read_sources(&chunk_sources, &[], &options)?;
+            totals.files += inputs.files;
+            totals.failures += inputs.failures.len();
+            totals.skipped += inputs.skipped.len();
+            run_frames.push(frames::runs_frame(&inputs.runs)?);
+            let runs_of = runs_of(&chunk_sources, &inputs.runs);
+            // Sorted by partition, the runs are written from where they are.
+            let mut runs = std::mem::take(&mut inputs.runs);
+            runs.sort_by(|a, b| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
+            // A closed queue means the writer stopped; its error is reported below.
+            let _ = to_writer.send(runs);
+            read.push((chunk_sources, runs_of, inputs));
         }
-        let chunk_sources: Vec<Source> = chunk.iter().flat_map(|(_, g)| g.clone()).collect();
-        let mut inputs = read_sources(&chunk_sources, &[], &options)?;
-        totals.files += inputs.files;
-        totals.failures += inputs.failures.len();
-        totals.skipped += inputs.skipped.len();
-        let keys: BTreeMap<String, String> = chunk_sources
-            .iter()
-            .map(|s| (s.path.display().to_string(), key(s)))
-            .collect();
-        run_frames.push(frames::runs_frame(&inputs.runs)?);
-        let runs_of = runs_of(&chunk_sources, &inputs.runs);
-        let mut by_group: BTreeMap<String, Vec<Run>> = BTreeMap::new();
-        for run in std::mem::take(&mut inputs.runs) {
-            let from = run.source_path.display().to_string();
-            let g = owner(&from, &keys).map_or_else(String::new, |k| group(k));
-            by_group.entry(g).or_default().push(run);
-        }
-        let written: Vec<(String, tidybench::Result<store::Parts>)> = by_group
-            .into_par_iter()
-            .map(|(g, runs)| {
-                let parts = store::write_parts(dir, &runs);
-                (g, parts)
-            })
-            .collect();
-        let mut group_parts: BTreeMap<String, Vec<String>> = BTreeMap::new();
-        for (g, written) in written {
+        drop(to_writer);
+        let written = writer
+            .join()
+            .map_err(|_| Error::Invalid("the part writer stopped".into()))?;
+        for ((chunk_sources, runs_of, inputs), written) in read.into_iter().zip(written) {
             let written = written?;
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
             totals.server_sample_rows += written.server_sample_rows;
-            group_parts.insert(
-                g,
-                written
-                    .files
-                    .iter()
-                    .filter_map(|p| p.strip_prefix(dir).ok())
-                    .map(|p| p.to_string_lossy().replace('\\', "/"))
-                    .collect(),
-            );
+            record(
+                &mut manifest,
+                &chunk_sources,
+                runs_of,
+                &inputs.failures,
+                &parts_of_runs(dir, &written),
+                &inputs.file_sha256,
+            )?;
             parts.extend(written.files);
         }
-        record(
-            &mut manifest,
-            &chunk_sources,
-            runs_of,
-            &inputs.failures,
-            &group_parts,
-            &inputs.file_sha256,
-        )?;
-        chunk.clear();
-    }
+        Ok(())
+    })?;
     // Run configs hold no runs, but a change to one relabels its directory next time.
     let configs: Vec<Source> = sources
         .iter()
@@ -398,16 +385,7 @@ fn convert(
         &BTreeMap::new(),
         &HashMap::new(),
     )?;
-    if !kept_runs.is_empty() {
-        let ids = Series::new(
-            "kept".into(),
-            kept_runs.iter().cloned().collect::<Vec<String>>(),
-        );
-        let rows = store::open(dir)?
-            .runs
-            .filter(col(tidybench::schema::runs::RUN_ID).is_in(lit(ids).implode(false), false))
-            .collect()
-            .map_err(|e| Error::polars(format!("reading the kept runs of {}", dir.display()), e))?;
+    if let Some(rows) = kept_rows {
         run_frames.insert(0, rows);
     }
     let runs = match run_frames.len() {
@@ -467,6 +445,103 @@ fn convert(
     })
 }
 
+/// Takes the `kept` sources of the earlier conversion `old` into `manifest` and their parts
+/// into `parts`; returns their runs, and their rows of the runs table. A kept part that also
+/// holds runs converted again (or pruned) is replaced by a part of the kept runs alone
+/// ([`store::carry_part`]), so no run is lost or written twice.
+fn keep(
+    dir: &Path,
+    kept: &BTreeSet<String>,
+    old: Option<&Manifest>,
+    manifest: &mut Manifest,
+    parts: &mut Vec<PathBuf>,
+) -> tidybench::Result<(BTreeSet<String>, Option<DataFrame>)> {
+    let Some(old) = old else {
+        return Ok((BTreeSet::new(), None));
+    };
+    let states: Vec<(&String, &SourceState)> = kept
+        .iter()
+        .filter_map(|k| old.sources.get_key_value(k))
+        .collect();
+    let kept_runs: BTreeSet<String> = states
+        .iter()
+        .flat_map(|(_, s)| s.runs.iter().cloned())
+        .collect();
+    if kept_runs.is_empty() {
+        return Ok((kept_runs, None));
+    }
+    let ids = Series::new(
+        "kept".into(),
+        kept_runs.iter().map(String::as_str).collect::<Vec<&str>>(),
+    );
+    let rows = store::open(dir)?
+        .runs
+        .filter(col(tidybench::schema::runs::RUN_ID).is_in(lit(ids).implode(false), false))
+        .collect()
+        .map_err(|e| Error::polars(format!("reading the kept runs of {}", dir.display()), e))?;
+    let superseded: BTreeSet<&String> = old
+        .sources
+        .iter()
+        .filter(|(k, _)| !kept.contains(*k))
+        .flat_map(|(_, s)| &s.parts)
+        .collect();
+    let sources_of = sources_of_runs(&rows)?;
+    let mut carried: BTreeMap<&String, Option<(String, BTreeSet<String>)>> = BTreeMap::new();
+    for part in states.iter().flat_map(|(_, s)| &s.parts) {
+        if superseded.contains(part) && !carried.contains_key(part) {
+            let new = store::carry_part(&dir.join(part), &sources_of)?.map(|(path, held)| {
+                let relative = path.strip_prefix(dir).unwrap_or(&path);
+                (relative.to_string_lossy().replace('\\', "/"), held)
+            });
+            carried.insert(part, new);
+        }
+    }
+    for (k, state) in states {
+        let mut state = state.clone();
+        state.parts = state
+            .parts
+            .iter()
+            .flat_map(|part| match carried.get(part) {
+                None => vec![part.clone()],
+                Some(Some((new, held))) if state.runs.iter().any(|r| held.contains(r)) => {
+                    vec![new.clone()]
+                }
+                Some(_) => vec![],
+            })
+            .collect();
+        state.parts.sort();
+        state.parts.dedup();
+        parts.extend(state.parts.iter().map(|p| dir.join(p)));
+        manifest.sources.insert(k.clone(), state);
+    }
+    Ok((kept_runs, Some(rows)))
+}
+
+/// `run_id` → `source_path` of the rows of a runs table.
+fn sources_of_runs(runs: &DataFrame) -> tidybench::Result<BTreeMap<String, String>> {
+    let columns = tidybench::frames::Columns(runs);
+    let ids = columns.text(tidybench::schema::runs::RUN_ID)?;
+    let paths = columns.text(tidybench::schema::runs::SOURCE_PATH)?;
+    Ok(ids
+        .into_iter()
+        .zip(paths)
+        .filter_map(|(id, path)| Some((id?, path?)))
+        .collect())
+}
+
+/// The relative paths of the parts in `written` holding each run id.
+fn parts_of_runs<'a>(dir: &Path, written: &'a store::Parts) -> BTreeMap<&'a str, Vec<String>> {
+    let mut parts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+    for (path, ids) in &written.run_ids {
+        let relative = path.strip_prefix(dir).unwrap_or(path);
+        let relative = relative.to_string_lossy().replace('\\', "/");
+        for id in ids {
+            parts.entry(id.as_str()).or_default().push(relative.clone());
+        }
+    }
+    parts
+}
+
 /// The run ids each of `sources` gave (by key), merged runs counted for every source in them.
 fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
     let keys: BTreeMap<String, String> = sources
@@ -497,15 +572,15 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
 }
 
 /// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
-/// (`runs_of`, see [`runs_of`]) and their group's parts (failed ones are left out, to be tried
-/// again; standard input too). A file's SHA-256 comes from `file_sha256` when it was read
-/// as stored, else from reading it again.
+/// (`runs_of`, see [`runs_of`]) and the parts holding them (`parts_of_runs`, by run id; failed
+/// sources are left out, to be tried again; standard input too). A file's SHA-256 comes from
+/// `file_sha256` when it was read as stored, else from reading it again.
 fn record(
     manifest: &mut Manifest,
     sources: &[Source],
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
-    group_parts: &BTreeMap<String, Vec<String>>,
+    parts_of_runs: &BTreeMap<&str, Vec<String>>,
     file_sha256: &HashMap<PathBuf, String>,
 ) -> tidybench::Result<()> {
     let keys: BTreeMap<String, String> = sources
@@ -535,7 +610,15 @@ fn record(
         state.runs = runs_of.remove(&k).unwrap_or_default();
         state.runs.sort();
         state.runs.dedup();
-        state.parts = group_parts.get(&group(&k)).cloned().unwrap_or_default();
+        state.parts = state
+            .runs
+            .iter()
+            .filter_map(|id| parts_of_runs.get(id.as_str()))
+            .flatten()
+            .cloned()
+            .collect();
+        state.parts.sort();
+        state.parts.dedup();
         manifest.sources.insert(k, state);
     }
     Ok(())

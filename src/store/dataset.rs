@@ -1,9 +1,10 @@
 //! The dataset directory: `runs.parquet` and `metrics/model=<m>/config=<c>/part-<hash>.parquet`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 use super::parquet::{read_footer, write_atomic, Footer};
@@ -117,11 +118,16 @@ pub fn prepare(dir: &Path) -> Result<()> {
     Ok(())
 }
 
+/// The model and config of a partition.
+type Partition = (Option<String>, Option<String>);
+
 /// Part files written by [`write_parts`].
 #[derive(Debug, Clone, Default)]
 pub struct Parts {
     /// The files, in order.
     pub files: Vec<PathBuf>,
+    /// The `run_id`s each file holds.
+    pub run_ids: BTreeMap<PathBuf, BTreeSet<String>>,
     /// Rows of `metrics` in them.
     pub metric_rows: usize,
     /// Rows of `requests` in them.
@@ -131,47 +137,133 @@ pub struct Parts {
 }
 
 /// Writes the metrics and requests of `runs` as part files under `dir`, one per table, model
-/// and config, each named by the hash of its run ids (so parts of different runs never
-/// collide, and the same runs always give the same file). Nothing lists them until
-/// [`commit`]; readers of the dataset do not see them before.
+/// and config (the partitions written in parallel), each named by the hash of its run ids (so
+/// parts of different runs never collide, and the same runs always give the same file).
+/// Nothing lists them until [`commit`]; readers of the dataset do not see them before.
 pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
     let sources_of: Vec<(String, String)> = runs
         .iter()
         .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
         .collect();
-    // One part per table, model and config: the runs grouped here, not the rows (usually all
-    // runs given share them, and are not copied).
+    // One part per table, model and config: the runs grouped here, not the rows. Runs sorted
+    // by model and config (or all of one) are written from where they are, others copied.
     let key = |run: &Run| (run.model.clone(), run.config.clone());
-    let mut keys: Vec<(Option<String>, Option<String>)> = runs.iter().map(key).collect();
+    let mut ranges: Vec<(Partition, std::ops::Range<usize>)> = Vec::new();
+    for (i, run) in runs.iter().enumerate() {
+        match ranges.last_mut() {
+            Some((k, range)) if *k == key(run) => range.end = i + 1,
+            _ => ranges.push((key(run), i..i + 1)),
+        }
+    }
+    let mut keys: Vec<_> = ranges.iter().map(|(k, _)| k.clone()).collect();
     keys.sort();
     keys.dedup();
+    let contiguous = keys.len() == ranges.len();
+    let written: Vec<Result<Parts>> = keys
+        .par_iter()
+        .map(|k| {
+            let group: std::borrow::Cow<[Run]> = match ranges.iter().find(|(r, _)| r == k) {
+                Some((_, range)) if contiguous => runs[range.clone()].into(),
+                _ => runs.iter().filter(|r| key(r) == *k).cloned().collect(),
+            };
+            let partition = (k.0.as_deref(), k.1.as_deref());
+            let mut parts = Parts::default();
+            for table in &PARTITIONED {
+                let frame = (table.build)(&group)?;
+                let rows = frame.height();
+                if rows == 0 {
+                    continue;
+                }
+                match table.dir {
+                    METRICS_DIR => parts.metric_rows += rows,
+                    REQUESTS_DIR => parts.request_rows += rows,
+                    _ => parts.server_sample_rows += rows,
+                }
+                let (path, ids) = write_part(dir, table, frame, partition, &sources_of)?;
+                parts.files.push(path.clone());
+                parts.run_ids.insert(path, ids);
+            }
+            Ok(parts)
+        })
+        .collect();
     let mut parts = Parts::default();
-    for k in &keys {
-        let copied: Vec<Run>;
-        let group: &[Run] = if keys.len() == 1 {
-            runs
-        } else {
-            copied = runs.iter().filter(|r| key(r) == *k).cloned().collect();
-            &copied
-        };
-        let partition = (k.0.as_deref(), k.1.as_deref());
-        for table in &PARTITIONED {
-            let frame = (table.build)(group)?;
-            if frame.height() == 0 {
-                continue;
-            }
-            match table.dir {
-                METRICS_DIR => parts.metric_rows += frame.height(),
-                REQUESTS_DIR => parts.request_rows += frame.height(),
-                _ => parts.server_sample_rows += frame.height(),
-            }
-            parts
-                .files
-                .push(write_part(dir, table, frame, partition, &sources_of)?);
-        }
+    for written in written {
+        let written = written?;
+        parts.metric_rows += written.metric_rows;
+        parts.request_rows += written.request_rows;
+        parts.server_sample_rows += written.server_sample_rows;
+        parts.files.extend(written.files);
+        parts.run_ids.extend(written.run_ids);
     }
     parts.files.sort();
     Ok(parts)
+}
+
+/// Writes the rows of the runs in `sources_of` (`run_id` → source path) that the part file
+/// `part` holds into a part of their own beside it, named by their run ids, for when the other
+/// runs of `part` are written again. Its footer is the original's, naming only these runs'
+/// sources. Returns the new part and the run ids it holds, or `None` when `part` holds none of
+/// the runs.
+pub fn carry_part(
+    part: &Path,
+    sources_of: &BTreeMap<String, String>,
+) -> Result<Option<(PathBuf, BTreeSet<String>)>> {
+    let ids = Series::new(
+        "carried".into(),
+        sources_of.keys().map(String::as_str).collect::<Vec<&str>>(),
+    );
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_disabled(),
+        glob: false,
+        ..ScanArgsParquet::default()
+    };
+    let rows = LazyFrame::scan_parquet(PlRefPath::new(part.to_string_lossy().as_ref()), args)
+        .and_then(|frame| {
+            frame
+                .filter(col(m::RUN_ID).is_in(lit(ids).implode(false), false))
+                .collect()
+        })
+        .map_err(|e| Error::polars(format!("reading {}", part.display()), e))?;
+    if rows.height() == 0 {
+        return Ok(None);
+    }
+    let held = run_ids_of(&rows);
+    let sources: BTreeSet<String> = held
+        .iter()
+        .filter_map(|id| sources_of.get(id).cloned())
+        .collect();
+    let mut metadata: Vec<(String, String)> = read_footer(part)?
+        .key_value
+        .into_iter()
+        .filter(|(key, _)| key.as_str() != schema::META_SOURCES)
+        .collect();
+    metadata.extend(
+        footer_metadata(&sources)
+            .into_iter()
+            .filter(|(key, _)| key.as_str() == schema::META_SOURCES),
+    );
+    let path = part.with_file_name(part_name(&held));
+    write_atomic(rows, &path, &metadata)?;
+    Ok(Some((path, held)))
+}
+
+/// The distinct `run_id`s of a part's rows.
+fn run_ids_of(part: &DataFrame) -> BTreeSet<String> {
+    part.column(m::RUN_ID)
+        .ok()
+        .and_then(|c| {
+            c.str()
+                .ok()
+                .map(|s| s.iter().flatten().collect::<BTreeSet<&str>>())
+        })
+        .map(|ids| ids.into_iter().map(String::from).collect())
+        .unwrap_or_default()
+}
+
+/// The file name of the part holding `run_ids`: a hash of them.
+fn part_name(run_ids: &BTreeSet<String>) -> String {
+    let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
+    format!("part-{}.parquet", hex(&digest[..8]))
 }
 
 /// Makes `dir` the dataset of the `runs` table (rows in the schema of [`frames::runs_frame`])
@@ -270,34 +362,25 @@ const PARTITIONED: [Partitioned; 3] = [
 ];
 
 /// Writes `frame` as one part file per model and config under `dir/table.dir`; returns the
-/// paths written.
+/// path written and the run ids it holds.
 fn write_part(
     dir: &Path,
     table: &Partitioned,
     part: DataFrame,
     (model, config): (Option<&str>, Option<&str>),
     sources_of: &[(String, String)],
-) -> Result<PathBuf> {
-    let run_ids: BTreeSet<String> = part
-        .column(m::RUN_ID)
-        .ok()
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|s| s.iter().flatten().map(String::from).collect())
-        })
-        .unwrap_or_default();
+) -> Result<(PathBuf, BTreeSet<String>)> {
+    let run_ids = run_ids_of(&part);
     let sources: BTreeSet<String> = sources_of
         .iter()
         .filter(|(id, _)| run_ids.contains(id))
         .map(|(_, source)| source.clone())
         .collect();
-    let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
     let path = dir
         .join(table.dir)
         .join(format!("model={}", encode_partition(model)))
         .join(format!("config={}", encode_partition(config)))
-        .join(format!("part-{}.parquet", hex(&digest[..8])));
+        .join(part_name(&run_ids));
     // Hive layout: the partition values live in the directory names only, as Spark,
     // pyarrow and pandas expect (a column in both places makes them refuse to merge).
     let part = part
@@ -315,7 +398,7 @@ fn write_part(
         serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
     ));
     write_atomic(part, &path, &metadata)?;
-    Ok(path)
+    Ok((path, run_ids))
 }
 
 /// Removes the temporary files (`.<name>.tmp-<pid>`) a write that was killed left in `dir`'s

@@ -7,7 +7,9 @@ pub mod parquet;
 
 use std::path::Path;
 
-pub use dataset::{commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary};
+pub use dataset::{
+    carry_part, commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary,
+};
 pub use manifest::{Manifest, SourceState};
 
 /// True when `path` names something that is neither a regular file nor a directory — a device
