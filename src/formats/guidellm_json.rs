@@ -2,12 +2,13 @@
 //! every statistic the file holds, at full precision, and one request record per request
 //! (timings, token counts, turn and conversation; never the prompt or response text).
 
+use std::borrow::Cow;
 use std::sync::{Arc, LazyLock};
 
 use regex::Regex;
-use serde::de::IgnoredAny;
-use serde::Deserialize;
-use serde_json::{Map, Value};
+use serde::de::{IgnoredAny, MapAccess, SeqAccess, Visitor};
+use serde::{Deserialize, Deserializer};
+use serde_json::Value;
 
 use super::{
     name, Format, LoadPoint, Name, Observation, Origin, ParseOptions, Parsed, RequestRecord, Run,
@@ -50,22 +51,158 @@ impl Text for IgnoredAny {
     }
 }
 
+/// A value under a benchmark's `metrics`, read without building a `serde_json::Value`:
+/// finite numbers, and objects in file order (a repeated key's last value in its first
+/// place, as `Value` keeps it) with keys borrowed from the input where they hold no escapes.
+/// Everything else (text, arrays, booleans, null, NaN) is skipped.
+#[derive(Debug, Default, PartialEq)]
+enum Node<'a> {
+    Number(f64),
+    Object(Vec<(Cow<'a, str>, Node<'a>)>),
+    #[default]
+    Skipped,
+}
+
+impl<'a> Node<'a> {
+    /// The value of `key`, when this is an object holding it.
+    fn get(&self, key: &str) -> Option<&Node<'a>> {
+        self.entries()
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, value)| value)
+    }
+
+    /// The number, when this is one.
+    fn as_f64(&self) -> Option<f64> {
+        match self {
+            Node::Number(value) => Some(*value),
+            _ => None,
+        }
+    }
+
+    /// The keys and values of an object, in file order (none for anything else).
+    fn entries(&self) -> &[(Cow<'a, str>, Node<'a>)] {
+        match self {
+            Node::Object(entries) => entries,
+            _ => &[],
+        }
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Node<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(NodeVisitor(std::marker::PhantomData))
+    }
+}
+
+struct NodeVisitor<'a>(std::marker::PhantomData<&'a ()>);
+
+impl<'de: 'a, 'a> Visitor<'de> for NodeVisitor<'a> {
+    type Value = Node<'a>;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("a metric value")
+    }
+
+    fn visit_f64<E>(self, value: f64) -> std::result::Result<Node<'a>, E> {
+        Ok(match value.is_finite() {
+            true => Node::Number(value),
+            false => Node::Skipped,
+        })
+    }
+
+    fn visit_i64<E>(self, value: i64) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Number(value as f64))
+    }
+
+    fn visit_u64<E>(self, value: u64) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Number(value as f64))
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Skipped)
+    }
+
+    fn visit_str<E>(self, _: &str) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Skipped)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Skipped)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Node<'a>, E> {
+        Ok(Node::Skipped)
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> std::result::Result<Node<'a>, D::Error> {
+        Node::deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Node<'a>, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Node::Skipped)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Node<'a>, A::Error> {
+        let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        while let Some(Key(key)) = map.next_key::<Key<'a>>()? {
+            let value: Node<'a> = map.next_value()?;
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
+            }
+        }
+        Ok(Node::Object(entries))
+    }
+}
+
+/// An object key of a [`Node`]: borrowed from the input when it can be.
+struct Key<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Key<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        struct KeyVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for KeyVisitor<'a> {
+            type Value = Key<'a>;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a key")
+            }
+
+            fn visit_borrowed_str<E>(self, key: &'de str) -> std::result::Result<Key<'a>, E> {
+                Ok(Key(Cow::Borrowed(key)))
+            }
+
+            fn visit_str<E>(self, key: &str) -> std::result::Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(key.to_string())))
+            }
+
+            fn visit_string<E>(self, key: String) -> std::result::Result<Key<'a>, E> {
+                Ok(Key(Cow::Owned(key)))
+            }
+        }
+        deserializer.deserialize_str(KeyVisitor(std::marker::PhantomData))
+    }
+}
+
 /// The parts of a report read; everything else is skipped.
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Text"))]
-struct Report<T> {
+struct Report<'a, T> {
     #[serde(default)]
     metadata: Option<Value>,
     #[serde(default)]
     args: Option<Value>,
     #[serde(default)]
     config: Option<Value>,
-    benchmarks: Vec<Benchmark<T>>,
+    #[serde(borrow)]
+    benchmarks: Vec<Benchmark<'a, T>>,
 }
 
 #[derive(Deserialize)]
 #[serde(bound(deserialize = "T: Text"))]
-struct Benchmark<T> {
+struct Benchmark<'a, T> {
     #[serde(default)]
     config: Option<Value>,
     #[serde(default)]
@@ -76,10 +213,10 @@ struct Benchmark<T> {
     request_loader: Option<Value>,
     #[serde(default)]
     run_id: Option<String>,
-    #[serde(default)]
-    metrics: Map<String, Value>,
-    #[serde(default)]
-    request_totals: Option<Value>,
+    #[serde(default, borrow)]
+    metrics: Node<'a>,
+    #[serde(default, borrow)]
+    request_totals: Option<Node<'a>>,
     #[serde(default)]
     start_time: Option<f64>,
     #[serde(default)]
@@ -263,6 +400,7 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
             found,
         };
         let mut not_json = false;
+        let cleaned: String;
         let report: Report<T> = match syntax {
             Syntax::Json => match serde_json::from_slice(&blob.bytes) {
                 Ok(report) => report,
@@ -270,7 +408,7 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
                     // Python writes a NaN or infinite float as a bare `NaN`/`Infinity`, which
                     // is not JSON: read as missing values, and said.
                     let text = String::from_utf8_lossy(&blob.bytes);
-                    let cleaned = BARE_NON_FINITE.replace_all(&text, "${1}null");
+                    cleaned = BARE_NON_FINITE.replace_all(&text, "${1}null").into_owned();
                     not_json = cleaned != text;
                     if !not_json {
                         return Err(error(e.line(), "a GuideLLM JSON report", e.to_string()));
@@ -378,7 +516,7 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
 }
 
 /// The strategy object of a benchmark (`config.strategy`, or `args.strategy` in 0.3.1).
-fn strategy<T>(bench: &Benchmark<T>) -> Option<&Value> {
+fn strategy<'b, T>(bench: &'b Benchmark<T>) -> Option<&'b Value> {
     bench
         .config
         .as_ref()
@@ -505,7 +643,7 @@ pub(crate) fn metric_name(name: &str) -> (String, String) {
 
 const STATUSES: [&str; 4] = ["successful", "errored", "incomplete", "total"];
 
-fn is_distribution(value: &Value) -> bool {
+fn is_distribution(value: &Node) -> bool {
     value.get("mean").is_some() && value.get("median").is_some()
 }
 
@@ -515,7 +653,7 @@ fn push_distribution(
     metric: &str,
     unit: &str,
     status: &str,
-    summary: &Value,
+    summary: &Node,
     path: &str,
 ) {
     let (metric, unit, status) = (name(metric), name(unit), name(status));
@@ -542,7 +680,7 @@ fn push_distribution(
         ("count", "count"),
         ("total_sum", "sum"),
     ] {
-        if let Some(v) = summary.get(key).and_then(Value::as_f64) {
+        if let Some(v) = summary.get(key).and_then(Node::as_f64) {
             push(
                 Name::Borrowed(stat),
                 v,
@@ -550,29 +688,33 @@ fn push_distribution(
             );
         }
     }
-    if let Some(Value::Object(percentiles)) = summary.get("percentiles") {
+    if let Some(Node::Object(percentiles)) = summary.get("percentiles") {
         let base: Arc<str> = Arc::from(format!("{path}.percentiles"));
         for (key, v) in percentiles {
             if let Some(v) = v.as_f64() {
-                push(name(key), v, Origin::Path(base.clone(), name(key)));
+                let key = name(key);
+                push(key.clone(), v, Origin::Path(base.clone(), key));
             }
         }
     }
-    if let Some(Value::Object(cis)) = summary.get("percentile_cis") {
+    if let Some(Node::Object(cis)) = summary.get("percentile_cis") {
         for (key, ci) in cis {
             let base: Arc<str> = Arc::from(format!("{path}.percentile_cis.{key}"));
             for bound in ["lower", "upper"] {
-                if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
+                if let Some(v) = ci.get(bound).and_then(Node::as_f64) {
                     let stat = name(&format!("{key}_ci_{bound}"));
                     push(stat, v, Origin::Path(base.clone(), Name::Borrowed(bound)));
                 }
             }
         }
     }
-    if let Some(ci) = summary.get("mean_ci").filter(|v| v.is_object()) {
+    if let Some(ci) = summary
+        .get("mean_ci")
+        .filter(|v| matches!(v, Node::Object(_)))
+    {
         let base: Arc<str> = Arc::from(format!("{path}.mean_ci"));
         for bound in ["lower", "upper"] {
-            if let Some(v) = ci.get(bound).and_then(Value::as_f64) {
+            if let Some(v) = ci.get(bound).and_then(Node::as_f64) {
                 let stat = name(&format!("mean_ci_{bound}"));
                 push(stat, v, Origin::Path(base.clone(), Name::Borrowed(bound)));
             }
@@ -581,7 +723,7 @@ fn push_distribution(
 }
 
 /// Every distribution under `value` (split by status or not), named `metric`.
-fn push_metric(out: &mut Vec<Observation>, metric: &str, unit: &str, value: &Value, path: &str) {
+fn push_metric(out: &mut Vec<Observation>, metric: &str, unit: &str, value: &Node, path: &str) {
     if is_distribution(value) {
         push_distribution(out, metric, unit, "total", value, path);
         return;
@@ -612,9 +754,9 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
         .and_then(Value::as_f64);
     let base = format!("benchmarks[{index}]");
     let mut observations = Vec::new();
-    for (name, value) in &bench.metrics {
+    for (name, value) in bench.metrics.entries() {
         let path = format!("{base}.metrics.{name}");
-        match name.as_str() {
+        match name.as_ref() {
             "request_totals" => push_totals(&mut observations, value, &path),
             "text" | "image" | "video" | "audio" => {
                 push_modality(&mut observations, name, value, &path)
@@ -664,10 +806,10 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
     }
 }
 
-fn push_totals(out: &mut Vec<Observation>, totals: &Value, path: &str) {
+fn push_totals(out: &mut Vec<Observation>, totals: &Node, path: &str) {
     let base: Arc<str> = Arc::from(path);
     for status in STATUSES {
-        if let Some(count) = totals.get(status).and_then(Value::as_f64) {
+        if let Some(count) = totals.get(status).and_then(Node::as_f64) {
             out.push(Observation {
                 metric: Name::Borrowed("requests"),
                 status: Name::Borrowed(status),
@@ -683,13 +825,9 @@ fn push_totals(out: &mut Vec<Observation>, totals: &Value, path: &str) {
 
 /// `metrics.text.tokens.input_per_second` → `text_input_tokens_per_second`, and likewise for
 /// words, characters and the image/video/audio groups.
-fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Value, path: &str) {
-    let Value::Object(kinds) = value else { return };
-    for (kind, directions) in kinds {
-        let Value::Object(directions) = directions else {
-            continue;
-        };
-        for (direction, summary) in directions {
+fn push_modality(out: &mut Vec<Observation>, modality: &str, value: &Node, path: &str) {
+    for (kind, directions) in value.entries() {
+        for (direction, summary) in directions.entries() {
             let (metric, unit) = modality_metric(modality, kind, direction);
             push_metric(
                 out,
