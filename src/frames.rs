@@ -214,8 +214,10 @@ impl<'a> Distinct<'a> {
     /// Appends a row holding `value`.
     fn push(&mut self, value: &'a str) {
         // Neighbouring rows mostly repeat a value: checked before the hash map.
+        // Names the parsers borrow from the vocabulary share their address.
+        let same = |known: &str| std::ptr::eq(known, value) || known == value;
         let row = match self.rows.last() {
-            Some(&last) if self.values[last as usize] == value => last,
+            Some(&last) if same(self.values[last as usize]) => last,
             _ => *self.index.entry(value).or_insert_with(|| {
                 self.values.push(value);
                 (self.values.len() - 1) as IdxSize

@@ -146,15 +146,33 @@ impl<'de: 'a, 'a> Visitor<'de> for NodeVisitor<'a> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Node<'a>, A::Error> {
         let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
+        // Keys are told apart by a hash first: comparing every pair of keys cost more than
+        // the rest of the parse.
+        let mut hashes: Vec<u64> = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'a>>()? {
             let value: Node<'a> = map.next_value()?;
-            match entries.iter_mut().find(|(k, _)| *k == key) {
-                Some(entry) => entry.1 = value,
-                None => entries.push((key, value)),
+            let hash = key_hash(&key);
+            let seen = hashes
+                .iter()
+                .zip(&entries)
+                .position(|(h, (k, _))| *h == hash && *k == key);
+            match seen {
+                Some(i) => entries[i].1 = value,
+                None => {
+                    hashes.push(hash);
+                    entries.push((key, value));
+                }
             }
         }
         Ok(Node::Object(entries))
     }
+}
+
+/// FNV-1a of a key: cheap, for telling short keys apart.
+fn key_hash(key: &str) -> u64 {
+    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
+    })
 }
 
 /// An object key of a [`Node`]: borrowed from the input when it can be.
@@ -668,8 +686,8 @@ fn push_distribution(
             origin,
         })
     };
-    let base: Arc<str> = Arc::from(path);
-    for (key, stat) in [
+    // One pass over the summary's keys; the statistics come out in the order of `SCALARS`.
+    const SCALARS: [(&str, &str); 9] = [
         ("mean", "mean"),
         ("median", "median"),
         ("mode", "mode"),
@@ -679,8 +697,39 @@ fn push_distribution(
         ("max", "max"),
         ("count", "count"),
         ("total_sum", "sum"),
-    ] {
-        if let Some(v) = summary.get(key).and_then(Node::as_f64) {
+    ];
+    let mut scalars = [None; SCALARS.len()];
+    let (mut percentiles, mut percentile_cis, mut mean_ci) = (None, None, None);
+    for (key, value) in summary.entries() {
+        let slot = match key.as_ref() {
+            "mean" => 0,
+            "median" => 1,
+            "mode" => 2,
+            "variance" => 3,
+            "std_dev" => 4,
+            "min" => 5,
+            "max" => 6,
+            "count" => 7,
+            "total_sum" => 8,
+            "percentiles" => {
+                percentiles = Some(value);
+                continue;
+            }
+            "percentile_cis" => {
+                percentile_cis = Some(value);
+                continue;
+            }
+            "mean_ci" => {
+                mean_ci = Some(value);
+                continue;
+            }
+            _ => continue,
+        };
+        scalars[slot] = value.as_f64();
+    }
+    let base: Arc<str> = Arc::from(path);
+    for ((key, stat), value) in SCALARS.into_iter().zip(scalars) {
+        if let Some(v) = value {
             push(
                 Name::Borrowed(stat),
                 v,
@@ -688,7 +737,7 @@ fn push_distribution(
             );
         }
     }
-    if let Some(Node::Object(percentiles)) = summary.get("percentiles") {
+    if let Some(Node::Object(percentiles)) = percentiles {
         let base: Arc<str> = Arc::from(format!("{path}.percentiles"));
         for (key, v) in percentiles {
             if let Some(v) = v.as_f64() {
@@ -697,7 +746,7 @@ fn push_distribution(
             }
         }
     }
-    if let Some(Node::Object(cis)) = summary.get("percentile_cis") {
+    if let Some(Node::Object(cis)) = percentile_cis {
         for (key, ci) in cis {
             let base: Arc<str> = Arc::from(format!("{path}.percentile_cis.{key}"));
             for bound in ["lower", "upper"] {
@@ -708,10 +757,7 @@ fn push_distribution(
             }
         }
     }
-    if let Some(ci) = summary
-        .get("mean_ci")
-        .filter(|v| matches!(v, Node::Object(_)))
-    {
+    if let Some(ci) = mean_ci.filter(|v| matches!(v, Node::Object(_))) {
         let base: Arc<str> = Arc::from(format!("{path}.mean_ci"));
         for bound in ["lower", "upper"] {
             if let Some(v) = ci.get(bound).and_then(Node::as_f64) {
@@ -974,4 +1020,36 @@ fn statistics(values: &[f64]) -> Vec<(String, f64)> {
         stats.push((name.to_string(), percentile(q)));
     }
     stats
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_metrics_tree_keeps_numbers_and_objects_as_value_would() {
+        let json = r#"{"a": 1, "b": {"p\u00350": 2.5, "x": "text", "y": [1, 2], "z": null},
+                       "a": -3, "c": true, "d": 18446744073709551615}"#;
+        let node: Node = serde_json::from_str(json).unwrap();
+        let keys: Vec<&str> = node.entries().iter().map(|(k, _)| k.as_ref()).collect();
+        // A repeated key keeps its first place and its last value, as `Value` does.
+        assert_eq!(keys, ["a", "b", "c", "d"]);
+        assert_eq!(node.get("a").and_then(Node::as_f64), Some(-3.0));
+        // An escaped key is unescaped.
+        assert_eq!(
+            node.get("b").unwrap().get("p50").and_then(Node::as_f64),
+            Some(2.5)
+        );
+        for skipped in ["x", "y", "z"] {
+            assert_eq!(node.get("b").unwrap().get(skipped), Some(&Node::Skipped));
+        }
+        assert_eq!(node.get("c"), Some(&Node::Skipped));
+        assert_eq!(node.get("d").and_then(Node::as_f64), Some(u64::MAX as f64));
+        assert_eq!(node.get("missing"), None);
+        // YAML's NaN and infinity are not numbers here, as `Value` cannot hold them either.
+        let yaml: Node = serde_yaml::from_str("m: .nan\nn: .inf\no: 4\n").unwrap();
+        assert_eq!(yaml.get("m"), Some(&Node::Skipped));
+        assert_eq!(yaml.get("n"), Some(&Node::Skipped));
+        assert_eq!(yaml.get("o").and_then(Node::as_f64), Some(4.0));
+    }
 }
