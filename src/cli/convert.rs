@@ -6,6 +6,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use polars::prelude::*;
+use rayon::prelude::*;
 use tidybench::formats::{ParseOptions, Run};
 use tidybench::frames;
 use tidybench::ingest::discover::STDIN;
@@ -112,11 +113,33 @@ fn fingerprint(args: &ConvertArgs) -> String {
     )
 }
 
-/// The manifest key of a source: its canonical path, so that `a.log` and `./a.log` are one
-/// source.
-fn key(source: &Source) -> String {
-    std::fs::canonicalize(&source.path)
-        .unwrap_or_else(|_| source.path.clone())
+/// The manifest keys of sources: their canonical paths, so that `a.log` and `./a.log` are one
+/// source. Worked out once, on every core: a canonical path costs a system call per directory
+/// level.
+struct Keys(HashMap<PathBuf, String>);
+
+impl Keys {
+    fn new(sources: &[Source]) -> Keys {
+        Keys(
+            sources
+                .par_iter()
+                .map(|s| (s.path.clone(), canonical(&s.path)))
+                .collect(),
+        )
+    }
+
+    /// The key of `source`.
+    fn of(&self, source: &Source) -> String {
+        self.0
+            .get(&source.path)
+            .cloned()
+            .unwrap_or_else(|| canonical(&source.path))
+    }
+}
+
+fn canonical(path: &Path) -> String {
+    std::fs::canonicalize(path)
+        .unwrap_or_else(|_| path.to_path_buf())
         .display()
         .to_string()
 }
@@ -148,17 +171,18 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .then(|| Manifest::read(&args.output))
         .flatten()
         .filter(|m| m.options == options);
-    let current: BTreeSet<String> = sources.iter().map(key).collect();
+    let keys = Keys::new(&sources);
+    let current: BTreeSet<String> = sources.iter().map(|s| keys.of(s)).collect();
 
     // What changed since the manifest was written.
     let mut dirty = BTreeSet::new();
     for source in &sources {
-        let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
+        let unchanged = match old.as_ref().and_then(|m| m.sources.get(&keys.of(source))) {
             Some(state) if source.path.as_os_str() != STDIN => state.unchanged(&source.path)?,
             _ => false,
         };
         if !unchanged {
-            dirty.insert(key(source));
+            dirty.insert(keys.of(source));
         }
     }
     let removed: Vec<String> = old
@@ -172,7 +196,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .unwrap_or_default();
     let Some(old) = old else {
-        return convert(args, &sources, &BTreeSet::new(), None, started);
+        return convert(args, &sources, &keys, &BTreeSet::new(), None, started);
     };
     if dirty.is_empty() && (removed.is_empty() || !args.prune) {
         if !args.quiet {
@@ -189,7 +213,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let config_dirs: Vec<String> = sources
         .iter()
         .filter(|s| is_run_config(s))
-        .map(key)
+        .map(|s| keys.of(s))
         .filter(|k| dirty.contains(k))
         .chain(removed.iter().cloned())
         .filter_map(|k| {
@@ -198,7 +222,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .collect();
     for source in &sources {
-        let k = key(source);
+        let k = keys.of(source);
         if config_dirs.iter().any(|dir| k.starts_with(dir.as_str())) {
             dirty.insert(k);
         }
@@ -214,8 +238,8 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .map(|k| group(k))
         .collect();
     for source in &sources {
-        if dirty_groups.contains(&group(&key(source))) {
-            dirty.insert(key(source));
+        if dirty_groups.contains(&group(&keys.of(source))) {
+            dirty.insert(keys.of(source));
         }
     }
     // Sources whose runs were merged with a changed source's (a console log and its report)
@@ -247,7 +271,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !args.prune))
         .cloned()
         .collect();
-    convert(args, &sources, &kept, Some(&old), started)
+    convert(args, &sources, &keys, &kept, Some(&old), started)
 }
 
 /// The group of a source key: its directory (all files of a run directory are read and
@@ -282,6 +306,7 @@ struct Totals {
 fn convert(
     args: &ConvertArgs,
     sources: &[Source],
+    keys: &Keys,
     kept: &BTreeSet<String>,
     old: Option<&Manifest>,
     started: Instant,
@@ -300,10 +325,10 @@ fn convert(
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for source in sources
         .iter()
-        .filter(|s| !is_run_config(s) && !kept.contains(&key(s)))
+        .filter(|s| !is_run_config(s) && !kept.contains(&keys.of(s)))
     {
         groups
-            .entry(group(&key(source)))
+            .entry(group(&keys.of(source)))
             .or_default()
             .push(source.clone());
     }
@@ -342,7 +367,7 @@ fn convert(
             totals.failures += inputs.failures.len();
             totals.skipped += inputs.skipped.len();
             run_frames.push(frames::runs_frame(&inputs.runs)?);
-            let runs_of = runs_of(&chunk_sources, &inputs.runs);
+            let runs_of = runs_of(&chunk_sources, keys, &inputs.runs);
             // Sorted by partition, the runs are written from where they are.
             let mut runs = std::mem::take(&mut inputs.runs);
             runs.sort_by(|a, b| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
@@ -362,6 +387,7 @@ fn convert(
             record(
                 &mut manifest,
                 &chunk_sources,
+                keys,
                 runs_of,
                 &inputs.failures,
                 &parts_of_runs(dir, &written),
@@ -374,12 +400,13 @@ fn convert(
     // Run configs hold no runs, but a change to one relabels its directory next time.
     let configs: Vec<Source> = sources
         .iter()
-        .filter(|s| is_run_config(s) && !kept.contains(&key(s)))
+        .filter(|s| is_run_config(s) && !kept.contains(&keys.of(s)))
         .cloned()
         .collect();
     record(
         &mut manifest,
         &configs,
+        keys,
         BTreeMap::new(),
         &[],
         &BTreeMap::new(),
@@ -543,10 +570,10 @@ fn parts_of_runs<'a>(dir: &Path, written: &'a store::Parts) -> BTreeMap<&'a str,
 }
 
 /// The run ids each of `sources` gave (by key), merged runs counted for every source in them.
-fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
-    let keys: BTreeMap<String, String> = sources
+fn runs_of(sources: &[Source], keys: &Keys, runs: &[Run]) -> BTreeMap<String, Vec<String>> {
+    let given: BTreeMap<String, String> = sources
         .iter()
-        .map(|s| (s.path.display().to_string(), key(s)))
+        .map(|s| (s.path.display().to_string(), keys.of(s)))
         .collect();
     let mut runs_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for run in runs {
@@ -563,7 +590,7 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
                 .flat_map(|list| list.split(", ").map(String::from).collect::<Vec<_>>()),
         );
         for path in from {
-            if let Some(owner) = owner(&path, &keys) {
+            if let Some(owner) = owner(&path, &given) {
                 runs_of.entry(owner.clone()).or_default().push(id.clone());
             }
         }
@@ -578,35 +605,45 @@ fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
 fn record(
     manifest: &mut Manifest,
     sources: &[Source],
+    keys: &Keys,
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
     parts_of_runs: &BTreeMap<&str, Vec<String>>,
     file_sha256: &HashMap<PathBuf, String>,
 ) -> tidybench::Result<()> {
-    let keys: BTreeMap<String, String> = sources
+    let given: BTreeMap<String, String> = sources
         .iter()
-        .map(|s| (s.path.display().to_string(), key(s)))
+        .map(|s| (s.path.display().to_string(), keys.of(s)))
         .collect();
     let failed: BTreeSet<String> = failures
         .iter()
         .map(|e| e.to_string())
         .flat_map(|text| {
-            keys.iter()
+            given
+                .iter()
                 .filter(|(given, _)| text.starts_with(given.as_str()))
                 .map(|(_, k)| k.clone())
                 .collect::<Vec<_>>()
         })
         .collect();
-    for source in sources {
-        let k = key(source);
-        if failed.contains(&k) || source.path.as_os_str() == STDIN {
-            continue;
-        }
-        let mut state = SourceState::stat(&source.path)?;
-        state.sha256 = match file_sha256.get(&source.path) {
-            Some(sha256) => sha256.clone(),
-            None => manifest::file_sha256(&source.path)?,
-        };
+    // Sizes, times and the hashes of files not read as stored, on every core.
+    let states: Vec<(String, tidybench::Result<SourceState>)> = sources
+        .par_iter()
+        .map(|source| (keys.of(source), source))
+        .filter(|(k, source)| !failed.contains(k) && source.path.as_os_str() != STDIN)
+        .map(|(k, source)| {
+            let state = SourceState::stat(&source.path).and_then(|mut state| {
+                state.sha256 = match file_sha256.get(&source.path) {
+                    Some(sha256) => sha256.clone(),
+                    None => manifest::file_sha256(&source.path)?,
+                };
+                Ok(state)
+            });
+            (k, state)
+        })
+        .collect();
+    for (k, state) in states {
+        let mut state = state?;
         state.runs = runs_of.remove(&k).unwrap_or_default();
         state.runs.sort();
         state.runs.dedup();
