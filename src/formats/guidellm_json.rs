@@ -80,6 +80,15 @@ impl<'a> Node<'a> {
         }
     }
 
+    /// How many numbers this holds, at any depth.
+    fn numbers(&self) -> usize {
+        match self {
+            Node::Number(_) => 1,
+            Node::Object(entries) => entries.iter().map(|(_, v)| v.numbers()).sum(),
+            Node::Skipped => 0,
+        }
+    }
+
     /// The keys and values of an object, in file order (none for anything else).
     fn entries(&self) -> &[(Cow<'a, str>, Node<'a>)] {
         match self {
@@ -799,7 +808,8 @@ fn load_point<T: Text>(index: usize, bench: &Benchmark<T>) -> LoadPoint {
         .and_then(|s| s.get(load_key(&kind)))
         .and_then(Value::as_f64);
     let base = format!("benchmarks[{index}]");
-    let mut observations = Vec::new();
+    let totals = bench.request_totals.as_ref().map_or(0, Node::numbers);
+    let mut observations = Vec::with_capacity(bench.metrics.numbers() + totals + 5);
     for (name, value) in bench.metrics.entries() {
         let path = format!("{base}.metrics.{name}");
         match name.as_ref() {

@@ -247,17 +247,19 @@ pub fn carry_part(
     Ok(Some((path, held)))
 }
 
-/// The distinct `run_id`s of a part's rows.
+/// The distinct `run_id`s of a part's rows (a run's rows are mostly next to each other).
 fn run_ids_of(part: &DataFrame) -> BTreeSet<String> {
-    part.column(m::RUN_ID)
-        .ok()
-        .and_then(|c| {
-            c.str()
-                .ok()
-                .map(|s| s.iter().flatten().collect::<BTreeSet<&str>>())
-        })
-        .map(|ids| ids.into_iter().map(String::from).collect())
-        .unwrap_or_default()
+    let mut ids = BTreeSet::new();
+    if let Some(column) = part.column(m::RUN_ID).ok().and_then(|c| c.str().ok()) {
+        let mut last = None;
+        for id in column.iter().flatten() {
+            if last != Some(id) && !ids.contains(id) {
+                ids.insert(id.to_string());
+            }
+            last = Some(id);
+        }
+    }
+    ids
 }
 
 /// The file name of the part holding `run_ids`: a hash of them.
