@@ -16,7 +16,7 @@ pub mod vllm_sweep;
 use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::PathBuf;
-use std::sync::{Arc, LazyLock};
+use std::sync::{Arc, LazyLock, RwLock};
 
 use crate::error::Result;
 use crate::ingest::Blob;
@@ -383,11 +383,40 @@ static KNOWN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
-/// `text` as a [`Name`]: borrowed when tidybench knows it, owned otherwise.
+/// Names met in inputs that tidybench does not know, kept for the rest of the process so that
+/// the many numbers of one such metric share one copy. Bounded: past [`KEPT_NAMES`] names (or
+/// for long ones) a name is copied per use instead.
+static MET_NAMES: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+
+/// How many unknown names [`MET_NAMES`] keeps, and how long each may be.
+const KEPT_NAMES: (usize, usize) = (4096, 128);
+
+/// `text` as a [`Name`]: borrowed when tidybench knows it or met it before, owned otherwise.
 pub fn name(text: &str) -> Name {
-    match KNOWN_NAMES.get(text) {
-        Some(known) => Cow::Borrowed(known),
-        None => Cow::Owned(text.to_string()),
+    if let Some(known) = KNOWN_NAMES.get(text) {
+        return Cow::Borrowed(known);
+    }
+    let read = MET_NAMES
+        .read()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(met) = read.get(text) {
+        return Cow::Borrowed(met);
+    }
+    let full = read.len() >= KEPT_NAMES.0;
+    drop(read);
+    if full || text.len() > KEPT_NAMES.1 {
+        return Cow::Owned(text.to_string());
+    }
+    let mut write = MET_NAMES
+        .write()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    match write.get(text) {
+        Some(met) => Cow::Borrowed(met),
+        None => {
+            let kept: &'static str = Box::leak(text.into());
+            write.insert(kept);
+            Cow::Borrowed(kept)
+        }
     }
 }
 
@@ -462,6 +491,19 @@ pub(crate) fn field<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn names_met_again_share_one_copy() {
+        assert!(matches!(name("ttft"), Cow::Borrowed(_)));
+        let (first, second) = (name("a_metric_of_tomorrow"), name("a_metric_of_tomorrow"));
+        match (&first, &second) {
+            (Cow::Borrowed(a), Cow::Borrowed(b)) => assert!(std::ptr::eq(*a, *b)),
+            other => panic!("expected one shared copy, found {other:?}"),
+        }
+        assert_eq!(first, "a_metric_of_tomorrow");
+        let long = "x".repeat(KEPT_NAMES.1 + 1);
+        assert!(matches!(name(&long), Cow::Owned(text) if text == long));
+    }
 
     #[test]
     fn an_origin_written_into_text_reads_as_it_displays() {
