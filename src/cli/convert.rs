@@ -137,6 +137,7 @@ impl Keys {
     }
 }
 
+/// The canonical form of `path`, or `path` itself when it has none (standard input).
 fn canonical(path: &Path) -> String {
     std::fs::canonicalize(path)
         .unwrap_or_else(|_| path.to_path_buf())
@@ -373,13 +374,15 @@ fn convert(
             runs.sort_by(|a, b| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
             // A closed queue means the writer stopped; its error is reported below.
             let _ = to_writer.send(runs);
-            read.push((chunk_sources, runs_of, inputs));
+            read.push((chunk_sources, runs_of, inputs.failures, inputs.file_sha256));
         }
         drop(to_writer);
         let written = writer
             .join()
             .map_err(|_| Error::Invalid("the part writer stopped".into()))?;
-        for ((chunk_sources, runs_of, inputs), written) in read.into_iter().zip(written) {
+        for ((chunk_sources, runs_of, failures, file_sha256), written) in
+            read.into_iter().zip(written)
+        {
             let written = written?;
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
@@ -389,9 +392,9 @@ fn convert(
                 &chunk_sources,
                 keys,
                 runs_of,
-                &inputs.failures,
+                &failures,
                 &parts_of_runs(dir, &written),
-                &inputs.file_sha256,
+                &file_sha256,
             )?;
             parts.extend(written.files);
         }
