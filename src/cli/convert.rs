@@ -396,7 +396,7 @@ fn convert(
                 &parts_of_runs(dir, &written),
                 &file_sha256,
             )?;
-            parts.extend(written.files);
+            parts.extend(written.files.into_keys());
         }
         Ok(())
     })?;
@@ -562,7 +562,7 @@ fn sources_of_runs(runs: &DataFrame) -> tidybench::Result<BTreeMap<String, Strin
 /// The relative paths of the parts in `written` holding each run id.
 fn parts_of_runs<'a>(dir: &Path, written: &'a store::Parts) -> BTreeMap<&'a str, Vec<String>> {
     let mut parts: BTreeMap<&str, Vec<String>> = BTreeMap::new();
-    for (path, ids) in &written.run_ids {
+    for (path, ids) in &written.files {
         let relative = path.strip_prefix(dir).unwrap_or(path);
         let relative = relative.to_string_lossy().replace('\\', "/");
         for id in ids {

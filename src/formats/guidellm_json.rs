@@ -155,33 +155,15 @@ impl<'de: 'a, 'a> Visitor<'de> for NodeVisitor<'a> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> std::result::Result<Node<'a>, A::Error> {
         let mut entries: Vec<(Cow<'a, str>, Node<'a>)> = Vec::new();
-        // Keys are told apart by a hash first: comparing every pair of keys cost more than
-        // the rest of the parse.
-        let mut hashes: Vec<u64> = Vec::new();
         while let Some(Key(key)) = map.next_key::<Key<'a>>()? {
             let value: Node<'a> = map.next_value()?;
-            let hash = key_hash(&key);
-            let seen = hashes
-                .iter()
-                .zip(&entries)
-                .position(|(h, (k, _))| *h == hash && *k == key);
-            match seen {
-                Some(i) => entries[i].1 = value,
-                None => {
-                    hashes.push(hash);
-                    entries.push((key, value));
-                }
+            match entries.iter_mut().find(|(k, _)| *k == key) {
+                Some(entry) => entry.1 = value,
+                None => entries.push((key, value)),
             }
         }
         Ok(Node::Object(entries))
     }
-}
-
-/// FNV-1a of a key: cheap, for telling short keys apart.
-fn key_hash(key: &str) -> u64 {
-    key.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x100_0000_01b3)
-    })
 }
 
 /// An object key of a [`Node`]: borrowed from the input when it can be.

@@ -63,11 +63,16 @@ fn footer_metadata(sources: &BTreeSet<String>) -> Vec<(String, String)> {
             schema::META_WRITER_VERSION.into(),
             env!("CARGO_PKG_VERSION").into(),
         ),
-        (
-            schema::META_SOURCES.into(),
-            serde_json::to_string(sources).unwrap_or_default(),
-        ),
+        sources_metadata(sources),
     ]
+}
+
+/// The footer entry naming the sources of a file's rows.
+fn sources_metadata(sources: &BTreeSet<String>) -> (String, String) {
+    (
+        schema::META_SOURCES.into(),
+        serde_json::to_string(sources).unwrap_or_default(),
+    )
 }
 
 /// Encodes a partition value for a directory name (`/` → `%2F`, ...), as DuckDB, Polars and
@@ -94,9 +99,8 @@ pub fn encode_partition(value: Option<&str>) -> String {
 pub fn write(dir: &Path, runs: &[Run]) -> Result<WriteSummary> {
     prepare(dir)?;
     let parts = write_parts(dir, runs)?;
-    let runs_path = commit(dir, frames::runs_frame(runs)?, &parts.files)?;
-    let mut files = parts.files;
-    files.push(runs_path);
+    let mut files: Vec<PathBuf> = parts.files.into_keys().collect();
+    files.push(commit(dir, frames::runs_frame(runs)?, &files)?);
     Ok(WriteSummary {
         runs: runs.len(),
         metric_rows: parts.metric_rows,
@@ -124,10 +128,8 @@ type Partition = (Option<String>, Option<String>);
 /// Part files written by [`write_parts`].
 #[derive(Debug, Clone, Default)]
 pub struct Parts {
-    /// The files, in order.
-    pub files: Vec<PathBuf>,
-    /// The `run_id`s each file holds.
-    pub run_ids: BTreeMap<PathBuf, BTreeSet<String>>,
+    /// The files, in order, with the `run_id`s each holds.
+    pub files: BTreeMap<PathBuf, BTreeSet<String>>,
     /// Rows of `metrics` in them.
     pub metric_rows: usize,
     /// Rows of `requests` in them.
@@ -180,8 +182,7 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
                     _ => parts.server_sample_rows += rows,
                 }
                 let (path, ids) = write_part(dir, table, frame, partition, &sources_of)?;
-                parts.files.push(path.clone());
-                parts.run_ids.insert(path, ids);
+                parts.files.insert(path, ids);
             }
             Ok(parts)
         })
@@ -193,9 +194,7 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
         parts.request_rows += written.request_rows;
         parts.server_sample_rows += written.server_sample_rows;
         parts.files.extend(written.files);
-        parts.run_ids.extend(written.run_ids);
     }
-    parts.files.sort();
     Ok(parts)
 }
 
@@ -237,11 +236,7 @@ pub fn carry_part(
         .into_iter()
         .filter(|(key, _)| key.as_str() != schema::META_SOURCES)
         .collect();
-    metadata.extend(
-        footer_metadata(&sources)
-            .into_iter()
-            .filter(|(key, _)| key.as_str() == schema::META_SOURCES),
-    );
+    metadata.push(sources_metadata(&sources));
     let path = part.with_file_name(part_name(&held));
     write_atomic(rows, &path, &metadata)?;
     Ok(Some((path, held)))
