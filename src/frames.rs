@@ -150,10 +150,22 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
             }
         }
         let by_point = |column: Column| column.take_slice(&point_of_row);
+        // The runs of one partition share their model and config: one value, not a gather.
+        let label = |name: &str, values: Vec<Option<&str>>| match values.split_first() {
+            Some((first, rest)) if rest.iter().all(|v| v == first) => Ok(Column::new_scalar(
+                name.into(),
+                Scalar::new(
+                    DataType::String,
+                    first.map_or(AnyValue::Null, AnyValue::String).into_static(),
+                ),
+                n,
+            )),
+            _ => by_point(Column::new(name.into(), values)),
+        };
         Ok(vec![
             by_point(Column::new(m::RUN_ID.into(), points.run_ids))?,
-            by_point(Column::new(m::MODEL.into(), points.models))?,
-            by_point(Column::new(m::CONFIG.into(), points.configs))?,
+            label(m::MODEL, points.models)?,
+            label(m::CONFIG, points.configs)?,
             by_point(Column::new(m::STRATEGY.into(), points.strategies))?,
             by_point(Column::new(m::LOAD.into(), points.loads))?,
             by_point(Column::new(m::LOAD_INDEX.into(), points.load_indexes))?,
@@ -199,29 +211,39 @@ impl<'a> Points<'a> {
 struct Distinct<'a> {
     values: Vec<&'a str>,
     index: PlHashMap<&'a str, IdxSize>,
+    /// The row of a value recently met, by its address.
+    recent: [Option<IdxSize>; RECENT],
     rows: Vec<IdxSize>,
 }
+
+/// Slots of [`Distinct`]'s table of values recently met.
+const RECENT: usize = 64;
 
 impl<'a> Distinct<'a> {
     fn with_capacity(rows: usize) -> Self {
         Distinct {
             values: Vec::new(),
             index: PlHashMap::default(),
+            recent: [None; RECENT],
             rows: Vec::with_capacity(rows),
         }
     }
 
     /// Appends a row holding `value`.
     fn push(&mut self, value: &'a str) {
-        // Neighbouring rows mostly repeat a value: checked before the hash map.
-        // Names the parsers borrow from the vocabulary share their address.
-        let same = |known: &str| std::ptr::eq(known, value) || known == value;
-        let row = match self.rows.last() {
-            Some(&last) if same(self.values[last as usize]) => last,
-            _ => *self.index.entry(value).or_insert_with(|| {
-                self.values.push(value);
-                (self.values.len() - 1) as IdxSize
-            }),
+        // Names the parsers borrow from the vocabulary share their address: a small table
+        // keyed by address answers most rows before the hash map.
+        let slot = (value.as_ptr() as usize >> 3) % RECENT;
+        let row = match self.recent[slot] {
+            Some(row) if std::ptr::eq(self.values[row as usize], value) => row,
+            _ => {
+                let row = *self.index.entry(value).or_insert_with(|| {
+                    self.values.push(value);
+                    (self.values.len() - 1) as IdxSize
+                });
+                self.recent[slot] = Some(row);
+                row
+            }
         };
         self.rows.push(row);
     }

@@ -357,7 +357,12 @@ fn convert(
         let writer = scope.spawn(move || {
             queue
                 .into_iter()
-                .map(|runs| store::write_parts(dir, &runs))
+                .map(|runs| {
+                    let written = store::write_parts(dir, &runs);
+                    // Freeing millions of numbers is work too: done beside the next chunk.
+                    rayon::spawn(move || drop(runs));
+                    written
+                })
                 .collect::<Vec<_>>()
         });
         let mut read = Vec::new();
