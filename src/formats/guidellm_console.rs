@@ -313,9 +313,11 @@ pub fn parse_lines(path: &Path, lines: &[TextLine], options: &ParseOptions) -> C
 /// One data row as read, before it is placed on a load point.
 struct Row {
     line: usize,
-    strategy: String,
+    strategy: Name,
     load: Option<f64>,
-    observations: Vec<Observation>,
+    /// The numbers read: the column each came from, its value and printed decimals. They
+    /// become observations when the row is placed.
+    cells: Vec<(usize, f64, u8)>,
 }
 
 /// One header-and-rows block of a table (Text Metrics has two), as read.
@@ -327,6 +329,8 @@ struct Block {
     positions: usize,
     /// The readable rows with their position.
     rows: Vec<(usize, Row)>,
+    /// What each column holds (`None`: not read).
+    columns: Vec<Option<Column>>,
     /// False when the input ended (or broke off) before the bottom border.
     complete: bool,
 }
@@ -354,7 +358,7 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
     let per_point: usize = blocks
         .iter()
         .filter_map(|b| b.rows.first())
-        .map(|(_, row)| row.observations.len())
+        .map(|(_, row)| row.cells.len())
         .sum();
     for block in blocks {
         let misaligned = if block.complete {
@@ -389,14 +393,14 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             let index = base + position;
             while out.load_points.len() <= index {
                 out.load_points.push(LoadPoint {
-                    strategy: row.strategy.clone(),
+                    strategy: row.strategy.to_string(),
                     ..LoadPoint::default()
                 });
                 out.row_lines.push(row.line);
             }
             let point = &mut out.load_points[index];
             if point.observations.is_empty() {
-                point.strategy = row.strategy.clone();
+                point.strategy = row.strategy.to_string();
                 out.row_lines[index] = row.line;
             } else if point.strategy != row.strategy {
                 let first = point.strategy.clone();
@@ -416,7 +420,20 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
                 point.load = row.load;
             }
             point.observations.reserve(per_point);
-            point.observations.extend(row.observations);
+            point
+                .observations
+                .extend(row.cells.iter().filter_map(|&(k, value, decimals)| {
+                    let column = block.columns.get(k)?.as_ref()?;
+                    Some(Observation {
+                        metric: column.metric.clone(),
+                        status: column.status.clone(),
+                        stat: column.stat.clone(),
+                        value,
+                        unit: column.unit.clone(),
+                        decimals: Some(decimals),
+                        origin: Origin::Line(row.line),
+                    })
+                }));
         }
     }
 }
@@ -512,14 +529,15 @@ fn parse_table(
         ) else {
             return (i, blocks);
         };
-        let columns = kept_columns(columns, options);
         let mut block = Block {
             title: title.to_string(),
             line: border.number,
             positions: 0,
             rows: Vec::new(),
+            columns: kept_columns(columns, options),
             complete: false,
         };
+        let mut bounds = Vec::new();
         loop {
             let Some(line) = lines.get(i) else {
                 let last = lines.last().map_or(0, |l| l.number);
@@ -573,7 +591,7 @@ fn parse_table(
                 );
                 continue;
             }
-            if let Some(row) = parse_row(path, line, &columns, title, out) {
+            if let Some(row) = parse_row(path, line, &block.columns, &mut bounds, title, out) {
                 block.rows.push((block.positions, row));
             }
             block.positions += 1;
@@ -666,20 +684,21 @@ fn parse_wrapped_table(
     ) else {
         return (end, Vec::new());
     };
-    let columns = kept_columns(columns, options);
     let mut block = Block {
         title: title.to_string(),
         line: first.number,
         positions: 0,
         rows: Vec::new(),
+        columns: kept_columns(columns, options),
         complete: false,
     };
+    let mut bounds = Vec::new();
     for line in &logical[rule + 1..] {
         if is_border(line.text.trim_matches('|')) {
             block.complete = true;
             break;
         }
-        if let Some(row) = parse_row(path, line, &columns, title, out) {
+        if let Some(row) = parse_row(path, line, &block.columns, &mut bounds, title, out) {
             block.rows.push((block.positions, row));
         }
         block.positions += 1;
@@ -1024,11 +1043,51 @@ fn column_meaning(
 /// A number as printed, with the digits after its decimal point.
 fn parse_number(cell: &str) -> Option<(f64, u8)> {
     let cell = cell.trim().trim_end_matches('*');
-    let cell = cell.split('±').next().unwrap_or(cell).trim();
+    // 0.8.1's `Mean ± CI` cells: the mean.
+    let cell = match cell.is_ascii() {
+        true => cell.trim_end(),
+        false => cell.split('±').next().unwrap_or(cell).trim(),
+    };
+    if let Some(short) = short_decimal(cell) {
+        return Some(short);
+    }
     let value: f64 = cell.parse().ok()?;
     let digits = cell.split_once('.').map_or(0, |(_, frac)| frac.len());
     let decimals = u8::try_from(digits).unwrap_or(u8::MAX);
     value.is_finite().then_some((value, decimals))
+}
+
+/// Powers of ten an `f64` holds exactly.
+const EXACT_POWERS_OF_TEN: [f64; 16] = [
+    1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
+];
+
+/// `[-]digits[.digits]` with at most 15 digits, and its decimals: the integer of the digits and
+/// the power of ten are both exact in an `f64`, so their quotient is the correctly rounded
+/// value, as `str::parse` gives it. `None` for any other text.
+fn short_decimal(text: &str) -> Option<(f64, u8)> {
+    let (negative, bytes) = match text.as_bytes() {
+        [b'-', rest @ ..] => (true, rest),
+        bytes => (false, bytes),
+    };
+    let (whole, fraction) = match bytes.iter().position(|&b| b == b'.') {
+        Some(dot) => (&bytes[..dot], &bytes[dot + 1..]),
+        None => (bytes, &[][..]),
+    };
+    let digits = whole.len() + fraction.len();
+    let dotted = whole.len() < bytes.len();
+    if whole.is_empty() || (dotted && fraction.is_empty()) || digits > 15 {
+        return None;
+    }
+    let mut mantissa: u64 = 0;
+    for &b in whole.iter().chain(fraction) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        mantissa = mantissa * 10 + u64::from(b - b'0');
+    }
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction.len()];
+    Some((if negative { -value } else { value }, fraction.len() as u8))
 }
 
 /// `HH:MM:SS` as seconds after midnight.
@@ -1060,19 +1119,25 @@ fn kept_columns(mut columns: Vec<Option<Column>>, options: &ParseOptions) -> Vec
     columns
 }
 
-/// Reads one data row; `None` (with a warning) when its cells do not fit the header.
+/// Reads one data row; `None` (with a warning) when its cells do not fit the header. `bounds`
+/// is scratch space for the positions of the row's separators.
 fn parse_row(
     path: &Path,
     line: &TextLine,
     columns: &[Option<Column>],
+    bounds: &mut Vec<usize>,
     title: &str,
     out: &mut ConsoleOutput,
 ) -> Option<Row> {
     let text = line.text.trim_end();
     let inner = text.strip_prefix('|').unwrap_or(text);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
-    // Counted before split, so that a row allocates nothing but its numbers.
-    let count = memchr::memchr_iter(b'|', inner.as_bytes()).count() + 1;
+    // The separators are found once; a cell is the text between two of them.
+    bounds.clear();
+    bounds.push(0);
+    bounds.extend(memchr::memchr_iter(b'|', inner.as_bytes()).map(|at| at + 1));
+    bounds.push(inner.len() + 1);
+    let count = bounds.len() - 1;
     if count != columns.len() {
         warn(
             out,
@@ -1085,34 +1150,27 @@ fn parse_row(
         );
         return None;
     }
-    let mut cells = inner.split('|');
-    let label = cells.next().unwrap_or_default().trim();
+    // Separators are ASCII, so every bound is a character boundary.
+    let cell = |k: usize| inner.get(bounds[k]..bounds[k + 1] - 1).unwrap_or_default();
+    let label = cell(0).trim();
     let mut row = Row {
         line: line.number,
-        strategy: label.split('@').next().unwrap_or(label).to_string(),
+        strategy: super::name(label.split('@').next().unwrap_or(label)),
         load: label
             .split_once('@')
             .and_then(|(_, v)| v.parse::<f64>().ok()),
-        observations: Vec::with_capacity(columns.iter().flatten().count()),
+        cells: Vec::with_capacity(columns.iter().flatten().count()),
     };
-    for (cell, column) in cells.zip(&columns[1..]) {
+    for (k, column) in columns.iter().enumerate().skip(1) {
         let Some(column) = column else { continue };
-        let cell = cell.trim();
+        let cell = cell(k).trim();
         let parsed = if column.time_of_day {
             parse_time_of_day(cell).map(|v| (v, 0))
         } else {
             parse_number(cell)
         };
         match parsed {
-            Some((value, decimals)) => row.observations.push(Observation {
-                metric: column.metric.clone(),
-                status: column.status.clone(),
-                stat: column.stat.clone(),
-                value,
-                unit: column.unit.clone(),
-                decimals: Some(decimals),
-                origin: Origin::Line(line.number),
-            }),
+            Some((value, decimals)) => row.cells.push((k, value, decimals)),
             None => warn(
                 out,
                 path,
@@ -1364,5 +1422,65 @@ mod tests {
         assert_eq!(parse_number("n/a"), None);
         assert_eq!(parse_time_of_day("01:21:30"), Some(4890.0));
         assert_eq!(parse_time_of_day("25:00:00"), None);
+    }
+
+    #[test]
+    fn short_decimals_are_read_as_str_parse_reads_them() {
+        // Exactly, bit for bit, on numbers that are hard to round and on the edges of the form.
+        let mut texts: Vec<String> = [
+            "0.1",
+            "0.3",
+            "-0.0",
+            "-0",
+            "007",
+            "2.675",
+            "9007199254740.99",
+            "999999999999999",
+            "0.000000000000001",
+            "123456.789012345",
+            "1e5",
+            "5.",
+            ".5",
+            "-",
+            "",
+            "1.2.3",
+            "+5",
+            "1_000",
+            "1234567890123456",
+            "0.1234567890123456",
+        ]
+        .iter()
+        .map(|t| t.to_string())
+        .collect();
+        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let digits = (seed % 15 + 1) as usize;
+            let mantissa = (seed >> 8) % 10u64.pow(digits as u32);
+            let text = format!("{mantissa:0digits$}");
+            let dot = (seed >> 4) as usize % digits;
+            texts.push(match dot {
+                0 => text,
+                _ => format!("{}.{}", &text[..digits - dot], &text[digits - dot..]),
+            });
+        }
+        let short_form = Regex::new(r"^-?[0-9]+(\.[0-9]+)?$").unwrap();
+        for text in &texts {
+            let parsed = text.parse::<f64>().ok();
+            match short_decimal(text) {
+                Some((value, decimals)) => {
+                    assert_eq!(Some(value.to_bits()), parsed.map(f64::to_bits), "{text}");
+                    let fraction = text.split_once('.').map_or(0, |(_, f)| f.len());
+                    assert_eq!(usize::from(decimals), fraction, "{text}");
+                }
+                None => assert!(
+                    !short_form.is_match(text)
+                        || text.bytes().filter(u8::is_ascii_digit).count() > 15,
+                    "{text} is a short decimal"
+                ),
+            }
+        }
     }
 }

@@ -144,12 +144,15 @@ impl Blob {
         // UTF-8 is checked once for the whole input, line by line only when it is invalid;
         // the lines are counted first so that their list is allocated once.
         let whole = std::str::from_utf8(bytes).ok();
+        // Most inputs have neither: their lines are plain slices, not cleaned one by one.
+        let clean = whole.is_some() && memchr::memchr2(b'\r', 0x1b, bytes).is_none();
         let mut first_invalid = None;
         let mut lines = Vec::with_capacity(memchr::memchr_iter(b'\n', bytes).count() + 1);
         let ends = memchr::memchr_iter(b'\n', bytes).chain(std::iter::once(bytes.len()));
         let mut start = 0;
         for (i, end) in ends.enumerate() {
             let text = match whole {
+                Some(whole) if clean => Cow::Borrowed(&whole[start..end]),
                 Some(whole) => clean_line(&whole[start..end]),
                 None => match std::str::from_utf8(&bytes[start..end]) {
                     Ok(s) => clean_line(s),
