@@ -340,9 +340,12 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
         strings(&present, "by")?,
         strings(&present, m::STATUS)?,
     );
-    let mut model_list: Vec<Option<String>> = models.clone();
-    model_list.sort();
-    model_list.dedup();
+    // The rows of each model, found in one pass (not one pass per model).
+    let mut rows_of: std::collections::BTreeMap<&Option<String>, Vec<usize>> =
+        std::collections::BTreeMap::new();
+    for (i, model) in models.iter().enumerate() {
+        rows_of.entry(model).or_default().push(i);
+    }
     let preference: Vec<&String> = std::iter::once(&pick.status)
         .chain(&pick.fallback_statuses)
         .collect();
@@ -351,8 +354,7 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
     const SEPARATOR: &str = "\u{1f}";
     const NO_MODEL: &str = "\u{0}";
     let mut chosen: Vec<String> = Vec::new();
-    for model in model_list {
-        let rows: Vec<usize> = (0..models.len()).filter(|&i| models[i] == model).collect();
+    for (model, rows) in rows_of {
         let configs: Vec<&Option<String>> = rows.iter().map(|&i| &labels[i]).collect();
         let has_everywhere = |status: &String| {
             configs.iter().all(|config| {
