@@ -114,6 +114,48 @@ fn json_report_holds_every_row_and_average() {
     let mean = overall_ttft["mean_pct_change"].as_f64().unwrap();
     assert!((mean - 3.0).abs() < 0.05, "{mean}");
     assert_eq!(overall_ttft["count"], 2);
+    // Values come model by model, then configuration and load: never in the order the rows
+    // happened to be grouped in (which differs from one run to the next).
+    let values = json["values"].as_array().unwrap();
+    assert_eq!(values.len(), 2 * 2 * 3 * 5);
+    let keys: Vec<(String, String, String, f64)> = values
+        .iter()
+        .map(|v| {
+            let text = |k: &str| v[k].as_str().unwrap().to_string();
+            (
+                text("model"),
+                text("metric"),
+                text("config"),
+                v["load"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        keys[..3],
+        [
+            (
+                "Qwen/Qwen3-14B".into(),
+                "requests_per_second".into(),
+                "native-offload".into(),
+                5.0
+            ),
+            (
+                "Qwen/Qwen3-14B".into(),
+                "requests_per_second".into(),
+                "native-offload".into(),
+                25.0
+            ),
+            (
+                "Qwen/Qwen3-14B".into(),
+                "requests_per_second".into(),
+                "native-offload".into(),
+                50.0
+            ),
+        ]
+    );
+    let models: Vec<&str> = keys.iter().map(|k| k.0.as_str()).collect();
+    assert!(models.windows(2).all(|w| w[0] <= w[1]), "{models:?}");
+    assert_eq!(report(&["--format", "json"]), report(&["--format", "json"]));
 }
 
 /// The study log plus a third configuration: the native-offload iterations again, renamed,

@@ -505,12 +505,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                     .otherwise(col(LOAD_KEY))
                     .alias(c::LOAD),
             ])
-            .sort(
-                [c::PICK, c::STRATEGY, c::LOAD, LOAD_KEY],
-                SortMultipleOptions::default()
-                    .with_nulls_last(true)
-                    .with_order_descending_multi([false, false, false, true]),
-            )
+            .sort(level_order(&keys), level_sort_options(&keys))
             .collect()
             .map_err(polars_err("collecting levels"))?;
         return Ok(Comparison {
@@ -713,12 +708,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                 .otherwise(col(LOAD_KEY))
                 .alias(c::LOAD),
         )
-        .sort(
-            [c::PICK, "by", c::STRATEGY, c::LOAD, LOAD_KEY],
-            SortMultipleOptions::default()
-                .with_nulls_last(true)
-                .with_order_descending_multi([false, false, false, false, true]),
-        )
+        .sort(level_order(&keys), level_sort_options(&keys))
         .collect()
         .map_err(polars_err("collecting levels"))?;
     Ok(Comparison {
@@ -728,6 +718,35 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         levels,
         missing,
     })
+}
+
+/// The order of [`Comparison::levels`]: by model (unless models are what is compared), pick,
+/// configuration, strategy and load (loads ascending, load points without a load in run
+/// order), then status and unit, so that no two rows tie and the order never depends on how
+/// the rows were grouped.
+fn level_order(keys: &[&str]) -> Vec<&'static str> {
+    let model = keys.contains(&m::MODEL).then_some(m::MODEL);
+    model
+        .into_iter()
+        .chain([
+            c::PICK,
+            "by",
+            c::STRATEGY,
+            c::LOAD,
+            LOAD_KEY,
+            m::STATUS,
+            m::UNIT,
+        ])
+        .filter(|k| *k == "by" || *k == c::LOAD || keys.contains(k))
+        .collect()
+}
+
+/// Sort options of [`level_order`]: nulls last, the load key descending.
+fn level_sort_options(keys: &[&str]) -> SortMultipleOptions {
+    let descending: Vec<bool> = level_order(keys).iter().map(|k| *k == LOAD_KEY).collect();
+    SortMultipleOptions::default()
+        .with_nulls_last(true)
+        .with_order_descending_multi(descending)
 }
 
 /// The direction of every catalogued metric: columns `dir_metric` and `direction`.
