@@ -119,7 +119,16 @@ pub fn peaks(comparison: &Comparison) -> Result<Vec<PeakRow>> {
         .map_err(polars_err("collecting"))?;
     let cols = Columns(&frame);
     let text = |n| cols.text(n);
-    let (model, config, strategy, metric, stat, status, unit, direction) = (
+    let (
+        mut model,
+        mut config,
+        mut strategy,
+        mut metric,
+        mut stat,
+        mut status,
+        mut unit,
+        mut direction,
+    ) = (
         text(m::MODEL)?,
         text("by")?,
         text(m::STRATEGY)?,
@@ -137,23 +146,24 @@ pub fn peaks(comparison: &Comparison) -> Result<Vec<PeakRow>> {
         cols.float("pct_vs_baseline")?,
         cols.float(c::PICK)?,
     );
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Each text is moved out of its column, not copied.
+    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     Ok((0..frame.height())
         .filter_map(|i| {
             Some(PeakRow {
-                model: s(&model[i]),
-                config: s(&config[i]),
-                strategy: s(&strategy[i]),
-                metric: s(&metric[i]),
-                stat: s(&stat[i]),
-                status: s(&status[i]),
-                unit: s(&unit[i]),
+                model: s(&mut model[i]),
+                config: s(&mut config[i]),
+                strategy: s(&mut strategy[i]),
+                metric: s(&mut metric[i]),
+                stat: s(&mut stat[i]),
+                status: s(&mut status[i]),
+                unit: s(&mut unit[i]),
                 peak: peak[i]?,
                 decimals: decimals[i].map(|d| d as u8),
                 load: load[i],
                 baseline_peak: baseline[i],
                 pct_vs_baseline: pct[i],
-                direction: s(&direction[i]),
+                direction: s(&mut direction[i]),
                 pick: pick[i].unwrap_or(0.0) as usize,
             })
         })

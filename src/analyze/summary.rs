@@ -206,7 +206,7 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
 pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
     let cols = Columns(&comparison.deltas);
     let text = |n| cols.text(n);
-    let (model, candidate, strategy, metric, stat, status, unit) = (
+    let (mut model, mut candidate, mut strategy, mut metric, mut stat, mut status, mut unit) = (
         text(c::MODEL)?,
         text(c::CANDIDATE)?,
         text(c::STRATEGY)?,
@@ -215,7 +215,8 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         text(c::STATUS)?,
         text(c::UNIT)?,
     );
-    let (direction, verdict, matched) = (text(c::DIRECTION)?, text(c::VERDICT)?, text(c::MATCHED)?);
+    let (mut direction, mut verdict, mut matched) =
+        (text(c::DIRECTION)?, text(c::VERDICT)?, text(c::MATCHED)?);
     let (load, base, cand, diff, pct, pick) = (
         cols.float(c::LOAD)?,
         cols.float(c::BASELINE_VALUE)?,
@@ -238,17 +239,18 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         cols.float(c::BASELINE_DECIMALS)?,
         cols.float(c::CANDIDATE_DECIMALS)?,
     );
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Each text is moved out of its column, not copied.
+    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     Ok((0..comparison.deltas.height())
         .map(|i| DeltaRow {
-            model: s(&model[i]),
-            candidate: s(&candidate[i]),
-            strategy: s(&strategy[i]),
+            model: s(&mut model[i]),
+            candidate: s(&mut candidate[i]),
+            strategy: s(&mut strategy[i]),
             load: load[i],
-            metric: s(&metric[i]),
-            stat: s(&stat[i]),
-            status: s(&status[i]),
-            unit: s(&unit[i]),
+            metric: s(&mut metric[i]),
+            stat: s(&mut stat[i]),
+            status: s(&mut status[i]),
+            unit: s(&mut unit[i]),
             baseline_value: base[i],
             candidate_value: cand[i],
             difference: diff[i],
@@ -262,9 +264,9 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             rounded: rounded[i],
             baseline_decimals: base_dec[i].map(|d| d as u8),
             candidate_decimals: cand_dec[i].map(|d| d as u8),
-            direction: s(&direction[i]),
-            verdict: s(&verdict[i]),
-            matched: s(&matched[i]),
+            direction: s(&mut direction[i]),
+            verdict: s(&mut verdict[i]),
+            matched: s(&mut matched[i]),
             pick: pick[i].unwrap_or(0.0) as usize,
         })
         .collect())
@@ -306,12 +308,12 @@ pub struct ValueRow {
 pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
     let frame = &comparison.levels;
     let cols = Columns(frame);
-    let model = if frame.column(m::MODEL).is_ok() {
+    let mut model = if frame.column(m::MODEL).is_ok() {
         cols.text(m::MODEL)?
     } else {
         vec![Some(format!("all {} values", comparison.spec.by)); frame.height()]
     };
-    let (config, strategy, metric, stat, status, unit) = (
+    let (mut config, mut strategy, mut metric, mut stat, mut status, mut unit) = (
         cols.text("by")?,
         cols.text(m::STRATEGY)?,
         cols.text(m::METRIC)?,
@@ -327,19 +329,20 @@ pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
         cols.float("sd")?,
         cols.float(c::PICK)?,
     );
-    let s = |v: &Option<String>| v.clone().unwrap_or_default();
+    // Each text is moved out of its column, not copied.
+    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     Ok((0..frame.height())
         .filter_map(|i| {
             let runs = runs[i].unwrap_or(0.0) as u32;
             Some(ValueRow {
-                model: s(&model[i]),
-                config: s(&config[i]),
-                strategy: s(&strategy[i]),
+                model: s(&mut model[i]),
+                config: s(&mut config[i]),
+                strategy: s(&mut strategy[i]),
                 load: load[i],
-                metric: s(&metric[i]),
-                stat: s(&stat[i]),
-                status: s(&status[i]),
-                unit: s(&unit[i]),
+                metric: s(&mut metric[i]),
+                stat: s(&mut stat[i]),
+                status: s(&mut status[i]),
+                unit: s(&mut unit[i]),
                 value: value[i]?,
                 decimals: decimals[i].map(|d| d as u8),
                 runs,
@@ -355,12 +358,12 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
     let mut rows = Vec::new();
     for (frame, per_model) in [(&averages.per_model, true), (&averages.overall, false)] {
         let cols = Columns(frame);
-        let model = if per_model {
+        let mut model = if per_model {
             cols.text(c::MODEL)?
         } else {
             vec![None; frame.height()]
         };
-        let (candidate, metric, stat, status) = (
+        let (mut candidate, mut metric, mut stat, mut status) = (
             cols.text(c::CANDIDATE)?,
             cols.text(c::METRIC)?,
             cols.text(c::STAT)?,
@@ -389,14 +392,15 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
         );
         let rounded = cols.boolean(c::ROUNDED)?;
         let within_noise = cols.boolean("within_noise")?;
-        let s = |v: &Option<String>| v.clone().unwrap_or_default();
+        // Each text is moved out of its column, not copied.
+        let s = |v: &mut Option<String>| v.take().unwrap_or_default();
         rows.extend((0..frame.height()).map(|i| AverageRow {
-            model: s(&model[i]),
+            model: s(&mut model[i]),
             across_models: !per_model,
-            candidate: s(&candidate[i]),
-            metric: s(&metric[i]),
-            stat: s(&stat[i]),
-            status: s(&status[i]),
+            candidate: s(&mut candidate[i]),
+            metric: s(&mut metric[i]),
+            stat: s(&mut stat[i]),
+            status: s(&mut status[i]),
             mean_pct_change: mean[i],
             geomean_pct_change: geomean[i],
             best: best[i],
