@@ -419,7 +419,10 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             if point.load.is_none() {
                 point.load = row.load;
             }
-            point.observations.reserve(per_point);
+            // Room for the numbers of every table of the set, made once: reserving `per_point`
+            // more for each table grew (and copied) the list table after table.
+            let room = per_point.saturating_sub(point.observations.len());
+            point.observations.reserve(room);
             point
                 .observations
                 .extend(row.cells.iter().filter_map(|&(k, value, decimals)| {
