@@ -50,21 +50,7 @@ pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
         Some(path) if store::is_special_file(path) => {
             std::fs::write(path, text).map_err(|e| Error::io(path, e))
         }
-        Some(path) => {
-            let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
-            let name = path
-                .file_name()
-                .map_or_else(|| "report".into(), |n| n.to_string_lossy().into_owned());
-            let tmp = dir
-                .unwrap_or(Path::new("."))
-                .join(format!(".{name}.tmp-{}", std::process::id()));
-            std::fs::write(&tmp, text)
-                .and_then(|()| std::fs::rename(&tmp, path))
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    Error::io(path, e)
-                })
-        }
+        Some(path) => store::write_bytes_atomic(path, text.as_bytes()),
     }
 }
 

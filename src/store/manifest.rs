@@ -92,14 +92,8 @@ impl Manifest {
     /// Writes the manifest into `dir` (temporary name, then rename).
     pub fn write(&self, dir: &Path) -> Result<()> {
         let path = dir.join(MANIFEST_FILE);
-        let tmp = dir.join(format!(".{MANIFEST_FILE}.tmp-{}", std::process::id()));
         let text = serde_json::to_string_pretty(self)
             .map_err(|e| Error::Invalid(format!("writing {}: {e}", path.display())))?;
-        std::fs::write(&tmp, text + "\n")
-            .and_then(|()| std::fs::rename(&tmp, &path))
-            .map_err(|e| {
-                let _ = std::fs::remove_file(&tmp);
-                Error::io(&path, e)
-            })
+        super::write_bytes_atomic(&path, (text + "\n").as_bytes())
     }
 }

@@ -5,7 +5,9 @@ pub mod dataset;
 pub mod manifest;
 pub mod parquet;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+use crate::error::{Error, Result};
 
 pub use dataset::{
     carry_part, commit, is_dataset, open, prepare, write, write_parts, Parts, WriteSummary,
@@ -17,4 +19,60 @@ pub use manifest::{Manifest, SourceState};
 /// into rather than replaced by a renamed temporary file.
 pub fn is_special_file(path: &Path) -> bool {
     std::fs::metadata(path).is_ok_and(|m| !m.is_file() && !m.is_dir())
+}
+
+/// The hidden temporary name a write to `path` goes to before it is renamed into place:
+/// `.<name>.tmp-<pid>` in the same directory (so the rename never crosses file systems).
+pub fn temporary_path(path: &Path) -> PathBuf {
+    let dir = path.parent().filter(|p| !p.as_os_str().is_empty());
+    let name = path
+        .file_name()
+        .map_or_else(|| "output".into(), |n| n.to_string_lossy().into_owned());
+    dir.unwrap_or(Path::new("."))
+        .join(format!(".{name}.tmp-{}", std::process::id()))
+}
+
+/// Writes `bytes` to `path` through its [`temporary_path`], renamed into place, so a crash
+/// never leaves a partial file under `path`; the temporary file is removed on failure.
+pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = temporary_path(path);
+    std::fs::write(&tmp, bytes)
+        .and_then(|()| std::fs::rename(&tmp, path))
+        .map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            Error::io(path, e)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_atomic_write_leaves_the_file_and_no_temporary() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("report.txt");
+        std::fs::write(&path, "old").unwrap();
+        write_bytes_atomic(&path, b"new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        let names: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(names, ["report.txt"]);
+        assert_eq!(
+            temporary_path(&path),
+            dir.path()
+                .join(format!(".report.txt.tmp-{}", std::process::id()))
+        );
+        // A directory in the way of the rename: an error naming the path, no temporary left.
+        let blocked = dir.path().join("blocked");
+        std::fs::create_dir(&blocked).unwrap();
+        std::fs::write(blocked.join("inside"), "x").unwrap();
+        let error = write_bytes_atomic(&blocked, b"text")
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("blocked"), "{error}");
+        assert!(!temporary_path(&blocked).exists());
+    }
 }

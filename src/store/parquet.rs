@@ -68,15 +68,16 @@ fn column_statistics(stats: &Statistics) -> ColumnStatistics {
 /// which a pipe does not survive).
 pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]) -> Result<()> {
     let special = super::is_special_file(path);
-    let name = path
-        .file_name()
-        .map_or_else(|| "part".into(), |n| n.to_string_lossy().into_owned());
     let tmp: PathBuf = if special {
+        let name = path
+            .file_name()
+            .map_or_else(|| "part".into(), |n| n.to_string_lossy().into_owned());
         std::env::temp_dir().join(format!(".tidybench-{name}.tmp-{}", std::process::id()))
     } else {
-        let dir = path.parent().unwrap_or(Path::new("."));
-        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-        dir.join(format!(".{name}.tmp-{}", std::process::id()))
+        if let Some(dir) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        super::temporary_path(path)
     };
     let options = ParquetWriteOptions {
         key_value_metadata: Some(KeyValueMetadata::from_static(metadata.to_vec())),
