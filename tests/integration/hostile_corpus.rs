@@ -1,7 +1,7 @@
 //! The hostile corpus (`tests/fixtures/hostile/`, see its README): every file's outcome,
 //! asserted — exit code, rows kept, and the warning or error naming what was wrong.
 
-mod common;
+use crate::common;
 
 use common::{repo, stderr, stdout, tidybench};
 

@@ -2,7 +2,7 @@
 //! per model and metric, the tables; rendered by real headless Chromium (the Debian package
 //! `chromium`, which `.ci/run` installs) to a PNG that must not be blank.
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 use std::path::Path;

@@ -1,6 +1,6 @@
 //! Exact-value tests of the GuideLLM console parser on real console logs (0.4.0, 0.5.4, 0.6.1).
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, parse_file, value};
 use tidybench::formats::LoadPoint;

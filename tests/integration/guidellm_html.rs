@@ -1,6 +1,6 @@
 //! GuideLLM HTML reports: the embedded summary numbers, and pages that are cut or hold none.
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, parse_file, repo};
 

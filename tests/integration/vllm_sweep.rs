@@ -3,7 +3,7 @@
 //! of those runs in `summary.json` are dropped, `summary.csv` is a listed skip, a warm-up is
 //! not a measured run, and `compare` aggregates the repeats of each combination.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

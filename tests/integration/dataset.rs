@@ -2,7 +2,7 @@
 //! implementation (arrow-rs), DuckDB reads the hive partitions, and `report` on the dataset
 //! prints the same classic report as on the log.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::Command;

@@ -3,7 +3,7 @@
 //! files tidybench does not read (PCP archives, images). The config file labels every run of
 //! its directory and wins over the directory name.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,6 +1,6 @@
 //! `query` (read-only SQL over a dataset or sources) and `inspect`.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

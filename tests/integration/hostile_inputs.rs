@@ -2,7 +2,7 @@
 //! invalid UTF-8, an iteration without tables, a missing load level, empty and binary files.
 //! Each hostile input is derived from the real study log in `data/`.
 
-mod common;
+use crate::common;
 
 use common::{expected_classic, stderr, stdout, study_text, tidybench, write};
 

@@ -1,7 +1,7 @@
 //! `report` formats other than classic: text with verdicts, Markdown, CSV and JSON; several
 //! candidate configurations; choosing the baseline and candidates.
 
-mod common;
+use crate::common;
 
 use common::{stderr, stdout, study_log, study_text, tidybench, write};
 

@@ -3,7 +3,7 @@
 //! the same run rounded to the printed digits, the loads come from the block or the lines before
 //! it, and the console copy of a run given with its JSON is dropped for the JSON.
 
-mod common;
+use crate::common;
 
 use common::{parse_file, repo, stderr, stdout, tidybench};
 use tidybench::formats::Observation;

@@ -3,7 +3,7 @@
 //! prints must equal the JSON value of the same metric, status and statistic rounded to the
 //! printed decimals. This proves both parsers (and the metric mapping) right.
 
-mod common;
+use crate::common;
 
 use common::parse_file;
 use tidybench::formats::{LoadPoint, Observation};

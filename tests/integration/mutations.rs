@@ -3,7 +3,7 @@
 //! damage, detection and parsing return a result or an error — they never panic. (A stable
 //! stand-in for fuzzing: deterministic, so every failure reproduces from its seed.)
 
-mod common;
+use crate::common;
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::{Path, PathBuf};

@@ -1,7 +1,7 @@
 //! GuideLLM CSV reports that are cut, re-encoded or damaged: what is whole is read, the rest is
 //! named with its line (and column). Each input is derived from a real 0.7.4 CSV report.
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, repo};
 

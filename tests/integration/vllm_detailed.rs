@@ -4,7 +4,7 @@
 //! about by JSON path, summaries recomputed only when the file has none (as numpy computes
 //! them for vLLM), and vLLM results compared with GuideLLM runs of the same model.
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, parse_file, repo, stderr, stdout, tidybench};
 use serde_json::{Map, Value};

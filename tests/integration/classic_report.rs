@@ -1,6 +1,6 @@
 //! `report --format classic` reproduces the original study report byte for byte.
 
-mod common;
+use crate::common;
 
 use common::{expected_classic, repo, stderr, stdout, tidybench};
 

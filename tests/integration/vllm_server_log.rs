@@ -3,7 +3,7 @@
 //! (`tests/fixtures/vllm/server-logs/`), hostile variants of them, and a run directory whose
 //! server log joins its GuideLLM run.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

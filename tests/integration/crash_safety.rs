@@ -2,7 +2,7 @@
 //! always either absent or complete and readable (by tidybench, and by DuckDB when python3
 //! has it), never partial; converting again completes it and leaves no temporary file.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 use std::process::{Command, Stdio};

@@ -3,7 +3,7 @@
 //! it (the format's parser whatever detection says, then the three tables), its outcome
 //! asserted exactly as the fix made it.
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, repo};
 use tidybench::formats::REGISTRY;

@@ -1,7 +1,7 @@
 //! The llm-d driver log parser on the bundled study log: every iteration, its labels, its
 //! loads and where they came from.
 
-mod common;
+use crate::common;
 
 use common::{parse_bytes, parse_file, study_text, value};
 

@@ -2,7 +2,7 @@
 //! runs of 0.6.1, 0.7.4 and 0.8.1 (`b`), all of the same model and concurrency levels, so
 //! repeated runs, releases and user labels can be compared; and the study log.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -1,7 +1,7 @@
 //! One run given as console text and as a JSON report: the report's numbers are kept under
 //! the console run's labels, and the console numbers are checked against them.
 
-mod common;
+use crate::common;
 
 use common::{repo, stderr, stdout, tidybench, write};
 
