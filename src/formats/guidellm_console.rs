@@ -557,7 +557,7 @@ fn parse_table(
                 blocks.push(block);
                 return (i, blocks);
             };
-            let text = line.text.trim_end();
+            let text = super::trim_end(&line.text);
             if is_border(text) {
                 block.complete = true;
                 break;
@@ -577,12 +577,7 @@ fn parse_table(
                 return (i, blocks);
             }
             i += 1;
-            let label = text
-                .trim_start_matches('|')
-                .split('|')
-                .next()
-                .unwrap_or("")
-                .trim();
+            let label = super::trim(text.trim_start_matches('|').split('|').next().unwrap_or(""));
             if is_rule(text) || label.is_empty() {
                 warn(
                     out,
@@ -834,8 +829,8 @@ fn header_columns(
 
 thread_local! {
     /// Columns of the headers met so far on this thread (see [`header_columns`]).
-    static KNOWN_HEADERS: std::cell::RefCell<std::collections::HashMap<String, Vec<Option<Column>>>> =
-        std::cell::RefCell::new(std::collections::HashMap::new());
+    static KNOWN_HEADERS: std::cell::RefCell<foldhash::HashMap<String, Vec<Option<Column>>>> =
+        std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
 fn unknown_metric(group: &str, name: &str) -> String {
@@ -1045,11 +1040,16 @@ fn column_meaning(
 
 /// A number as printed, with the digits after its decimal point.
 fn parse_number(cell: &str) -> Option<(f64, u8)> {
-    let cell = cell.trim().trim_end_matches('*');
+    let cell = super::trim(cell);
+    // Most cells are plain decimals: read before looking for marks.
+    if let Some(short) = short_decimal(cell) {
+        return Some(short);
+    }
+    let cell = cell.trim_end_matches('*');
     // 0.8.1's `Mean ± CI` cells: the mean.
     let cell = match cell.is_ascii() {
-        true => cell.trim_end(),
-        false => cell.split('±').next().unwrap_or(cell).trim(),
+        true => super::trim_end(cell),
+        false => super::trim(cell.split('±').next().unwrap_or(cell)),
     };
     if let Some(short) = short_decimal(cell) {
         return Some(short);
@@ -1073,24 +1073,26 @@ fn short_decimal(text: &str) -> Option<(f64, u8)> {
         [b'-', rest @ ..] => (true, rest),
         bytes => (false, bytes),
     };
-    let (whole, fraction) = match bytes.iter().position(|&b| b == b'.') {
-        Some(dot) => (&bytes[..dot], &bytes[dot + 1..]),
-        None => (bytes, &[][..]),
-    };
-    let digits = whole.len() + fraction.len();
-    let dotted = whole.len() < bytes.len();
-    if whole.is_empty() || (dotted && fraction.is_empty()) || digits > 15 {
+    // Up to 15 digits and a dot: the digits read below cannot overflow.
+    if bytes.is_empty() || bytes.len() > 16 {
         return None;
     }
     let mut mantissa: u64 = 0;
-    for &b in whole.iter().chain(fraction) {
-        if !b.is_ascii_digit() {
-            return None;
+    let mut dot = None;
+    for (at, &b) in bytes.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
+            b'.' if dot.is_none() && at > 0 => dot = Some(at),
+            _ => return None,
         }
-        mantissa = mantissa * 10 + u64::from(b - b'0');
     }
-    let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction.len()];
-    Some((if negative { -value } else { value }, fraction.len() as u8))
+    let fraction = dot.map_or(0, |at| bytes.len() - at - 1);
+    let digits = bytes.len() - usize::from(dot.is_some());
+    if (dot.is_some() && fraction == 0) || digits > 15 {
+        return None;
+    }
+    let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction];
+    Some((if negative { -value } else { value }, fraction as u8))
 }
 
 /// `HH:MM:SS` as seconds after midnight.
@@ -1132,7 +1134,7 @@ fn parse_row(
     title: &str,
     out: &mut ConsoleOutput,
 ) -> Option<Row> {
-    let text = line.text.trim_end();
+    let text = super::trim_end(&line.text);
     let inner = text.strip_prefix('|').unwrap_or(text);
     let inner = inner.strip_suffix('|').unwrap_or(inner);
     // The separators are found once; a cell is the text between two of them.
@@ -1155,7 +1157,7 @@ fn parse_row(
     }
     // Separators are ASCII, so every bound is a character boundary.
     let cell = |k: usize| inner.get(bounds[k]..bounds[k + 1] - 1).unwrap_or_default();
-    let label = cell(0).trim();
+    let label = super::trim(cell(0));
     let mut row = Row {
         line: line.number,
         strategy: super::name(label.split('@').next().unwrap_or(label)),
@@ -1166,7 +1168,7 @@ fn parse_row(
     };
     for (k, column) in columns.iter().enumerate().skip(1) {
         let Some(column) = column else { continue };
-        let cell = cell(k).trim();
+        let cell = super::trim(cell(k));
         let parsed = if column.time_of_day {
             parse_time_of_day(cell).map(|v| (v, 0))
         } else {
@@ -1447,6 +1449,9 @@ mod tests {
             "-",
             "",
             "1.2.3",
+            "1..2",
+            "-.5",
+            "--5",
             "+5",
             "1_000",
             "1234567890123456",

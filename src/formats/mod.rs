@@ -14,7 +14,7 @@ pub mod vllm_server_log;
 pub mod vllm_sweep;
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, RwLock};
 
@@ -375,7 +375,7 @@ static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
     words
 });
 
-static KNOWN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+static KNOWN_NAMES: LazyLock<foldhash::HashSet<&'static str>> = LazyLock::new(|| {
     crate::schema::CATALOG
         .iter()
         .flat_map(|m| [m.name, m.unit])
@@ -386,7 +386,8 @@ static KNOWN_NAMES: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 /// Names met in inputs that tidybench does not know, kept for the rest of the process so that
 /// the many numbers of one such metric share one copy. Bounded: past [`KEPT_NAMES`] names (or
 /// for long ones) a name is copied per use instead.
-static MET_NAMES: LazyLock<RwLock<HashSet<&'static str>>> = LazyLock::new(Default::default);
+static MET_NAMES: LazyLock<RwLock<foldhash::HashSet<&'static str>>> =
+    LazyLock::new(Default::default);
 
 /// How many unknown names [`MET_NAMES`] keeps, and how long each may be.
 const KEPT_NAMES: (usize, usize) = (4096, 128);
@@ -475,6 +476,34 @@ impl std::fmt::Display for Origin {
     }
 }
 
+/// `text` without leading and trailing whitespace, exactly as [`str::trim`] gives it, but
+/// stripping ASCII spaces a byte at a time: the padded cells of console tables are trimmed by
+/// the million. Only text that then still begins or ends with a possible whitespace character
+/// (a non-ASCII one, or a vertical tab) takes the character-wise path.
+pub(crate) fn trim(text: &str) -> &str {
+    let ascii = text.trim_ascii();
+    match (ascii.bytes().next(), ascii.bytes().next_back()) {
+        (Some(first), Some(last)) if may_be_unicode_space(first) || may_be_unicode_space(last) => {
+            ascii.trim()
+        }
+        _ => ascii,
+    }
+}
+
+/// `text` without trailing whitespace, exactly as [`str::trim_end`] gives it (see [`trim`]).
+pub(crate) fn trim_end(text: &str) -> &str {
+    let ascii = text.trim_ascii_end();
+    match ascii.bytes().next_back() {
+        Some(last) if may_be_unicode_space(last) => ascii.trim_end(),
+        _ => ascii,
+    }
+}
+
+/// True for a byte that ends or begins a whitespace character `trim_ascii` keeps.
+fn may_be_unicode_space(byte: u8) -> bool {
+    byte >= 0x80 || byte == 0x0B
+}
+
 /// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest
 /// of that text, trimmed.
 pub(crate) fn field<'a>(
@@ -491,6 +520,23 @@ pub(crate) fn field<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_as_the_standard_library_trims() {
+        let spaces = [
+            "", " ", "\t", "\n", "\r", "\x0B", "\x0C", "\u{85}", "\u{A0}", "\u{2003}", "\u{3000}",
+        ];
+        let words = ["", "12.5", "a b", "\u{A0}x\u{A0}", "\x0Bx", "é", "±"];
+        for before in spaces {
+            for word in words {
+                for after in spaces {
+                    let text = format!("{before}{after}{word}{before}{after}");
+                    assert_eq!(trim(&text), text.trim(), "{text:?}");
+                    assert_eq!(trim_end(&text), text.trim_end(), "{text:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn names_met_again_share_one_copy() {
