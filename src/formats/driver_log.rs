@@ -116,7 +116,7 @@ impl Format for DriverLog {
 }
 
 fn is_banner_rule(text: &str) -> bool {
-    let t = text.trim();
+    let t = super::trim(text);
     t.len() >= 20 && t.bytes().all(|b| b == b'*')
 }
 

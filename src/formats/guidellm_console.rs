@@ -266,7 +266,7 @@ pub fn parse_lines(path: &Path, lines: &[TextLine], options: &ParseOptions) -> C
     let mut seen: Vec<TableKind> = Vec::new();
     let mut i = 0;
     while i < lines.len() {
-        let title = lines[i].text.trim();
+        let title = super::trim(&lines[i].text);
         if let Some((title, kind)) = WRAPPED_TITLES.iter().find(|(t, _)| title == *t) {
             let (next, blocks) =
                 parse_wrapped_table(path, lines, i + 1, *kind, title, options, &mut out);
@@ -577,7 +577,10 @@ fn parse_table(
                 return (i, blocks);
             }
             i += 1;
-            let label = super::trim(text.trim_start_matches('|').split('|').next().unwrap_or(""));
+            let first = text.trim_start_matches('|');
+            let label = super::trim(
+                memchr::memchr(b'|', first.as_bytes()).map_or(first, |end| &first[..end]),
+            );
             if is_rule(text) || label.is_empty() {
                 warn(
                     out,
@@ -1158,12 +1161,15 @@ fn parse_row(
     // Separators are ASCII, so every bound is a character boundary.
     let cell = |k: usize| inner.get(bounds[k]..bounds[k + 1] - 1).unwrap_or_default();
     let label = super::trim(cell(0));
+    // `concurrent@5`: the strategy and its load.
+    let (strategy, load) = match memchr::memchr(b'@', label.as_bytes()) {
+        Some(at) => (&label[..at], label[at + 1..].parse::<f64>().ok()),
+        None => (label, None),
+    };
     let mut row = Row {
         line: line.number,
-        strategy: super::name(label.split('@').next().unwrap_or(label)),
-        load: label
-            .split_once('@')
-            .and_then(|(_, v)| v.parse::<f64>().ok()),
+        strategy: super::name(strategy),
+        load,
         cells: Vec::with_capacity(columns.iter().flatten().count()),
     };
     for (k, column) in columns.iter().enumerate().skip(1) {
