@@ -148,24 +148,25 @@ pub fn peaks(comparison: &Comparison) -> Result<Vec<PeakRow>> {
     );
     // Each text is moved out of its column, not copied.
     let s = |v: &mut Option<String>| v.take().unwrap_or_default();
-    Ok((0..frame.height())
-        .filter_map(|i| {
-            Some(PeakRow {
-                model: s(&mut model[i]),
-                config: s(&mut config[i]),
-                strategy: s(&mut strategy[i]),
-                metric: s(&mut metric[i]),
-                stat: s(&mut stat[i]),
-                status: s(&mut status[i]),
-                unit: s(&mut unit[i]),
-                peak: peak[i]?,
-                decimals: decimals[i].map(|d| d as u8),
-                load: load[i],
-                baseline_peak: baseline[i],
-                pct_vs_baseline: pct[i],
-                direction: s(&mut direction[i]),
-                pick: pick[i].unwrap_or(0.0) as usize,
-            })
+    // Sized once: rows skipped below are few, and growing the list copies it.
+    let mut rows = Vec::with_capacity(frame.height());
+    rows.extend((0..frame.height()).filter_map(|i| {
+        Some(PeakRow {
+            model: s(&mut model[i]),
+            config: s(&mut config[i]),
+            strategy: s(&mut strategy[i]),
+            metric: s(&mut metric[i]),
+            stat: s(&mut stat[i]),
+            status: s(&mut status[i]),
+            unit: s(&mut unit[i]),
+            peak: peak[i]?,
+            decimals: decimals[i].map(|d| d as u8),
+            load: load[i],
+            baseline_peak: baseline[i],
+            pct_vs_baseline: pct[i],
+            direction: s(&mut direction[i]),
+            pick: pick[i].unwrap_or(0.0) as usize,
         })
-        .collect())
+    }));
+    Ok(rows)
 }

@@ -331,26 +331,27 @@ pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
     );
     // Each text is moved out of its column, not copied.
     let s = |v: &mut Option<String>| v.take().unwrap_or_default();
-    Ok((0..frame.height())
-        .filter_map(|i| {
-            let runs = runs[i].unwrap_or(0.0) as u32;
-            Some(ValueRow {
-                model: s(&mut model[i]),
-                config: s(&mut config[i]),
-                strategy: s(&mut strategy[i]),
-                load: load[i],
-                metric: s(&mut metric[i]),
-                stat: s(&mut stat[i]),
-                status: s(&mut status[i]),
-                unit: s(&mut unit[i]),
-                value: value[i]?,
-                decimals: decimals[i].map(|d| d as u8),
-                runs,
-                interval: sd[i].and_then(|sd| super::stats::mean_half_width(sd, runs)),
-                pick: pick[i].unwrap_or(0.0) as usize,
-            })
+    // Sized once: rows skipped below are few, and growing the list copies it.
+    let mut rows = Vec::with_capacity(frame.height());
+    rows.extend((0..frame.height()).filter_map(|i| {
+        let runs = runs[i].unwrap_or(0.0) as u32;
+        Some(ValueRow {
+            model: s(&mut model[i]),
+            config: s(&mut config[i]),
+            strategy: s(&mut strategy[i]),
+            load: load[i],
+            metric: s(&mut metric[i]),
+            stat: s(&mut stat[i]),
+            status: s(&mut status[i]),
+            unit: s(&mut unit[i]),
+            value: value[i]?,
+            decimals: decimals[i].map(|d| d as u8),
+            runs,
+            interval: sd[i].and_then(|sd| super::stats::mean_half_width(sd, runs)),
+            pick: pick[i].unwrap_or(0.0) as usize,
         })
-        .collect())
+    }));
+    Ok(rows)
 }
 
 /// The averages as typed rows: per model first, then across models.
