@@ -29,7 +29,8 @@ pub struct Report {
     pub deltas: Vec<DeltaRow>,
     /// Mean % changes per model, then across models.
     pub averages: Vec<AverageRow>,
-    /// Best value of each metric over the loads, per model and configuration.
+    /// Best value of each metric over the loads, per model and configuration (empty when
+    /// the report was made without them).
     pub peaks: Vec<PeakRow>,
     /// Picks the data has no rows of.
     pub missing: Vec<Pick>,
@@ -45,8 +46,9 @@ pub struct Report {
     pub average_at: std::collections::HashMap<(Option<String>, String, usize), usize>,
 }
 
-/// Runs the comparison of `spec` over `tables` and gathers what reports print.
-pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
+/// Runs the comparison of `spec` over `tables` and gathers what reports print; the peaks
+/// only `with_peaks` (formats that do not print them skip their query).
+pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<Report> {
     let comparison = match compare(tables.metrics.clone(), tables.runs.clone(), spec) {
         Ok(comparison) => comparison,
         Err(e) if only_server_samples(tables) => {
@@ -90,7 +92,11 @@ pub fn report(tables: &Tables, spec: &CompareSpec) -> Result<Report> {
         context: context(tables.runs.clone(), &comparison)?,
         deltas,
         averages,
-        peaks: peaks(&comparison)?,
+        peaks: if with_peaks {
+            peaks(&comparison)?
+        } else {
+            Vec::new()
+        },
         missing: comparison.missing.clone(),
         values: summary::value_rows(&comparison)?,
         server: server_rows(tables, &comparison.spec, &comparison.candidates)?,

@@ -115,7 +115,8 @@ pub(super) fn run_spec(
         return Ok(super::EXIT_ALL_FAILED);
     }
     let tables = read.tables()?;
-    let report = analyze::report(&tables, spec)?;
+    let renderer = output.format.renderer();
+    let report = analyze::report(&tables, spec, renderer.shows_peaks())?;
     if output.every_pick {
         if let Some(pick) = report.missing.first() {
             return Err(tidybench::Error::Invalid(format!(
@@ -124,7 +125,7 @@ pub(super) fn run_spec(
             )));
         }
     }
-    let text = output.format.renderer().render(&report)?;
+    let text = renderer.render(&report)?;
     super::write_output(output.path, &text)?;
     let code = read.exit_code();
     // The process ends next: freeing the inputs, tables and report one allocation at a time

@@ -238,4 +238,8 @@ impl Renderer for Classic {
         rule(&mut out, '=');
         Ok(out)
     }
+
+    fn shows_peaks(&self) -> bool {
+        false
+    }
 }

@@ -40,6 +40,10 @@ impl Renderer for Csv {
             .map_err(|e| Error::polars("rendering CSV", e))?;
         String::from_utf8(buffer).map_err(|e| Error::Invalid(format!("CSV is not UTF-8: {e}")))
     }
+
+    fn shows_peaks(&self) -> bool {
+        false
+    }
 }
 
 /// A single configuration: one row per model, strategy, load and compared value.

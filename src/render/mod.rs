@@ -17,6 +17,11 @@ use crate::schema;
 pub trait Renderer {
     /// Renders `report` as this format's text.
     fn render(&self, report: &Report) -> Result<String>;
+
+    /// True when the format prints the peaks of a report; they are computed only then.
+    fn shows_peaks(&self) -> bool {
+        true
+    }
 }
 
 /// The formats `report` can write.

@@ -43,7 +43,7 @@ fn run(
 
 fn deltas(runs: &[Run], spec: &CompareSpec) -> Vec<DeltaRow> {
     let tables = frames::tables(runs).unwrap();
-    analyze::report(&tables, spec).unwrap().deltas
+    analyze::report(&tables, spec, true).unwrap().deltas
 }
 
 #[test]
