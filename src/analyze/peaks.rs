@@ -5,6 +5,7 @@
 use polars::prelude::*;
 
 use super::compare::{col_names as c, directions, Comparison};
+use super::summary::take_text;
 use crate::error::{Error, Result};
 use crate::frames::Columns;
 use crate::schema::metrics as m;
@@ -146,25 +147,23 @@ pub fn peaks(comparison: &Comparison) -> Result<Vec<PeakRow>> {
         cols.float("pct_vs_baseline")?,
         cols.float(c::PICK)?,
     );
-    // Each text is moved out of its column, not copied.
-    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     // Sized once: rows skipped below are few, and growing the list copies it.
     let mut rows = Vec::with_capacity(frame.height());
     rows.extend((0..frame.height()).filter_map(|i| {
         Some(PeakRow {
-            model: s(&mut model[i]),
-            config: s(&mut config[i]),
-            strategy: s(&mut strategy[i]),
-            metric: s(&mut metric[i]),
-            stat: s(&mut stat[i]),
-            status: s(&mut status[i]),
-            unit: s(&mut unit[i]),
+            model: take_text(&mut model[i]),
+            config: take_text(&mut config[i]),
+            strategy: take_text(&mut strategy[i]),
+            metric: take_text(&mut metric[i]),
+            stat: take_text(&mut stat[i]),
+            status: take_text(&mut status[i]),
+            unit: take_text(&mut unit[i]),
             peak: peak[i]?,
             decimals: decimals[i].map(|d| d as u8),
             load: load[i],
             baseline_peak: baseline[i],
             pct_vs_baseline: pct[i],
-            direction: s(&mut direction[i]),
+            direction: take_text(&mut direction[i]),
             pick: pick[i].unwrap_or(0.0) as usize,
         })
     }));

@@ -239,18 +239,16 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
         cols.float(c::BASELINE_DECIMALS)?,
         cols.float(c::CANDIDATE_DECIMALS)?,
     );
-    // Each text is moved out of its column, not copied.
-    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     Ok((0..comparison.deltas.height())
         .map(|i| DeltaRow {
-            model: s(&mut model[i]),
-            candidate: s(&mut candidate[i]),
-            strategy: s(&mut strategy[i]),
+            model: take_text(&mut model[i]),
+            candidate: take_text(&mut candidate[i]),
+            strategy: take_text(&mut strategy[i]),
             load: load[i],
-            metric: s(&mut metric[i]),
-            stat: s(&mut stat[i]),
-            status: s(&mut status[i]),
-            unit: s(&mut unit[i]),
+            metric: take_text(&mut metric[i]),
+            stat: take_text(&mut stat[i]),
+            status: take_text(&mut status[i]),
+            unit: take_text(&mut unit[i]),
             baseline_value: base[i],
             candidate_value: cand[i],
             difference: diff[i],
@@ -264,9 +262,9 @@ pub fn delta_rows(comparison: &Comparison) -> Result<Vec<DeltaRow>> {
             rounded: rounded[i],
             baseline_decimals: base_dec[i].map(|d| d as u8),
             candidate_decimals: cand_dec[i].map(|d| d as u8),
-            direction: s(&mut direction[i]),
-            verdict: s(&mut verdict[i]),
-            matched: s(&mut matched[i]),
+            direction: take_text(&mut direction[i]),
+            verdict: take_text(&mut verdict[i]),
+            matched: take_text(&mut matched[i]),
             pick: pick[i].unwrap_or(0.0) as usize,
         })
         .collect())
@@ -304,6 +302,11 @@ pub struct ValueRow {
     pub pick: usize,
 }
 
+/// The text of a collected column's cell, moved out rather than copied (null as empty).
+pub(super) fn take_text(cell: &mut Option<String>) -> String {
+    cell.take().unwrap_or_default()
+}
+
 /// Every compared value per configuration and load, as typed rows.
 pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
     let frame = &comparison.levels;
@@ -329,21 +332,19 @@ pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
         cols.float("sd")?,
         cols.float(c::PICK)?,
     );
-    // Each text is moved out of its column, not copied.
-    let s = |v: &mut Option<String>| v.take().unwrap_or_default();
     // Sized once: rows skipped below are few, and growing the list copies it.
     let mut rows = Vec::with_capacity(frame.height());
     rows.extend((0..frame.height()).filter_map(|i| {
         let runs = runs[i].unwrap_or(0.0) as u32;
         Some(ValueRow {
-            model: s(&mut model[i]),
-            config: s(&mut config[i]),
-            strategy: s(&mut strategy[i]),
+            model: take_text(&mut model[i]),
+            config: take_text(&mut config[i]),
+            strategy: take_text(&mut strategy[i]),
             load: load[i],
-            metric: s(&mut metric[i]),
-            stat: s(&mut stat[i]),
-            status: s(&mut status[i]),
-            unit: s(&mut unit[i]),
+            metric: take_text(&mut metric[i]),
+            stat: take_text(&mut stat[i]),
+            status: take_text(&mut status[i]),
+            unit: take_text(&mut unit[i]),
             value: value[i]?,
             decimals: decimals[i].map(|d| d as u8),
             runs,
@@ -393,15 +394,13 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
         );
         let rounded = cols.boolean(c::ROUNDED)?;
         let within_noise = cols.boolean("within_noise")?;
-        // Each text is moved out of its column, not copied.
-        let s = |v: &mut Option<String>| v.take().unwrap_or_default();
         rows.extend((0..frame.height()).map(|i| AverageRow {
-            model: s(&mut model[i]),
+            model: take_text(&mut model[i]),
             across_models: !per_model,
-            candidate: s(&mut candidate[i]),
-            metric: s(&mut metric[i]),
-            stat: s(&mut stat[i]),
-            status: s(&mut status[i]),
+            candidate: take_text(&mut candidate[i]),
+            metric: take_text(&mut metric[i]),
+            stat: take_text(&mut stat[i]),
+            status: take_text(&mut status[i]),
             mean_pct_change: mean[i],
             geomean_pct_change: geomean[i],
             best: best[i],
