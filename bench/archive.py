@@ -4,8 +4,8 @@
 Usage: python bench/archive.py [TIDYBENCH_BINARY] [--runs 250,1000]
 
 For each size, bench/make_archive.py builds an archive of that many run directories (real
-benchmark-config.txt and GuideLLM JSON reports as .json.zst, PCP files). Then, each in a fresh
-process under /usr/bin/time (median of 3 runs, largest peak RSS):
+benchmark-config.txt and GuideLLM JSON reports as .json.zst, PCP files). Then, taking turns,
+5 runs each in a fresh process (bench/timing.py; median seconds, largest peak RSS):
 - tidybench convert ARCHIVE -o OUT (a fresh dataset each time);
 - the same command again on the converted dataset (nothing changed);
 - Python: per run directory, `zstd -d -c` in a subprocess, json.loads, every statistic of
@@ -68,13 +68,16 @@ def main():
         out = work / f"out-{n}"
         fresh = lambda: shutil.rmtree(out, ignore_errors=True)
         convert = [args.binary, "convert", str(archive / "results"), "-o", str(out), "-q"]
-        full = measure(convert, before=fresh)
-        again = measure(convert)
-        python = measure([sys.executable, "-c", PYTHON_LOADER, str(archive / "results")])
-        for tool, (seconds, peak) in [("tidybench convert", full),
-                                      ("tidybench convert, nothing changed", again),
-                                      ("Python zstd + json + pandas", python)]:
-            print(f"{n:>5} {tool:<34} {seconds:>8.2f} {peak:>12.0f} {seconds / full[0]:>17.1f}x")
+        # In turn, so each no-change run finds the dataset the full run before it wrote.
+        measured = measure({
+            "tidybench convert": (convert, fresh),
+            "tidybench convert, nothing changed": convert,
+            "Python zstd + json + pandas": [sys.executable, "-c", PYTHON_LOADER,
+                                            str(archive / "results")],
+        })
+        full = measured["tidybench convert"][0]
+        for tool, (seconds, peak) in measured.items():
+            print(f"{n:>5} {tool:<34} {seconds:>8.2f} {peak:>12.0f} {seconds / full:>17.1f}x")
 
 
 if __name__ == "__main__":

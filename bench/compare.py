@@ -5,8 +5,8 @@ question asked of DuckDB, measured in one run.
 Usage: python bench/compare.py [TIDYBENCH_BINARY] [--rows 10000000]
 
 Builds the dataset with bench/make_dataset.py (40 models x 6 configurations x repeated runs x
-20 loads), then runs, 3 times each in a fresh process under /usr/bin/time (median seconds,
-largest peak RSS):
+20 loads), then runs, taking turns, 5 times each in a fresh process (bench/timing.py; median
+seconds, largest peak RSS):
 - tidybench compare DIR --baseline no-offload (the study's three metrics, every candidate,
   repeat-run confidence intervals, averages, peaks; text report to /dev/null);
 - DuckDB: the per-level means of the same three metrics per configuration, joined to the
@@ -79,10 +79,10 @@ def main():
         ("duckdb join of means", [sys.executable, "-c", DUCKDB_QUERY, str(data)]),
     ]
     print(f"{'tool':<24} {'seconds':>8} {'peak RSS MB':>12} {'RSS / data':>11} {'time vs tidybench':>18}")
-    reference = None
-    for tool, command in rows:
-        seconds, peak = measure(command)
-        reference = reference or seconds
+    measured = measure(dict(rows))
+    reference = measured[rows[0][0]][0]
+    for tool, _ in rows:
+        seconds, peak = measured[tool]
         print(f"{tool:<24} {seconds:>8.2f} {peak:>12.0f} {peak / arrow_mb:>10.2f}x {seconds / reference:>17.1f}x")
 
 

@@ -7,8 +7,8 @@ Usage: python bench/json_convert.py [TIDYBENCH_BINARY] [--small]   (default: tar
 
 Inputs: the largest GuideLLM JSON fixture (../shared/fixtures when present, else the one in
 tests/fixtures), decompressed, and a 10x file built from it by repeating its benchmarks.
-Each tool runs 3 times per input in a fresh process under /usr/bin/time; the median time and
-the largest peak RSS are reported. Needs pandas and duckdb (pip install pandas duckdb).
+The tools take turns, 5 runs each per input in a fresh process (bench/timing.py); the median
+time and the largest peak RSS are reported. Needs pandas and duckdb (pip install pandas duckdb).
 """
 
 import atexit
@@ -74,6 +74,7 @@ def main():
     inputs = {"1x": work / "base.json", "10x": work / "x10.json"}
     inputs["1x"].write_bytes(base)
     inputs["10x"].write_text(json.dumps(report))
+    del report  # every tool below starts from the files, not from this process's copy
     if "--small" in sys.argv:
         del inputs["10x"]
     print(f"source: {source} ({len(base) / 1e6:.1f} MB uncompressed)")
@@ -85,10 +86,10 @@ def main():
             ("python json + json_normalize", [sys.executable, "-c", PYTHON_LOAD, str(path)]),
             ("duckdb read_json + unnest", [sys.executable, "-c", DUCKDB_LOAD, str(path), str(size)]),
         ]
-        reference = None
-        for tool, command in rows:
-            seconds, peak = measure(command)
-            reference = reference or seconds
+        measured = measure(dict(rows))
+        reference = measured[rows[0][0]][0]
+        for tool, _ in rows:
+            seconds, peak = measured[tool]
             print(
                 f"{name:<6} {size / 1e6:>7.1f} {tool:<28} {seconds:>8.2f} "
                 f"{size / 1e6 / max(seconds, 1e-9):>8.1f} {peak:>12.0f} {seconds / reference:>17.1f}x"
