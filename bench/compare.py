@@ -81,8 +81,7 @@ def main():
     print(f"{'tool':<24} {'seconds':>8} {'peak RSS MB':>12} {'RSS / data':>11} {'time vs tidybench':>18}")
     measured = measure(dict(rows))
     reference = measured[rows[0][0]][0]
-    for tool, _ in rows:
-        seconds, peak = measured[tool]
+    for tool, (seconds, peak) in measured.items():
         print(f"{tool:<24} {seconds:>8.2f} {peak:>12.0f} {peak / arrow_mb:>10.2f}x {seconds / reference:>17.1f}x")
 
 

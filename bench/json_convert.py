@@ -88,8 +88,7 @@ def main():
         ]
         measured = measure(dict(rows))
         reference = measured[rows[0][0]][0]
-        for tool, _ in rows:
-            seconds, peak = measured[tool]
+        for tool, (seconds, peak) in measured.items():
             print(
                 f"{name:<6} {size / 1e6:>7.1f} {tool:<28} {seconds:>8.2f} "
                 f"{size / 1e6 / max(seconds, 1e-9):>8.1f} {peak:>12.0f} {seconds / reference:>17.1f}x"
