@@ -49,12 +49,13 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
             continue;
         }
         let meta = std::fs::metadata(input).map_err(|e| Error::io(input, e))?;
+        let real = std::fs::canonicalize(input).unwrap_or_else(|_| input.clone());
         if meta.is_dir() {
             walk.root = Some(input.clone());
-            walk.dir(input)?;
+            walk.dir(input, real)?;
         } else {
             walk.root = None;
-            walk.file(input);
+            walk.file(input, real);
         }
     }
     Ok(walk.files)
@@ -63,19 +64,14 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
 #[derive(Default)]
 struct Walk {
     files: Vec<Source>,
+    /// The real paths (links resolved) of the files and directories visited.
     seen: HashSet<PathBuf>,
     root: Option<PathBuf>,
 }
 
 impl Walk {
-    /// True the first time `path` (resolved through links) is offered.
-    fn first_visit(&mut self, path: &Path) -> bool {
-        let real = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_path_buf());
-        self.seen.insert(real)
-    }
-
-    fn file(&mut self, path: &Path) {
-        if self.first_visit(path) {
+    fn file(&mut self, path: &Path, real: PathBuf) {
+        if self.seen.insert(real) {
             self.files.push(Source {
                 path: path.to_path_buf(),
                 root: self.root.clone(),
@@ -83,27 +79,37 @@ impl Walk {
         }
     }
 
-    fn dir(&mut self, dir: &Path) -> Result<()> {
-        if !self.first_visit(dir) {
+    /// Walks `dir`, whose real path is `real`.
+    fn dir(&mut self, dir: &Path, real: PathBuf) -> Result<()> {
+        if !self.seen.insert(real.clone()) {
             return Ok(());
         }
         let mut entries = std::fs::read_dir(dir)
             .map_err(|e| Error::io(dir, e))?
-            .map(|entry| entry.map(|e| e.path()))
+            .map(|entry| entry.map(|e| (e.path(), e.file_type().ok())))
             .collect::<std::io::Result<Vec<_>>>()
             .map_err(|e| Error::io(dir, e))?;
-        entries.sort();
-        for path in entries {
-            let hidden = path
-                .file_name()
-                .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-            if hidden {
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, kind) in entries {
+            let Some(name) = path.file_name() else {
+                continue;
+            };
+            if name.to_string_lossy().starts_with('.') {
                 continue;
             }
-            if path.is_dir() {
-                self.dir(&path)?;
+            // The real path of an entry that is not a link is its directory's and its name: no
+            // system call per entry, only per link.
+            let (is_dir, entry_real) = match kind {
+                Some(kind) if !kind.is_symlink() => (kind.is_dir(), real.join(name)),
+                _ => (
+                    path.is_dir(),
+                    std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone()),
+                ),
+            };
+            if is_dir {
+                self.dir(&path, entry_real)?;
             } else {
-                self.file(&path);
+                self.file(&path, entry_real);
             }
         }
         Ok(())
@@ -118,20 +124,37 @@ mod tests {
     fn link_loops_end_and_files_are_read_once() {
         let dir = tempfile::tempdir().expect("temp dir");
         let root = dir.path().join("runs");
+        let elsewhere = dir.path().join("elsewhere");
         std::fs::create_dir(&root).expect("mkdir");
+        std::fs::create_dir(&elsewhere).expect("mkdir");
         std::fs::write(root.join("a.log"), "x").expect("write");
+        std::fs::write(root.join(".hidden.log"), "x").expect("write");
+        std::fs::write(elsewhere.join("c.log"), "x").expect("write");
+        let mut expected = vec![Source {
+            path: root.join("a.log"),
+            root: Some(root.clone()),
+        }];
         #[cfg(unix)]
         {
             std::os::unix::fs::symlink(&root, root.join("loop")).expect("link");
             std::os::unix::fs::symlink(root.join("a.log"), root.join("b.log")).expect("link");
+            std::os::unix::fs::symlink(&elsewhere, root.join("linked")).expect("link");
+            std::os::unix::fs::symlink(root.join("gone"), root.join("broken.log")).expect("link");
+            // A link to a directory is walked; a broken link is listed (reading it fails).
+            expected.insert(
+                1,
+                Source {
+                    path: root.join("broken.log"),
+                    root: Some(root.clone()),
+                },
+            );
+            expected.push(Source {
+                path: root.join("linked").join("c.log"),
+                root: Some(root.clone()),
+            });
         }
-        let files = discover(&[root.clone(), root.join("a.log")]).expect("walks");
-        assert_eq!(
-            files,
-            vec![Source {
-                path: root.join("a.log"),
-                root: Some(root.clone())
-            }]
-        );
+        let files =
+            discover(&[root.clone(), root.join("a.log"), elsewhere.join("c.log")]).expect("walks");
+        assert_eq!(files, expected);
     }
 }
