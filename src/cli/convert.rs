@@ -609,7 +609,7 @@ fn runs_of(sources: &[Source], keys: &Keys, runs: &[Run]) -> BTreeMap<String, Ve
 /// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
 /// (`runs_of`, see [`runs_of`]) and the parts holding them (`parts_of_runs`, by run id; failed
 /// sources are left out, to be tried again; standard input too). A file's SHA-256 comes from
-/// `file_sha256` when it was read as stored, else from reading it again.
+/// `file_sha256` when it was read whole, else (an archive) from reading it again.
 fn record(
     manifest: &mut Manifest,
     sources: &[Source],

@@ -34,8 +34,8 @@ pub struct Inputs {
     pub skipped: Vec<String>,
     /// Inputs read: source files (archive entries each count), and datasets.
     pub files: usize,
-    /// SHA-256 of the source files whose bytes were parsed as stored (not compressed), by
-    /// path: what `convert` records without reading them again.
+    /// SHA-256 of the source files as stored (compressed or not), by path: what `convert`
+    /// records without reading them again.
     pub file_sha256: HashMap<PathBuf, String>,
 }
 
@@ -122,7 +122,7 @@ enum Item {
         root: Option<PathBuf>,
         runs: Vec<Run>,
         warnings: Vec<Warning>,
-        /// The file's SHA-256, when its bytes were parsed as stored.
+        /// The SHA-256 of the file as stored, when it was read from one.
         file_sha256: Option<String>,
     },
     /// A run directory's config found inside an archive.
@@ -343,7 +343,7 @@ fn parse(
                 }
             }
         }
-        let file_sha256 = blob.as_stored.then(|| blob.sha256());
+        let file_sha256 = blob.file_sha256();
         Ok((blob.path, parsed, file_sha256))
     });
     match parsed {

@@ -21,6 +21,8 @@ pub struct Blob {
     pub as_stored: bool,
     /// SHA-256 of `bytes`, once computed.
     sha256: OnceLock<String>,
+    /// SHA-256 of the file's bytes as stored, when they are not `bytes` (a compressed file).
+    stored_sha256: Option<String>,
 }
 
 /// Bytes in memory, or a file's bytes mapped into memory.
@@ -101,14 +103,16 @@ impl Blob {
                 ..Blob::from_bytes(path, stored)
             });
         }
+        // Hashed here, while in memory: the manifest records the file's hash.
+        let stored_sha256 = Some(hex(&Sha256::digest(&stored[..])));
         let bytes = match stored {
             Bytes::Owned(bytes) => bytes,
             Bytes::Mapped(map) => map.to_vec(),
         };
-        Ok(Blob::from_bytes(
-            path,
-            super::decompress::decompress(path, bytes, limit)?,
-        ))
+        Ok(Blob {
+            stored_sha256,
+            ..Blob::from_bytes(path, super::decompress::decompress(path, bytes, limit)?)
+        })
     }
 
     /// Wraps bytes already in memory (not [`Blob::as_stored`]).
@@ -118,6 +122,7 @@ impl Blob {
             bytes: bytes.into(),
             as_stored: false,
             sha256: OnceLock::new(),
+            stored_sha256: None,
         }
     }
 
@@ -127,6 +132,15 @@ impl Blob {
         self.sha256
             .get_or_init(|| hex(&Sha256::digest(&self.bytes[..])))
             .clone()
+    }
+
+    /// SHA-256 of the file the bytes were read from, as stored on disk (compressed, say), when
+    /// they were read from a file.
+    pub fn file_sha256(&self) -> Option<String> {
+        match self.as_stored {
+            true => Some(self.sha256()),
+            false => self.stored_sha256.clone(),
+        }
     }
 
     /// True when the first bytes look like binary data rather than text.
@@ -238,6 +252,21 @@ mod tests {
         );
         assert_eq!(clean_line("old text\r\u{1b}[2K\u{1b}[1Anew"), "new");
         assert_eq!(clean_line("\u{1b}]0;title\u{7}text"), "text");
+    }
+
+    #[test]
+    fn the_file_hash_is_of_the_bytes_on_disk() {
+        let dir = tempfile::tempdir().unwrap();
+        let text = b"line of text\n".repeat(100);
+        let compressed = zstd::encode_all(&text[..], 3).unwrap();
+        std::fs::write(dir.path().join("a.log"), &text).unwrap();
+        std::fs::write(dir.path().join("a.log.zst"), &compressed).unwrap();
+        let plain = Blob::read(&dir.path().join("a.log")).unwrap();
+        let zst = Blob::read(&dir.path().join("a.log.zst")).unwrap();
+        assert_eq!(plain.file_sha256(), Some(hex(&Sha256::digest(&text))));
+        assert_eq!(zst.file_sha256(), Some(hex(&Sha256::digest(&compressed))));
+        assert_eq!(zst.sha256(), plain.sha256());
+        assert_eq!(Blob::from_bytes("x.log", text).file_sha256(), None);
     }
 
     #[test]
