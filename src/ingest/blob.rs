@@ -103,15 +103,21 @@ impl Blob {
                 ..Blob::from_bytes(path, stored)
             });
         }
-        // Hashed here, while in memory: the manifest records the file's hash.
-        let stored_sha256 = Some(hex(&Sha256::digest(&stored[..])));
-        let bytes = match stored {
-            Bytes::Owned(bytes) => bytes,
-            Bytes::Mapped(map) => map.to_vec(),
+        // The file's own hash (the manifest records it) is taken while its bytes are in
+        // memory: a large file's beside its decompression.
+        let hash = |bytes: &[u8]| hex(&Sha256::digest(bytes));
+        let decompress = |bytes| super::decompress::decompress(path, bytes, limit);
+        let (stored_sha256, bytes) = match stored {
+            Bytes::Owned(bytes) => (Some(hash(&bytes)), decompress(bytes)),
+            Bytes::Mapped(map) => std::thread::scope(|scope| {
+                let hashed = scope.spawn(|| hash(&map));
+                let bytes = decompress(map.to_vec());
+                (hashed.join().ok(), bytes)
+            }),
         };
         Ok(Blob {
             stored_sha256,
-            ..Blob::from_bytes(path, super::decompress::decompress(path, bytes, limit)?)
+            ..Blob::from_bytes(path, bytes?)
         })
     }
 
@@ -267,6 +273,21 @@ mod tests {
         assert_eq!(zst.file_sha256(), Some(hex(&Sha256::digest(&compressed))));
         assert_eq!(zst.sha256(), plain.sha256());
         assert_eq!(Blob::from_bytes("x.log", text).file_sha256(), None);
+
+        // A compressed file of 1 MiB or more is mapped and hashed beside its decompression.
+        let mut state = 1u64;
+        let noise: Vec<u8> = (0..(1 << 20) + 4096)
+            .map(|_| {
+                state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                (state >> 56) as u8
+            })
+            .collect();
+        let compressed = zstd::encode_all(&noise[..], 3).unwrap();
+        assert!(compressed.len() as u64 >= MAP_FROM_BYTES);
+        std::fs::write(dir.path().join("noise.zst"), &compressed).unwrap();
+        let large = Blob::read(&dir.path().join("noise.zst")).unwrap();
+        assert_eq!(large.file_sha256(), Some(hex(&Sha256::digest(&compressed))));
+        assert_eq!(&large.bytes[..], &noise[..]);
     }
 
     #[test]
