@@ -113,36 +113,10 @@ fn fingerprint(args: &ConvertArgs) -> String {
     )
 }
 
-/// The manifest keys of sources: their canonical paths, so that `a.log` and `./a.log` are one
-/// source. Worked out once, on every core: a canonical path costs a system call per directory
-/// level.
-struct Keys(HashMap<PathBuf, String>);
-
-impl Keys {
-    fn new(sources: &[Source]) -> Keys {
-        Keys(
-            sources
-                .par_iter()
-                .map(|s| (s.path.clone(), canonical(&s.path)))
-                .collect(),
-        )
-    }
-
-    /// The key of `source`.
-    fn of(&self, source: &Source) -> String {
-        self.0
-            .get(&source.path)
-            .cloned()
-            .unwrap_or_else(|| canonical(&source.path))
-    }
-}
-
-/// The canonical form of `path`, or `path` itself when it has none (standard input).
-fn canonical(path: &Path) -> String {
-    std::fs::canonicalize(path)
-        .unwrap_or_else(|_| path.to_path_buf())
-        .display()
-        .to_string()
+/// The manifest key of a source: its canonical path, so that `a.log` and `./a.log` are one
+/// source.
+fn key(source: &Source) -> String {
+    source.canonical.display().to_string()
 }
 
 /// The key of the source a run came from (`run_source`, as given): its file, or the archive
@@ -172,18 +146,17 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .then(|| Manifest::read(&args.output))
         .flatten()
         .filter(|m| m.options == options);
-    let keys = Keys::new(&sources);
-    let current: BTreeSet<String> = sources.iter().map(|s| keys.of(s)).collect();
+    let current: BTreeSet<String> = sources.iter().map(key).collect();
 
     // What changed since the manifest was written.
     let mut dirty = BTreeSet::new();
     for source in &sources {
-        let unchanged = match old.as_ref().and_then(|m| m.sources.get(&keys.of(source))) {
+        let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
             Some(state) if source.path.as_os_str() != STDIN => state.unchanged(&source.path)?,
             _ => false,
         };
         if !unchanged {
-            dirty.insert(keys.of(source));
+            dirty.insert(key(source));
         }
     }
     let removed: Vec<String> = old
@@ -197,7 +170,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .unwrap_or_default();
     let Some(old) = old else {
-        return convert(args, &sources, &keys, &BTreeSet::new(), None, started);
+        return convert(args, &sources, &BTreeSet::new(), None, started);
     };
     if dirty.is_empty() && (removed.is_empty() || !args.prune) {
         if !args.quiet {
@@ -214,7 +187,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let config_dirs: Vec<String> = sources
         .iter()
         .filter(|s| is_run_config(s))
-        .map(|s| keys.of(s))
+        .map(key)
         .filter(|k| dirty.contains(k))
         .chain(removed.iter().cloned())
         .filter_map(|k| {
@@ -223,7 +196,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .collect();
     for source in &sources {
-        let k = keys.of(source);
+        let k = key(source);
         if config_dirs.iter().any(|dir| k.starts_with(dir.as_str())) {
             dirty.insert(k);
         }
@@ -239,8 +212,8 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .map(|k| group(k))
         .collect();
     for source in &sources {
-        if dirty_groups.contains(&group(&keys.of(source))) {
-            dirty.insert(keys.of(source));
+        if dirty_groups.contains(&group(&key(source))) {
+            dirty.insert(key(source));
         }
     }
     // Sources whose runs were merged with a changed source's (a console log and its report)
@@ -272,7 +245,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !args.prune))
         .cloned()
         .collect();
-    convert(args, &sources, &keys, &kept, Some(&old), started)
+    convert(args, &sources, &kept, Some(&old), started)
 }
 
 /// The group of a source key: its directory (all files of a run directory are read and
@@ -307,7 +280,6 @@ struct Totals {
 fn convert(
     args: &ConvertArgs,
     sources: &[Source],
-    keys: &Keys,
     kept: &BTreeSet<String>,
     old: Option<&Manifest>,
     started: Instant,
@@ -326,10 +298,10 @@ fn convert(
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
     for source in sources
         .iter()
-        .filter(|s| !is_run_config(s) && !kept.contains(&keys.of(s)))
+        .filter(|s| !is_run_config(s) && !kept.contains(&key(s)))
     {
         groups
-            .entry(group(&keys.of(source)))
+            .entry(group(&key(source)))
             .or_default()
             .push(source.clone());
     }
@@ -373,7 +345,7 @@ fn convert(
             totals.failures += inputs.failures.len();
             totals.skipped += inputs.skipped.len();
             run_frames.push(frames::runs_frame(&inputs.runs)?);
-            let runs_of = runs_of(&chunk_sources, keys, &inputs.runs);
+            let runs_of = runs_of(&chunk_sources, &inputs.runs);
             // Sorted by partition, the runs are written from where they are.
             let mut runs = std::mem::take(&mut inputs.runs);
             runs.sort_by(|a, b| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
@@ -395,7 +367,6 @@ fn convert(
             record(
                 &mut manifest,
                 &chunk_sources,
-                keys,
                 runs_of,
                 &failures,
                 &parts_of_runs(dir, &written),
@@ -408,13 +379,12 @@ fn convert(
     // Run configs hold no runs, but a change to one relabels its directory next time.
     let configs: Vec<Source> = sources
         .iter()
-        .filter(|s| is_run_config(s) && !kept.contains(&keys.of(s)))
+        .filter(|s| is_run_config(s) && !kept.contains(&key(s)))
         .cloned()
         .collect();
     record(
         &mut manifest,
         &configs,
-        keys,
         BTreeMap::new(),
         &[],
         &BTreeMap::new(),
@@ -578,10 +548,10 @@ fn parts_of_runs<'a>(dir: &Path, written: &'a store::Parts) -> BTreeMap<&'a str,
 }
 
 /// The run ids each of `sources` gave (by key), merged runs counted for every source in them.
-fn runs_of(sources: &[Source], keys: &Keys, runs: &[Run]) -> BTreeMap<String, Vec<String>> {
+fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
     let given: BTreeMap<String, String> = sources
         .iter()
-        .map(|s| (s.path.display().to_string(), keys.of(s)))
+        .map(|s| (s.path.display().to_string(), key(s)))
         .collect();
     let mut runs_of: BTreeMap<String, Vec<String>> = BTreeMap::new();
     for run in runs {
@@ -613,7 +583,6 @@ fn runs_of(sources: &[Source], keys: &Keys, runs: &[Run]) -> BTreeMap<String, Ve
 fn record(
     manifest: &mut Manifest,
     sources: &[Source],
-    keys: &Keys,
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
     parts_of_runs: &BTreeMap<&str, Vec<String>>,
@@ -621,7 +590,7 @@ fn record(
 ) -> tidybench::Result<()> {
     let given: BTreeMap<String, String> = sources
         .iter()
-        .map(|s| (s.path.display().to_string(), keys.of(s)))
+        .map(|s| (s.path.display().to_string(), key(s)))
         .collect();
     let failed: BTreeSet<String> = failures
         .iter()
@@ -637,7 +606,7 @@ fn record(
     // Sizes, times and the hashes of files not read as stored, on every core.
     let states: Vec<(String, tidybench::Result<SourceState>)> = sources
         .par_iter()
-        .map(|source| (keys.of(source), source))
+        .map(|source| (key(source), source))
         .filter(|(k, source)| !failed.contains(k) && source.path.as_os_str() != STDIN)
         .map(|(k, source)| {
             let state = SourceState::stat(&source.path).and_then(|mut state| {

@@ -12,6 +12,9 @@ pub struct Source {
     pub path: PathBuf,
     /// The directory input it was found in by walking; `None` when named on the command line.
     pub root: Option<PathBuf>,
+    /// Its absolute path with every link resolved (`path` itself for standard input or a
+    /// broken link): one source however it was named.
+    pub canonical: PathBuf,
 }
 
 /// The input meaning standard input.
@@ -45,6 +48,7 @@ pub fn discover(inputs: &[PathBuf]) -> Result<Vec<Source>> {
             walk.files.push(Source {
                 path: input.clone(),
                 root: None,
+                canonical: input.clone(),
             });
             continue;
         }
@@ -71,10 +75,11 @@ struct Walk {
 
 impl Walk {
     fn file(&mut self, path: &Path, real: PathBuf) {
-        if self.seen.insert(real) {
+        if self.seen.insert(real.clone()) {
             self.files.push(Source {
                 path: path.to_path_buf(),
                 root: self.root.clone(),
+                canonical: real,
             });
         }
     }
@@ -130,9 +135,11 @@ mod tests {
         std::fs::write(root.join("a.log"), "x").expect("write");
         std::fs::write(root.join(".hidden.log"), "x").expect("write");
         std::fs::write(elsewhere.join("c.log"), "x").expect("write");
+        let real = |p: &Path| std::fs::canonicalize(p).expect("real path");
         let mut expected = vec![Source {
             path: root.join("a.log"),
             root: Some(root.clone()),
+            canonical: real(&root).join("a.log"),
         }];
         #[cfg(unix)]
         {
@@ -146,11 +153,13 @@ mod tests {
                 Source {
                     path: root.join("broken.log"),
                     root: Some(root.clone()),
+                    canonical: root.join("broken.log"),
                 },
             );
             expected.push(Source {
                 path: root.join("linked").join("c.log"),
                 root: Some(root.clone()),
+                canonical: real(&elsewhere).join("c.log"),
             });
         }
         let files =
