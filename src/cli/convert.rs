@@ -603,7 +603,7 @@ fn record(
                 .collect::<Vec<_>>()
         })
         .collect();
-    // Sizes, times and the hashes of files not read as stored, on every core.
+    // Sizes, times and the hashes of files not read whole (archives), on every core.
     let states: Vec<(String, tidybench::Result<SourceState>)> = sources
         .par_iter()
         .map(|source| (key(source), source))
