@@ -101,8 +101,24 @@ pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
     DataFrame::new_infer_height(columns).map_err(polars_err("runs"))
 }
 
+/// How a table's repeated text columns are built.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Text {
+    /// Strings, for queries.
+    Strings,
+    /// Enums of each column's distinct values, for storage: the Parquet writer stores an enum
+    /// as its dictionary and per-row codes without hashing each row's text (the files still
+    /// declare strings: see [`crate::store::parquet::write_atomic`]).
+    Enums,
+}
+
 /// The `metrics` table of `runs`: one row per observation, denormalized with model and config.
 pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
+    metrics_table(runs, Text::Strings)
+}
+
+/// The `metrics` table of `runs` with its text columns built as `text` says.
+pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
     let n: usize = runs
         .iter()
         .flat_map(|r| &r.load_points)
@@ -137,6 +153,10 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
         let mut decimals = Vec::with_capacity(n);
         for (run, id) in runs.iter().zip(&ids) {
             for (index, point) in run.load_points.iter().enumerate() {
+                // Only points with rows: an enum column's values are those of its rows.
+                if point.observations.is_empty() {
+                    continue;
+                }
                 let row_point = points.push(id, run, point, index);
                 for obs in &point.observations {
                     point_of_row.push(row_point);
@@ -163,17 +183,17 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
             _ => by_point(Column::new(name.into(), values)),
         };
         Ok(vec![
-            by_point(Column::new(m::RUN_ID.into(), points.run_ids))?,
+            by_point(text_column(m::RUN_ID, points.run_ids, text)?)?,
             label(m::MODEL, points.models)?,
             label(m::CONFIG, points.configs)?,
-            by_point(Column::new(m::STRATEGY.into(), points.strategies))?,
+            by_point(text_column(m::STRATEGY, points.strategies, text)?)?,
             by_point(Column::new(m::LOAD.into(), points.loads))?,
             by_point(Column::new(m::LOAD_INDEX.into(), points.load_indexes))?,
-            metrics.column(m::METRIC)?,
-            statuses.column(m::STATUS)?,
-            stats.column(m::STAT)?,
+            metrics.column(m::METRIC, text)?,
+            statuses.column(m::STATUS, text)?,
+            stats.column(m::STAT, text)?,
             Column::new(m::VALUE.into(), values),
-            units.column(m::UNIT)?,
+            units.column(m::UNIT, text)?,
             Column::new(m::DECIMALS.into(), decimals),
         ])
     };
@@ -248,10 +268,23 @@ impl<'a> Distinct<'a> {
         self.rows.push(row);
     }
 
-    /// The column named `name`.
-    fn column(self, name: &str) -> PolarsResult<Column> {
-        Column::new(name.into(), self.values).take_slice(&self.rows)
+    /// The column named `name`, built as `text` says.
+    fn column(self, name: &str, text: Text) -> PolarsResult<Column> {
+        text_column(name, self.values, text)?.take_slice(&self.rows)
     }
+}
+
+/// The text column `name` of `values`: strings, or an enum of its distinct values in the order
+/// they first appear.
+fn text_column(name: &str, values: Vec<&str>, text: Text) -> PolarsResult<Column> {
+    let column = Column::new(name.into(), &values);
+    if text == Text::Strings {
+        return Ok(column);
+    }
+    let mut seen = PlHashSet::with_capacity(values.len());
+    let distinct = values.iter().copied().filter(|v| seen.insert(*v));
+    let categories = FrozenCategories::new(distinct)?;
+    column.cast(&DataType::from_frozen_categories(categories))
 }
 
 /// The `requests` table of `runs`: one row per request record.
@@ -546,5 +579,82 @@ mod tests {
             "{} runs, {row} rows",
             runs.len()
         );
+    }
+
+    #[test]
+    fn the_stored_metrics_table_is_the_same_table_with_enums_of_the_values_present() {
+        let mut runs = runs();
+        // A load point without numbers: its run id and strategy are in no row.
+        runs[0].load_points[0].observations.clear();
+        runs[0].load_points[0].strategy = "synchronous".into();
+        let strings = metrics_frame(&runs).unwrap();
+        let enums = metrics_table(&runs, Text::Enums).unwrap();
+        for name in [
+            m::RUN_ID,
+            m::STRATEGY,
+            m::METRIC,
+            m::STATUS,
+            m::STAT,
+            m::UNIT,
+        ] {
+            let column = enums.column(name).unwrap();
+            let DataType::Enum(categories, _) = column.dtype() else {
+                panic!("{name} is {}", column.dtype());
+            };
+            let mut categories: Vec<&str> = categories.categories().values_iter().collect();
+            let text = strings.column(name).unwrap().str().unwrap();
+            let mut present: Vec<&str> = text.iter().flatten().collect();
+            present.sort_unstable();
+            present.dedup();
+            categories.sort_unstable();
+            assert_eq!(categories, present, "{name}");
+        }
+        assert!(!strings
+            .column(m::STRATEGY)
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .any(|s| s == Some("synchronous")));
+        let as_strings = enums
+            .clone()
+            .lazy()
+            .with_columns([all()
+                .exclude_cols([m::VALUE])
+                .as_expr()
+                .cast(DataType::String)])
+            .collect()
+            .unwrap();
+        let strings_as_text = strings
+            .clone()
+            .lazy()
+            .with_columns([all()
+                .exclude_cols([m::VALUE])
+                .as_expr()
+                .cast(DataType::String)])
+            .collect()
+            .unwrap();
+        assert!(as_strings.equals_missing(&strings_as_text));
+        // Stored, both give the same file, byte for byte, declaring strings.
+        let dir = tempfile::tempdir().unwrap();
+        let write = |frame: &DataFrame, name: &str| {
+            let path = dir.path().join(name);
+            crate::store::parquet::write_atomic(frame.clone(), &path, &[]).unwrap();
+            path
+        };
+        let (a, b) = (
+            write(&strings, "strings.parquet"),
+            write(&enums, "enums.parquet"),
+        );
+        assert_eq!(std::fs::read(&a).unwrap(), std::fs::read(&b).unwrap());
+        let read = LazyFrame::scan_parquet(
+            PlRefPath::new(b.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        assert_eq!(read.schema(), strings.schema());
+        assert!(read.equals_missing(&strings));
     }
 }

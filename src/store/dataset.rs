@@ -242,9 +242,14 @@ pub fn carry_part(
     Ok(Some((path, held)))
 }
 
-/// The distinct `run_id`s of a part's rows (a run's rows are mostly next to each other).
+/// The distinct `run_id`s of a part's rows (a run's rows are mostly next to each other; an
+/// enum column holds exactly the ids of its rows as its categories).
 fn run_ids_of(part: &DataFrame) -> BTreeSet<String> {
     let mut ids = BTreeSet::new();
+    if let Some(DataType::Enum(categories, _)) = part.column(m::RUN_ID).ok().map(|c| c.dtype()) {
+        let ids = categories.categories().values_iter();
+        return ids.map(str::to_string).collect();
+    }
     if let Some(column) = part.column(m::RUN_ID).ok().and_then(|c| c.str().ok()) {
         let mut last = None;
         for id in column.iter().flatten() {
@@ -344,7 +349,7 @@ const PARTITIONED: [Partitioned; 3] = [
     Partitioned {
         dir: METRICS_DIR,
         columns: &METRICS_COLUMNS,
-        build: frames::metrics_frame,
+        build: |runs| frames::metrics_table(runs, frames::Text::Enums),
     },
     Partitioned {
         dir: REQUESTS_DIR,

@@ -79,8 +79,12 @@ pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]
         }
         super::temporary_path(path)
     };
+    // First, where Polars puts the schema it would write.
+    let metadata: Vec<(String, String)> = std::iter::once(stored_schema(frame.schema())?)
+        .chain(metadata.iter().cloned())
+        .collect();
     let options = ParquetWriteOptions {
-        key_value_metadata: Some(KeyValueMetadata::from_static(metadata.to_vec())),
+        key_value_metadata: Some(KeyValueMetadata::from_static(metadata)),
         ..ParquetWriteOptions::default()
     };
     let written = frame
@@ -104,6 +108,24 @@ pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]
         let _ = std::fs::remove_file(&tmp);
     }
     written
+}
+
+/// The Arrow schema a file of `schema` declares (its `ARROW:schema` key, which readers such as
+/// Polars and pyarrow take the column types from): enums declared as the strings they hold.
+/// An enum column is written as its dictionary of strings and per-row codes, the way Parquet
+/// stores any repeated text, so the file is the one a string column would give.
+fn stored_schema(schema: &Schema) -> Result<(String, String)> {
+    let strings: Schema = schema
+        .iter()
+        .map(|(name, dtype)| match dtype {
+            DataType::Enum(..) => (name.clone(), DataType::String),
+            _ => (name.clone(), dtype.clone()),
+        })
+        .collect();
+    let arrow = polars::io::schema_to_arrow_checked(&strings, CompatLevel::oldest(), "")
+        .map_err(|e| Error::polars("describing the Parquet schema".to_string(), e))?;
+    let key = polars_parquet::write::schema_to_metadata_key(&arrow);
+    Ok((key.key, key.value.unwrap_or_default()))
 }
 
 /// Reads the footer of the Parquet file at `path` (row count, schema, key/value metadata).
