@@ -124,20 +124,27 @@ pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
         .flat_map(|r| &r.load_points)
         .map(|p| p.observations.len())
         .sum();
+    // An enum's dictionary goes whole into every row group of a file: a table of more rows
+    // than a row group keeps strings, so that each group's dictionary and statistics hold only
+    // its own values.
+    let text = match text {
+        Text::Enums if n > crate::store::parquet::ROW_GROUP_ROWS => Text::Strings,
+        text => text,
+    };
     // The origins are formatted on one thread while the other columns are gathered and built
     // on another.
     let origins = || {
         let mut origins = StringChunkedBuilder::new(m::ORIGIN.into(), n);
         // Written into one reused buffer: no text per number is kept in the records.
-        let mut text = String::new();
+        let mut buffer = String::new();
         let observations = runs
             .iter()
             .flat_map(|r| &r.load_points)
             .flat_map(|p| &p.observations);
         for obs in observations {
-            text.clear();
-            obs.origin.write_into(&mut text);
-            origins.append_value(&text);
+            buffer.clear();
+            obs.origin.write_into(&mut buffer);
+            origins.append_value(&buffer);
         }
         origins.finish().into_column()
     };
@@ -656,5 +663,24 @@ mod tests {
         .unwrap();
         assert_eq!(read.schema(), strings.schema());
         assert!(read.equals_missing(&strings));
+    }
+
+    #[test]
+    fn a_stored_metrics_table_larger_than_a_row_group_keeps_strings() {
+        let observation = runs()[1].load_points[0].observations[0].clone();
+        let run = |rows: usize| Run {
+            load_points: vec![LoadPoint {
+                observations: vec![observation.clone(); rows],
+                ..LoadPoint::default()
+            }],
+            ..Run::default()
+        };
+        let rows = crate::store::parquet::ROW_GROUP_ROWS;
+        let dtype = |rows: usize| {
+            let frame = metrics_table(&[run(rows)], Text::Enums).unwrap();
+            frame.column(m::METRIC).unwrap().dtype().clone()
+        };
+        assert!(matches!(dtype(rows), DataType::Enum(..)));
+        assert_eq!(dtype(rows + 1), DataType::String);
     }
 }

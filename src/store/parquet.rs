@@ -61,6 +61,9 @@ fn column_statistics(stats: &Statistics) -> ColumnStatistics {
     }
 }
 
+/// The rows of a row group Polars' writer aims at: a frame of no more rows is written as one.
+pub const ROW_GROUP_ROWS: usize = 122_880;
+
 /// Writes `frame` to `path` with the footer `metadata`: first to a hidden temporary file in the
 /// same directory, then renamed, so a crash never leaves a partial file under `path`. A device
 /// or pipe (`/dev/null`, a FIFO) is not replaced: the temporary file, in the temporary
