@@ -161,9 +161,9 @@ impl Blob {
     /// valid UTF-8, if any.
     pub fn text_lines(&self) -> (Vec<TextLine<'_>>, Option<usize>) {
         let bytes = &self.bytes;
-        // UTF-8 is checked once for the whole input, line by line only when it is invalid;
-        // the lines are counted first so that their list is allocated once.
-        let whole = std::str::from_utf8(bytes).ok();
+        // UTF-8 is checked once for the whole input (with SIMD instructions), line by line only
+        // when it is invalid; the lines are counted first so that their list is allocated once.
+        let whole = simdutf8::basic::from_utf8(bytes).ok();
         // Most inputs have neither: their lines are plain slices, not cleaned one by one.
         let clean = whole.is_some() && memchr::memchr2(b'\r', 0x1b, bytes).is_none();
         let mut first_invalid = None;
