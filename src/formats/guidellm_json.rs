@@ -51,6 +51,53 @@ impl Text for IgnoredAny {
     }
 }
 
+/// A text field skipped unread as raw bytes: serde_json then finds the end of a string with
+/// `memchr` instead of checking every byte, the quickest way past the prompts and responses
+/// that make up most of a large report. JSON only; a field that is not a string, an array or
+/// null is an error, and the report is then read again with `IgnoredAny` (see
+/// `parse_report`).
+struct SkippedBytes;
+
+impl<'de> Deserialize<'de> for SkippedBytes {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_option(SkippedBytes)
+    }
+}
+
+impl<'de> Visitor<'de> for SkippedBytes {
+    type Value = SkippedBytes;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("text, an array or null")
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Self, E> {
+        Ok(SkippedBytes)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_bytes(SkippedBytes)
+    }
+
+    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<Self, E> {
+        Ok(SkippedBytes)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(SkippedBytes)
+    }
+}
+
+impl Text for SkippedBytes {
+    fn keep(&self) -> Option<String> {
+        None
+    }
+}
+
 /// A value under a benchmark's `metrics`, read without building a `serde_json::Value`:
 /// finite numbers, and objects in file order (a repeated key's last value in its first
 /// place, as `Value` keeps it) with keys borrowed from the input where they hold no escapes.
@@ -445,10 +492,12 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
         }
         Ok(parsed)
     }
-    if options.keep_text {
-        read::<Value>(blob, syntax)
-    } else {
-        read::<IgnoredAny>(blob, syntax)
+    match syntax {
+        _ if options.keep_text => read::<Value>(blob, syntax),
+        Syntax::Json => {
+            read::<SkippedBytes>(blob, syntax).or_else(|_| read::<IgnoredAny>(blob, syntax))
+        }
+        Syntax::Yaml => read::<IgnoredAny>(blob, syntax),
     }
 }
 
@@ -1017,6 +1066,50 @@ fn statistics(values: &[f64]) -> Vec<(String, f64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn request_text_of_any_shape_is_skipped_or_kept() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/guidellm");
+        let blob = Blob::read(&dir.join("0.4.0/poisson/benchmarks.json.gz")).unwrap();
+        let mut report: Value = serde_json::from_slice(&blob.bytes).unwrap();
+        let records = |parsed: &Parsed| -> Vec<RequestRecord> {
+            let points = parsed.runs.iter().flat_map(|r| &r.load_points);
+            points.flat_map(|p| p.requests.iter().cloned()).collect()
+        };
+        let parse = |report: &Value, keep_text: bool| {
+            let bytes = serde_json::to_vec(report).unwrap();
+            let options = ParseOptions {
+                keep_text,
+                ..ParseOptions::default()
+            };
+            GuidellmJson
+                .parse_with(&Blob::from_bytes("report.json", bytes), &options)
+                .unwrap()
+        };
+        let before = records(&parse(&report, false));
+        assert_eq!(before.len(), 42);
+        assert!(before.iter().all(|r| r.prompt_text.is_none()));
+        // Text as a string (as written), an object, an array, a number and null.
+        let requests = &mut report["benchmarks"][0]["requests"]["successful"];
+        requests[0]["request_args"] = serde_json::json!({"body": {"prompt": "a \"b\"\n"}});
+        requests[1]["request_args"] = serde_json::json!(["a", {"b": 1}]);
+        requests[2]["output"] = serde_json::json!(7);
+        requests[3]["output"] = Value::Null;
+        let after = records(&parse(&report, false));
+        assert_eq!(after, before);
+        let kept = records(&parse(&report, true));
+        assert_eq!(kept.len(), before.len());
+        let text = |i: usize| {
+            (
+                kept[i].prompt_text.as_deref(),
+                kept[i].output_text.as_deref(),
+            )
+        };
+        assert_eq!(text(0).0, Some(r#"{"body":{"prompt":"a \"b\"\n"}}"#));
+        assert_eq!(text(1).0, Some(r#"["a",{"b":1}]"#));
+        assert_eq!(text(2).1, Some("7"));
+        assert_eq!(text(3).1, None);
+    }
 
     #[test]
     fn a_metrics_tree_keeps_numbers_and_objects_as_value_would() {
