@@ -61,7 +61,9 @@ fn column_statistics(stats: &Statistics) -> ColumnStatistics {
     }
 }
 
-/// The rows of a row group Polars' writer aims at: a frame of no more rows is written as one.
+/// The rows of a row group (Polars' default target): a frame holding enum columns, which has
+/// no more rows (see `frames::metrics_table`), is written as one row group, since an enum's
+/// whole dictionary and its statistics go into every group.
 pub const ROW_GROUP_ROWS: usize = 122_880;
 
 /// Writes `frame` to `path` with the footer `metadata`: first to a hidden temporary file in the
@@ -86,8 +88,14 @@ pub fn write_atomic(frame: DataFrame, path: &Path, metadata: &[(String, String)]
     let metadata: Vec<(String, String)> = std::iter::once(stored_schema(frame.schema())?)
         .chain(metadata.iter().cloned())
         .collect();
+    // Set, not left to Polars' default, which its environment variables change.
+    let has_enums = frame
+        .dtypes()
+        .iter()
+        .any(|d| matches!(d, DataType::Enum(..)));
     let options = ParquetWriteOptions {
         key_value_metadata: Some(KeyValueMetadata::from_static(metadata)),
+        row_group_size: has_enums.then_some(ROW_GROUP_ROWS),
         ..ParquetWriteOptions::default()
     };
     let written = frame
