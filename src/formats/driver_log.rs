@@ -45,29 +45,39 @@ impl Format for DriverLog {
     }
 
     fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
-        let (lines, invalid) = blob.text_lines();
         let mut parsed = Parsed::default();
-        if let Some(line) = invalid {
-            parsed.warnings.push(Warning {
-                path: blob.path.clone(),
-                line: Some(line),
-                message: "invalid UTF-8 replaced by U+FFFD".into(),
-            });
-        }
-        let starts: Vec<usize> = (0..lines.len())
-            .filter(|&i| is_banner_rule(&lines[i].text) && next_is_iteration(&lines, i))
-            .collect();
-        if starts.is_empty() {
+        // Plain text is cut at its banners and split into lines piece by piece, on every core;
+        // other text is cleaned line by line first.
+        let cleaned;
+        let (pieces, last_line) = match blob.plain_text() {
+            Some(text) => plain_pieces(text),
+            None => {
+                let (lines, invalid) = blob.text_lines();
+                if let Some(line) = invalid {
+                    parsed.warnings.push(Warning {
+                        path: blob.path.clone(),
+                        line: Some(line),
+                        message: "invalid UTF-8 replaced by U+FFFD".into(),
+                    });
+                }
+                cleaned = lines;
+                line_pieces(&cleaned)
+            }
+        };
+        let Some((prefix, iterations)) = pieces.split_first().filter(|(_, rest)| !rest.is_empty())
+        else {
             return Err(Error::Parse {
                 path: blob.path.clone(),
-                line: lines.last().map_or(1, |l| l.number),
+                line: last_line,
                 expected: format!("a `****` banner followed by `{ITERATION}`"),
                 found: "none in the whole input".into(),
             });
-        }
-        let prefix = &lines[..starts[0]];
-        let mut before = guidellm_console::parse_lines(&blob.path, prefix, options);
-        if !before.load_points.is_empty() {
+        };
+        prefix.with_lines(|prefix| {
+            let mut before = guidellm_console::parse_lines(&blob.path, prefix, options);
+            if before.load_points.is_empty() {
+                return;
+            }
             // GuideLLM output whose banner was cut off: kept, without the driver's labels.
             parsed.warnings.append(&mut before.warnings);
             parsed.warnings.push(Warning {
@@ -89,15 +99,14 @@ impl Format for DriverLog {
                 load_points: before.load_points,
                 ..Run::default()
             });
-        }
+        });
         // Iterations are independent: parsed in parallel, kept in input order.
-        let iterations: Vec<(Run, Vec<Warning>)> = (0..starts.len())
-            .into_par_iter()
-            .map(|i| {
-                let end = starts.get(i + 1).copied().unwrap_or(lines.len());
+        let iterations: Vec<(Run, Vec<Warning>)> = iterations
+            .par_iter()
+            .map(|piece| {
                 let mut warnings = Vec::new();
-                let run =
-                    parse_iteration(&blob.path, &lines[starts[i]..end], options, &mut warnings);
+                let run = piece
+                    .with_lines(|lines| parse_iteration(&blob.path, lines, options, &mut warnings));
                 (run, warnings)
             })
             .collect();
@@ -113,6 +122,85 @@ impl Format for DriverLog {
         }
         Ok(parsed)
     }
+}
+
+/// The lines before the first iteration, or the lines of one iteration (from its banner rule
+/// to the line before the next one).
+enum Piece<'a> {
+    /// Lines already split and cleaned.
+    Lines(&'a [TextLine<'a>]),
+    /// Plain text (see [`Blob::plain_text`]) whose first line is line `first`.
+    Text { text: &'a str, first: usize },
+}
+
+impl Piece<'_> {
+    /// Calls `f` with the piece's lines.
+    fn with_lines<R>(&self, f: impl FnOnce(&[TextLine]) -> R) -> R {
+        match self {
+            Piece::Lines(lines) => f(lines),
+            Piece::Text { text, first } => f(&crate::ingest::plain_lines(text, *first)),
+        }
+    }
+}
+
+/// `lines` cut before each iteration's banner rule, and the number of the last line.
+fn line_pieces<'a>(lines: &'a [TextLine<'a>]) -> (Vec<Piece<'a>>, usize) {
+    let starts: Vec<usize> = (0..lines.len())
+        .filter(|&i| is_banner_rule(&lines[i].text) && next_is_iteration(lines, i))
+        .collect();
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(starts)
+        .chain(std::iter::once(lines.len()))
+        .collect();
+    let pieces = bounds
+        .windows(2)
+        .map(|w| Piece::Lines(&lines[w[0]..w[1]]))
+        .collect();
+    (pieces, lines.last().map_or(1, |l| l.number))
+}
+
+/// Plain `text` cut before each iteration's banner rule, as [`line_pieces`] cuts its lines,
+/// without splitting the whole text into lines first: the banners are found by searching for
+/// `Benchmark Iteration:` and the lines before each piece are counted.
+fn plain_pieces(text: &str) -> (Vec<Piece<'_>>, usize) {
+    let bytes = text.as_bytes();
+    let line_start = |at: usize| memchr::memrchr(b'\n', &bytes[..at]).map_or(0, |i| i + 1);
+    let starts = memchr::memmem::find_iter(bytes, ITERATION).filter_map(|at| {
+        let line = line_start(at);
+        if line == 0 || !text[line..at].trim_start().is_empty() {
+            return None;
+        }
+        let rule = line_start(line - 1);
+        is_banner_rule(&text[rule..line - 1]).then_some(rule)
+    });
+    let bounds: Vec<usize> = std::iter::once(0)
+        .chain(starts)
+        .chain(std::iter::once(text.len()))
+        .collect();
+    let newlines: Vec<usize> = bounds
+        .par_windows(2)
+        .map(|w| crate::ingest::newlines(&bytes[w[0]..w[1]]))
+        .collect();
+    let mut first = 1;
+    let mut pieces = Vec::with_capacity(newlines.len());
+    for (w, newlines) in bounds.windows(2).zip(newlines) {
+        let last = w[1] == text.len();
+        pieces.push(match (w[0] == w[1], last) {
+            // No text before the first banner: no lines (not one empty line).
+            (true, false) => Piece::Lines(&[]),
+            // The line ending before the next piece is not a line of this one.
+            (false, false) => Piece::Text {
+                text: &text[w[0]..w[1] - 1],
+                first,
+            },
+            (_, true) => Piece::Text {
+                text: &text[w[0]..],
+                first,
+            },
+        });
+        first += newlines;
+    }
+    (pieces, first)
 }
 
 fn is_banner_rule(text: &str) -> bool {
@@ -364,6 +452,41 @@ pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_text_is_cut_where_its_lines_would_be() {
+        let rule = "*".repeat(42);
+        let short = "*".repeat(19);
+        let texts = [
+            String::new(),
+            "no banner at all\n".to_string(),
+            format!("{rule}\nBenchmark Iteration: a b c d\nModel: m\n"),
+            format!("before\n\n{rule}\nBenchmark Iteration: a\nx\n{rule}\nBenchmark Iteration: b"),
+            format!("Benchmark Iteration: first line\n{rule}\n  Benchmark Iteration: indented\n"),
+            format!("{rule}  \n\u{a0}Benchmark Iteration: after a no-break space\n{rule}\n"),
+            format!(
+                "{short}\nBenchmark Iteration: rule too short\n{rule}\nx Benchmark Iteration:\n"
+            ),
+            format!("{rule}\n{rule}\nBenchmark Iteration: Benchmark Iteration: twice\n\n"),
+        ];
+        let pieces = |pieces: Vec<Piece>| -> Vec<Vec<(usize, String)>> {
+            pieces
+                .iter()
+                .map(|p| {
+                    p.with_lines(|l| l.iter().map(|l| (l.number, l.text.to_string())).collect())
+                })
+                .collect()
+        };
+        for text in &texts {
+            let lines = crate::ingest::plain_lines(text, 1);
+            let (by_lines, last_line) = line_pieces(&lines);
+            let (by_text, last_text) = plain_pieces(text);
+            assert_eq!(last_text, last_line, "{text:?}");
+            assert_eq!(pieces(by_text), pieces(by_lines), "{text:?}");
+        }
+        assert_eq!(plain_pieces(&texts[3]).0.len(), 3);
+        assert_eq!(plain_pieces(&texts[7]).0.len(), 2);
+    }
 
     #[test]
     fn parses_date_output_in_utc() {

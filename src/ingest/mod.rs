@@ -5,5 +5,5 @@ pub mod blob;
 pub mod decompress;
 pub mod discover;
 
-pub use blob::{Blob, TextLine};
+pub use blob::{newlines, plain_lines, Blob, TextLine};
 pub use discover::{discover, Source};
