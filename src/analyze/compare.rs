@@ -439,7 +439,10 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .filter(wanted)
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
-        .group_by(
+        // Both groupings in order of first appearance, so that each configuration's runs are
+        // aggregated in input order: their mean and standard deviation are then the same to
+        // the last digit from one invocation to the next.
+        .group_by_stable(
             group
                 .iter()
                 .cloned()
@@ -450,7 +453,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             col(m::VALUE).mean().alias("value"),
             col(m::DECIMALS).max().alias("decimals"),
         ])
-        .group_by(group)
+        .group_by_stable(group)
         .agg([
             col("value").mean(),
             col("value").std(1).alias("sd"),
