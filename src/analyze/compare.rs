@@ -435,10 +435,31 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             .eq(lit(p.metric.clone()))
             .and(col(m::STAT).eq(lit(p.stat.clone()))))
     });
+    // The picked rows are grouped and joined on categorical codes rather than strings (a
+    // categorical column still sorts as its text); the results are text again.
+    let text_keys: Vec<&str> = keys
+        .iter()
+        .copied()
+        .filter(|k| *k != LOAD_KEY && *k != c::PICK)
+        .collect();
+    let categorical = DataType::from_categories(Categories::global());
+    let as_text = |names: &[&str]| -> Vec<Expr> {
+        names
+            .iter()
+            .map(|k| col(*k).cast(DataType::String))
+            .collect()
+    };
     let picked = labelled
         .filter(wanted)
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
+        .with_columns(
+            ["by", m::RUN_ID]
+                .iter()
+                .chain(&text_keys)
+                .map(|k| col(*k).cast(categorical.clone()))
+                .collect::<Vec<_>>(),
+        )
         // Both groupings in order of first appearance, so that each configuration's runs are
         // aggregated in input order: their mean and standard deviation are then the same to
         // the last digit from one invocation to the next.
@@ -501,6 +522,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         let mut spec = spec.clone();
         spec.baseline = present.first().cloned().unwrap_or_else(|| NO_LABEL.into());
         let levels = picked
+            .with_columns(as_text(&[&["by"][..], &text_keys].concat()))
             .with_columns([
                 col("by").fill_null(lit(NO_LABEL)),
                 when(col(LOAD_KEY).lt(lit(0.0)))
@@ -608,6 +630,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     }
     let joined = concat(joins, UnionArgs::default())
         .map_err(polars_err("joining"))?
+        .with_columns(as_text(&text_keys))
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(lit(NULL).cast(DataType::Float64))
@@ -705,6 +728,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         });
     let levels = picked
         .filter(compared)
+        .with_columns(as_text(&[&["by"][..], &text_keys].concat()))
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(lit(NULL).cast(DataType::Float64))

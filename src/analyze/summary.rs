@@ -131,7 +131,12 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         .deltas
         .clone()
         .lazy()
-        .filter(col(c::MATCHED).eq(lit("both")));
+        .filter(col(c::MATCHED).eq(lit("both")))
+        // Grouped on categorical codes rather than strings (still sorted as text).
+        .with_columns(
+            [c::MODEL, c::CANDIDATE, c::METRIC, c::STAT, c::STATUS]
+                .map(|k| col(k).cast(DataType::from_categories(Categories::global()))),
+        );
     let ratio = when(
         col(c::BASELINE_VALUE)
             .gt(lit(0.0))
