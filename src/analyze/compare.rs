@@ -239,7 +239,16 @@ pub(crate) fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Resul
     } else {
         extra_label(runs, by, &runs_schema)?.lazy()
     };
-    Ok(metrics.left_join(labels, col(m::RUN_ID), col(schema::runs::RUN_ID)))
+    Ok(join_runs(metrics, labels))
+}
+
+/// `metrics` with the columns of `runs` (rows keyed by `run_id`) of each row's run, in the
+/// order of `metrics`: a plain left join may reorder the rows, and that order reaches the
+/// aggregation of repeated runs (see [`compare`]).
+fn join_runs(metrics: LazyFrame, runs: LazyFrame) -> LazyFrame {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    metrics.join(runs, [col(m::RUN_ID)], [col(schema::runs::RUN_ID)], args)
 }
 
 /// `metrics` rows with every `runs` column they lack (hardware, software, ...), for filters.
@@ -255,11 +264,7 @@ fn with_run_columns(metrics: LazyFrame, runs: LazyFrame) -> Result<LazyFrame> {
         .filter(|n| n.as_str() == schema::runs::RUN_ID || !have.contains(n))
         .map(|n| col(n.clone()))
         .collect();
-    Ok(metrics.left_join(
-        runs.select(extra),
-        col(m::RUN_ID),
-        col(schema::runs::RUN_ID),
-    ))
+    Ok(join_runs(metrics, runs.select(extra)))
 }
 
 /// `run_id` and the value of the extra label `by` (from the `labels` JSON column) of every run;

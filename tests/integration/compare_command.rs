@@ -143,12 +143,18 @@ fn repeated_runs_give_the_same_digits_every_time() {
     // The runs of a configuration used to reach their mean and standard deviation in the
     // order a hash grouping gave them, so the last digits changed from one invocation to
     // the next.
+    // Both ways of labelling: a column of `metrics` and a label joined from `runs`.
     let dir = datasets();
-    let args = ["a", "b", "--baseline", "a", "--format", "csv"];
-    let first = compare(dir.path(), &args);
-    assert!(first.contains(",2,3,"), "{first}");
-    for _ in 0..7 {
-        assert_eq!(compare(dir.path(), &args), first);
+    for by in [
+        ["--by", "config", "--baseline", "a"],
+        ["--by", "release", "--baseline", "r1"],
+    ] {
+        let args = [&["a", "b", "--format", "csv"][..], &by].concat();
+        let first = compare(dir.path(), &args);
+        assert!(first.contains(",2,3,"), "{first}");
+        for _ in 0..7 {
+            assert_eq!(compare(dir.path(), &args), first, "{by:?}");
+        }
     }
 }
 
