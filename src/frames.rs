@@ -448,9 +448,11 @@ pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
 
 /// The tables of `runs`, as lazy frames.
 pub fn tables(runs: &[Run]) -> Result<Tables> {
+    // The two large tables are built side by side.
+    let (runs_table, metrics) = rayon::join(|| runs_frame(runs), || metrics_frame(runs));
     Ok(Tables {
-        runs: runs_frame(runs)?.lazy(),
-        metrics: metrics_frame(runs)?.lazy(),
+        runs: runs_table?.lazy(),
+        metrics: metrics?.lazy(),
         requests: requests_frame(runs)?.lazy(),
         server_samples: server_samples_frame(runs)?.lazy(),
     })
