@@ -447,6 +447,10 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .copied()
         .filter(|k| *k != LOAD_KEY && *k != c::PICK)
         .collect();
+    // The text columns of the levels: the compared label and the text keys.
+    let level_text: Vec<&str> = std::iter::once("by")
+        .chain(text_keys.iter().copied())
+        .collect();
     let categorical = DataType::from_categories(Categories::global());
     let as_text = |names: &[&str]| -> Vec<Expr> {
         names
@@ -459,9 +463,9 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
         .with_columns(
-            ["by", m::RUN_ID]
+            level_text
                 .iter()
-                .chain(&text_keys)
+                .chain([&m::RUN_ID])
                 .map(|k| col(*k).cast(categorical.clone()))
                 .collect::<Vec<_>>(),
         )
@@ -527,7 +531,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         let mut spec = spec.clone();
         spec.baseline = present.first().cloned().unwrap_or_else(|| NO_LABEL.into());
         let levels = picked
-            .with_columns(as_text(&[&["by"][..], &text_keys].concat()))
+            .with_columns(as_text(&level_text))
             .with_columns([
                 col("by").fill_null(lit(NO_LABEL)),
                 when(col(LOAD_KEY).lt(lit(0.0)))
@@ -733,7 +737,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         });
     let levels = picked
         .filter(compared)
-        .with_columns(as_text(&[&["by"][..], &text_keys].concat()))
+        .with_columns(as_text(&level_text))
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(lit(NULL).cast(DataType::Float64))
