@@ -226,7 +226,7 @@ impl ConsoleOutput {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 enum TableKind {
     RunSummary,
     TextMetrics,
@@ -423,20 +423,22 @@ fn place_set(path: &Path, blocks: Vec<Block>, out: &mut ConsoleOutput) {
             // more for each table grew (and copied) the list table after table.
             let room = per_point.saturating_sub(point.observations.len());
             point.observations.reserve(room);
-            point
-                .observations
-                .extend(row.cells.iter().filter_map(|&(k, value, decimals)| {
-                    let column = block.columns.get(k)?.as_ref()?;
-                    Some(Observation {
-                        metric: column.metric.clone(),
-                        status: column.status.clone(),
-                        stat: column.stat.clone(),
-                        value,
-                        unit: column.unit.clone(),
-                        decimals: Some(decimals),
-                        origin: Origin::Line(row.line),
-                    })
-                }));
+            // A plain loop: building each number through an iterator of `Option`s copied it
+            // twice more.
+            for &(k, value, decimals) in &row.cells {
+                let Some(Some(column)) = block.columns.get(k) else {
+                    continue;
+                };
+                point.observations.push(Observation {
+                    metric: column.metric.clone(),
+                    status: column.status.clone(),
+                    stat: column.stat.clone(),
+                    value,
+                    unit: column.unit.clone(),
+                    decimals: Some(decimals),
+                    origin: Origin::Line(row.line),
+                });
+            }
         }
     }
 }
@@ -479,10 +481,11 @@ fn parse_table(
     let mut i = start;
     while i < lines.len() && is_border(lines[i].text.trim_end()) {
         let border = &lines[i];
+        // Counted byte by byte: `matches('|')` searched for each bar with a call.
         let width = border
             .text
-            .trim_end()
-            .matches('|')
+            .bytes()
+            .filter(|&b| b == b'|')
             .count()
             .saturating_sub(1);
         // The bottom border of the last block is followed by something other than a header.
@@ -744,7 +747,7 @@ fn header_columns(
     border_line: usize,
     width: usize,
     kind: TableKind,
-    status: &str,
+    status: &'static str,
     title: &str,
     out: &mut ConsoleOutput,
 ) -> Option<Vec<Option<Column>>> {
@@ -759,11 +762,12 @@ fn header_columns(
     };
     // Every iteration of a long log prints the same headers: their columns are worked out once
     // (headers that warn are worked out every time, so each table gets its own warnings).
-    let mut key = format!("{kind:?}|{status}|{width}");
+    let mut text = String::with_capacity(header.iter().map(|l| l.text.len() + 1).sum());
     for line in header {
-        key.push('|');
-        key.push_str(&line.text);
+        text.push_str(&line.text);
+        text.push('\n');
     }
+    let key = (kind, status, width, text);
     if let Some(columns) = KNOWN_HEADERS.with_borrow(|known| known.get(&key).cloned()) {
         return Some(columns);
     }
@@ -830,9 +834,12 @@ fn header_columns(
     Some(columns)
 }
 
+/// A table header as [`KNOWN_HEADERS`] knows it: kind, status, width and lines.
+type HeaderKey = (TableKind, &'static str, usize, String);
+
 thread_local! {
     /// Columns of the headers met so far on this thread (see [`header_columns`]).
-    static KNOWN_HEADERS: std::cell::RefCell<foldhash::HashMap<String, Vec<Option<Column>>>> =
+    static KNOWN_HEADERS: std::cell::RefCell<foldhash::HashMap<HeaderKey, Vec<Option<Column>>>> =
         std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
@@ -1041,9 +1048,8 @@ fn column_meaning(
     }
 }
 
-/// A number as printed, with the digits after its decimal point.
+/// A number as printed (a trimmed cell), with the digits after its decimal point.
 fn parse_number(cell: &str) -> Option<(f64, u8)> {
-    let cell = super::trim(cell);
     // Most cells are plain decimals: read before looking for marks.
     if let Some(short) = short_decimal(cell) {
         return Some(short);
@@ -1143,7 +1149,7 @@ fn parse_row(
     // The separators are found once; a cell is the text between two of them.
     bounds.clear();
     bounds.push(0);
-    bounds.extend(memchr::memchr_iter(b'|', inner.as_bytes()).map(|at| at + 1));
+    push_cell_ends(inner.as_bytes(), bounds);
     bounds.push(inner.len() + 1);
     let count = bounds.len() - 1;
     if count != columns.len() {
@@ -1194,6 +1200,30 @@ fn parse_row(
         }
     }
     Some(row)
+}
+
+/// Pushes `at + 1` for each `|` at `at` in `bytes`. A row has a dozen separators: they are
+/// found 32 bytes at a time, from a mask of the block (finding them one by one cost a call
+/// each).
+fn push_cell_ends(bytes: &[u8], ends: &mut Vec<usize>) {
+    let (blocks, rest) = bytes.as_chunks::<32>();
+    for (k, block) in blocks.iter().enumerate() {
+        let mut mask = block
+            .iter()
+            .enumerate()
+            .fold(0u32, |mask, (i, &b)| mask | (u32::from(b == b'|') << i));
+        while mask != 0 {
+            ends.push(k * 32 + mask.trailing_zeros() as usize + 1);
+            mask &= mask - 1;
+        }
+    }
+    let base = blocks.len() * 32;
+    ends.extend(
+        rest.iter()
+            .enumerate()
+            .filter(|&(_, &b)| b == b'|')
+            .map(|(i, _)| base + i + 1),
+    );
 }
 
 /// GuideLLM's line naming the model, searched for in every line: the searcher is built once.
@@ -1260,31 +1290,85 @@ fn parse_profile(lines: &[TextLine]) -> Profile {
         ..Profile::default()
     };
     if let Some((line, detail)) = step_detail(lines, "profile resolved") {
-        let list = |re: &Regex| {
-            re.captures(&detail)
-                .and_then(|c| parse_number_list(&c[1]))
-                .map(|v| (line, v))
-        };
-        profile.streams = list(&STREAMS);
-        profile.rates = list(&RATES);
-        profile.kind = PROFILE_TYPE.captures(&detail).map(|c| c[1].to_string());
-        profile.max_seconds = MAX_SECONDS
-            .captures(&detail)
-            .and_then(|c| c[1].parse().ok());
+        let facts = remembered(&PROFILE_DETAILS, detail, profile_facts);
+        profile.streams = facts.streams.map(|v| (line, v));
+        profile.rates = facts.rates.map(|v| (line, v));
+        profile.kind = facts.kind;
+        profile.max_seconds = facts.max_seconds;
     }
     if let Some((_, detail)) = step_detail(lines, "unique requests") {
-        profile.random_seed = RANDOM_SEED
-            .captures(&detail)
-            .and_then(|c| c[1].parse().ok());
-        for c in DATA_KEY.captures_iter(&detail) {
-            if let Ok(v) = c[2].parse() {
-                if !profile.data.iter().any(|(k, _)| k == &c[1]) {
-                    profile.data.push((c[1].to_string(), v));
-                }
+        let facts = remembered(&REQUEST_DETAILS, detail, request_facts);
+        profile.random_seed = facts.random_seed;
+        profile.data = facts.data;
+    }
+    profile
+}
+
+/// What the regular expressions read from a step's detail text.
+#[derive(Debug, Clone, Default)]
+struct DetailFacts {
+    streams: Option<Vec<f64>>,
+    rates: Option<Vec<f64>>,
+    kind: Option<String>,
+    max_seconds: Option<f64>,
+    random_seed: Option<i64>,
+    data: Vec<(String, i64)>,
+}
+
+/// The facts of a `profile resolved` detail.
+fn profile_facts(detail: &str) -> DetailFacts {
+    let list = |re: &Regex| re.captures(detail).and_then(|c| parse_number_list(&c[1]));
+    DetailFacts {
+        streams: list(&STREAMS),
+        rates: list(&RATES),
+        kind: PROFILE_TYPE.captures(detail).map(|c| c[1].to_string()),
+        max_seconds: MAX_SECONDS.captures(detail).and_then(|c| c[1].parse().ok()),
+        ..DetailFacts::default()
+    }
+}
+
+/// The facts of a `unique requests` detail.
+fn request_facts(detail: &str) -> DetailFacts {
+    let mut facts = DetailFacts {
+        random_seed: RANDOM_SEED.captures(detail).and_then(|c| c[1].parse().ok()),
+        ..DetailFacts::default()
+    };
+    for c in DATA_KEY.captures_iter(detail) {
+        if let Ok(v) = c[2].parse() {
+            if !facts.data.iter().any(|(k, _)| k == &c[1]) {
+                facts.data.push((c[1].to_string(), v));
             }
         }
     }
-    profile
+    facts
+}
+
+/// Detail texts met so far on this thread and their facts: every iteration of a long log
+/// prints the same details, and reading one costs thousands of instructions of regex.
+type KnownDetails = std::cell::RefCell<foldhash::HashMap<String, DetailFacts>>;
+
+thread_local! {
+    static PROFILE_DETAILS: KnownDetails = KnownDetails::default();
+    static REQUEST_DETAILS: KnownDetails = KnownDetails::default();
+}
+
+/// `read(detail)`, or the facts `known` remembers for the same text.
+fn remembered(
+    known: &'static std::thread::LocalKey<KnownDetails>,
+    detail: String,
+    read: fn(&str) -> DetailFacts,
+) -> DetailFacts {
+    if let Some(facts) = known.with_borrow(|known| known.get(&detail).cloned()) {
+        return facts;
+    }
+    let facts = read(&detail);
+    known.with_borrow_mut(|known| {
+        if known.len() >= 256 {
+            known.clear();
+        }
+        known.insert(detail, facts.clone());
+    });
+    facts
 }
 
 /// One candidate list of load values, with where it came from.

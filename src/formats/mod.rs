@@ -335,8 +335,8 @@ pub struct Observation {
 /// known one (no allocation per number), owned otherwise.
 pub type Name = Cow<'static, str>;
 
-/// Statistics names (with the CI bounds GuideLLM 0.8 adds), statuses and units beyond the
-/// catalog's.
+/// Statistics names (with the CI bounds GuideLLM 0.8 adds), statuses, units beyond the
+/// catalog's, and strategies.
 static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
     let base = [
         "mean", "median", "mode", "variance", "std", "min", "max", "count", "sum", "value",
@@ -369,6 +369,12 @@ static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
             "tokens/s",
             "requests",
             "req/s",
+            // GuideLLM's strategies, which name every console row.
+            "synchronous",
+            "concurrent",
+            "throughput",
+            "constant",
+            "poisson",
         ]
         .map(String::from),
     );
