@@ -1049,6 +1049,7 @@ fn column_meaning(
 }
 
 /// A number as printed (a trimmed cell), with the digits after its decimal point.
+#[inline]
 fn parse_number(cell: &str) -> Option<(f64, u8)> {
     // Most cells are plain decimals: read before looking for marks.
     if let Some(short) = short_decimal(cell) {
@@ -1077,27 +1078,36 @@ const EXACT_POWERS_OF_TEN: [f64; 16] = [
 /// `[-]digits[.digits]` with at most 15 digits, and its decimals: the integer of the digits and
 /// the power of ten are both exact in an `f64`, so their quotient is the correctly rounded
 /// value, as `str::parse` gives it. `None` for any other text.
+#[inline]
 fn short_decimal(text: &str) -> Option<(f64, u8)> {
     let (negative, bytes) = match text.as_bytes() {
         [b'-', rest @ ..] => (true, rest),
         bytes => (false, bytes),
     };
     // Up to 15 digits and a dot: the digits read below cannot overflow.
-    if bytes.is_empty() || bytes.len() > 16 {
+    if bytes.len() > 16 {
         return None;
     }
-    let mut mantissa: u64 = 0;
-    let mut dot = None;
-    for (at, &b) in bytes.iter().enumerate() {
-        match b {
-            b'0'..=b'9' => mantissa = mantissa * 10 + u64::from(b - b'0'),
-            b'.' if dot.is_none() && at > 0 => dot = Some(at),
-            _ => return None,
+    // The digits before the dot, then (if a dot follows them) those after it.
+    let mut mantissa: i64 = 0;
+    let mut read = |digits: &[u8]| {
+        let mut count = 0;
+        for &b in digits {
+            if !b.is_ascii_digit() {
+                break;
+            }
+            mantissa = mantissa * 10 + i64::from(b - b'0');
+            count += 1;
         }
-    }
-    let fraction = dot.map_or(0, |at| bytes.len() - at - 1);
-    let digits = bytes.len() - usize::from(dot.is_some());
-    if (dot.is_some() && fraction == 0) || digits > 15 {
+        count
+    };
+    let whole = read(bytes);
+    let fraction = match bytes.get(whole..) {
+        Some([]) => 0,
+        Some([b'.', rest @ ..]) if !rest.is_empty() && read(rest) == rest.len() => rest.len(),
+        _ => return None,
+    };
+    if whole == 0 || whole + fraction > 15 {
         return None;
     }
     let value = mantissa as f64 / EXACT_POWERS_OF_TEN[fraction];
