@@ -1269,12 +1269,17 @@ fn step_detail(lines: &[TextLine], suffix: &str) -> Option<(usize, String)> {
     let at = lines
         .iter()
         .position(|l| l.text.starts_with("✔ ") && l.text.trim_end().ends_with(suffix))?;
-    let detail = lines[at + 1..]
+    let mut detail = String::new();
+    for (i, line) in lines[at + 1..]
         .iter()
         .take_while(|l| l.text.starts_with("  "))
-        .map(|l| l.text.trim())
-        .collect::<Vec<_>>()
-        .join(" ");
+        .enumerate()
+    {
+        if i > 0 {
+            detail.push(' ');
+        }
+        detail.push_str(line.text.trim());
+    }
     Some((lines[at].number, detail))
 }
 
