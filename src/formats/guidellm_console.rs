@@ -1367,12 +1367,18 @@ thread_local! {
     static REQUEST_DETAILS: KnownDetails = KnownDetails::default();
 }
 
+/// How long a detail text [`remembered`] keeps may be: longer ones are read every time.
+const REMEMBERED_DETAIL: usize = 1 << 16;
+
 /// `read(detail)`, or the facts `known` remembers for the same text.
 fn remembered(
     known: &'static std::thread::LocalKey<KnownDetails>,
     detail: String,
     read: fn(&str) -> DetailFacts,
 ) -> DetailFacts {
+    if detail.len() > REMEMBERED_DETAIL {
+        return read(&detail);
+    }
     if let Some(facts) = known.with_borrow(|known| known.get(&detail).cloned()) {
         return facts;
     }
