@@ -224,11 +224,27 @@ static GPU_MEMORY: LazyLock<Regex> =
 /// Fills the KV connector, its CPU blocks and the GPU memory utilization from vLLM's
 /// command-line arguments (`--kv-transfer-config '{...}'`, `--gpu-memory-utilization 0.9`).
 pub(crate) fn read_vllm_args(args: &str, labels: &mut super::RunLabels) {
-    labels.kv_connector = KV_CONNECTOR.captures(args).map(|c| c[1].to_string());
-    labels.num_cpu_blocks = NUM_CPU_BLOCKS
-        .captures(args)
-        .and_then(|c| c[1].parse().ok());
-    labels.gpu_memory_utilization = GPU_MEMORY.captures(args).and_then(|c| c[1].parse().ok());
+    let (kv_connector, num_cpu_blocks, gpu_memory_utilization) =
+        super::remembered(&KNOWN_ARGS, args, |args| {
+            (
+                KV_CONNECTOR.captures(args).map(|c| c[1].to_string()),
+                NUM_CPU_BLOCKS
+                    .captures(args)
+                    .and_then(|c| c[1].parse().ok()),
+                GPU_MEMORY.captures(args).and_then(|c| c[1].parse().ok()),
+            )
+        });
+    labels.kv_connector = kv_connector;
+    labels.num_cpu_blocks = num_cpu_blocks;
+    labels.gpu_memory_utilization = gpu_memory_utilization;
+}
+
+/// What [`read_vllm_args`] reads: the KV connector, its CPU blocks, the GPU memory utilization.
+type VllmArgFacts = (Option<String>, Option<i64>, Option<f64>);
+
+thread_local! {
+    /// The vLLM argument texts met so far on this thread: each configuration repeats its own.
+    static KNOWN_ARGS: super::Known<VllmArgFacts> = super::Known::default();
 }
 
 /// Reads one iteration: `lines` runs from its banner rule to the line before the next one.

@@ -5,6 +5,7 @@
 //! statistic), never by position.
 
 use std::path::Path;
+use std::rc::Rc;
 use std::sync::LazyLock;
 
 use memchr::memmem;
@@ -330,7 +331,7 @@ struct Block {
     /// The readable rows with their position.
     rows: Vec<(usize, Row)>,
     /// What each column holds (`None`: not read).
-    columns: Vec<Option<Column>>,
+    columns: Columns,
     /// False when the input ended (or broke off) before the bottom border.
     complete: bool,
 }
@@ -750,7 +751,7 @@ fn header_columns(
     status: &'static str,
     title: &str,
     out: &mut ConsoleOutput,
-) -> Option<Vec<Option<Column>>> {
+) -> Option<Columns> {
     let Some(first) = header.first() else {
         warn(
             out,
@@ -786,7 +787,7 @@ fn header_columns(
         return None;
     }
     let last = rows.len() - 1;
-    let columns: Vec<Option<Column>> = (0..width)
+    let columns: Columns = (0..width)
         .map(|j| {
             if j == 0 {
                 return None;
@@ -834,12 +835,15 @@ fn header_columns(
     Some(columns)
 }
 
+/// What each column of a table holds (`None`: not read), shared by the tables of one header.
+type Columns = Rc<[Option<Column>]>;
+
 /// A table header as [`KNOWN_HEADERS`] knows it: kind, status, width and lines.
 type HeaderKey = (TableKind, &'static str, usize, String);
 
 thread_local! {
     /// Columns of the headers met so far on this thread (see [`header_columns`]).
-    static KNOWN_HEADERS: std::cell::RefCell<foldhash::HashMap<HeaderKey, Vec<Option<Column>>>> =
+    static KNOWN_HEADERS: std::cell::RefCell<foldhash::HashMap<HeaderKey, Columns>> =
         std::cell::RefCell::new(foldhash::HashMap::default());
 }
 
@@ -1129,18 +1133,25 @@ const LOAD_METRIC: &str = "concurrency";
 
 /// `columns` without those of metrics `options` does not keep: their cells are not read. The
 /// [`LOAD_METRIC`] stays: [`assign_loads`] may need it.
-fn kept_columns(mut columns: Vec<Option<Column>>, options: &ParseOptions) -> Vec<Option<Column>> {
-    if options.metrics.is_some() {
-        for column in &mut columns {
-            if column
-                .as_ref()
-                .is_some_and(|c| c.metric != LOAD_METRIC && !options.keeps(&c.metric))
-            {
-                *column = None;
-            }
-        }
+fn kept_columns(columns: Columns, options: &ParseOptions) -> Columns {
+    let dropped = |column: &Option<Column>| {
+        column
+            .as_ref()
+            .is_some_and(|c| c.metric != LOAD_METRIC && !options.keeps(&c.metric))
+    };
+    if options.metrics.is_none() || !columns.iter().any(dropped) {
+        return columns;
     }
     columns
+        .iter()
+        .map(|column| {
+            if dropped(column) {
+                None
+            } else {
+                column.clone()
+            }
+        })
+        .collect()
 }
 
 /// Reads one data row; `None` (with a warning) when its cells do not fit the header. `bounds`
@@ -1305,14 +1316,14 @@ fn parse_profile(lines: &[TextLine]) -> Profile {
         ..Profile::default()
     };
     if let Some((line, detail)) = step_detail(lines, "profile resolved") {
-        let facts = remembered(&PROFILE_DETAILS, detail, profile_facts);
+        let facts = super::remembered(&PROFILE_DETAILS, &detail, profile_facts);
         profile.streams = facts.streams.map(|v| (line, v));
         profile.rates = facts.rates.map(|v| (line, v));
         profile.kind = facts.kind;
         profile.max_seconds = facts.max_seconds;
     }
     if let Some((_, detail)) = step_detail(lines, "unique requests") {
-        let facts = remembered(&REQUEST_DETAILS, detail, request_facts);
+        let facts = super::remembered(&REQUEST_DETAILS, &detail, request_facts);
         profile.random_seed = facts.random_seed;
         profile.data = facts.data;
     }
@@ -1358,38 +1369,11 @@ fn request_facts(detail: &str) -> DetailFacts {
     facts
 }
 
-/// Detail texts met so far on this thread and their facts: every iteration of a long log
-/// prints the same details, and reading one costs thousands of instructions of regex.
-type KnownDetails = std::cell::RefCell<foldhash::HashMap<String, DetailFacts>>;
-
 thread_local! {
-    static PROFILE_DETAILS: KnownDetails = KnownDetails::default();
-    static REQUEST_DETAILS: KnownDetails = KnownDetails::default();
-}
-
-/// How long a detail text [`remembered`] keeps may be: longer ones are read every time.
-const REMEMBERED_DETAIL: usize = 1 << 16;
-
-/// `read(detail)`, or the facts `known` remembers for the same text.
-fn remembered(
-    known: &'static std::thread::LocalKey<KnownDetails>,
-    detail: String,
-    read: fn(&str) -> DetailFacts,
-) -> DetailFacts {
-    if detail.len() > REMEMBERED_DETAIL {
-        return read(&detail);
-    }
-    if let Some(facts) = known.with_borrow(|known| known.get(&detail).cloned()) {
-        return facts;
-    }
-    let facts = read(&detail);
-    known.with_borrow_mut(|known| {
-        if known.len() >= 256 {
-            known.clear();
-        }
-        known.insert(detail, facts.clone());
-    });
-    facts
+    /// The facts of the `profile resolved` details met so far on this thread.
+    static PROFILE_DETAILS: super::Known<DetailFacts> = super::Known::default();
+    /// The facts of the `unique requests` details met so far on this thread.
+    static REQUEST_DETAILS: super::Known<DetailFacts> = super::Known::default();
 }
 
 /// One candidate list of load values, with where it came from.

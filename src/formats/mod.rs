@@ -427,6 +427,36 @@ pub fn name(text: &str) -> Name {
     }
 }
 
+/// Texts met so far on one thread and what was read from them (see [`remembered`]).
+pub(crate) type Known<T> = std::cell::RefCell<foldhash::HashMap<String, T>>;
+
+/// How long a text [`remembered`] keeps may be: longer ones are read every time.
+const REMEMBERED_TEXT: usize = 1 << 16;
+
+/// `read(text)`, or what `known` remembers for the same text. Every iteration of a long log
+/// prints the same setup texts, and reading one with regular expressions costs thousands of
+/// instructions. Bounded: 256 texts per thread, each up to 64 KiB.
+pub(crate) fn remembered<T: Clone>(
+    known: &'static std::thread::LocalKey<Known<T>>,
+    text: &str,
+    read: impl FnOnce(&str) -> T,
+) -> T {
+    if text.len() > REMEMBERED_TEXT {
+        return read(text);
+    }
+    if let Some(value) = known.with_borrow(|known| known.get(text).cloned()) {
+        return value;
+    }
+    let value = read(text);
+    known.with_borrow_mut(|known| {
+        if known.len() >= 256 {
+            known.clear();
+        }
+        known.insert(text.to_string(), value.clone());
+    });
+    value
+}
+
 /// Where a number was read, shown as `line 12`, `line 3, column 7`, a JSON path, or a note.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Origin {
