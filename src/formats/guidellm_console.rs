@@ -1323,57 +1323,54 @@ fn parse_profile(lines: &[TextLine]) -> Profile {
         profile.max_seconds = facts.max_seconds;
     }
     if let Some((_, detail)) = step_detail(lines, "unique requests") {
-        let facts = super::remembered(&REQUEST_DETAILS, &detail, request_facts);
-        profile.random_seed = facts.random_seed;
-        profile.data = facts.data;
+        (profile.random_seed, profile.data) =
+            super::remembered(&REQUEST_DETAILS, &detail, request_facts);
     }
     profile
 }
 
-/// What the regular expressions read from a step's detail text.
-#[derive(Debug, Clone, Default)]
-struct DetailFacts {
+/// What a `profile resolved` detail says.
+#[derive(Debug, Clone)]
+struct ProfileFacts {
     streams: Option<Vec<f64>>,
     rates: Option<Vec<f64>>,
     kind: Option<String>,
     max_seconds: Option<f64>,
-    random_seed: Option<i64>,
-    data: Vec<(String, i64)>,
 }
 
-/// The facts of a `profile resolved` detail.
-fn profile_facts(detail: &str) -> DetailFacts {
+/// Reads a `profile resolved` detail.
+fn profile_facts(detail: &str) -> ProfileFacts {
     let list = |re: &Regex| re.captures(detail).and_then(|c| parse_number_list(&c[1]));
-    DetailFacts {
+    ProfileFacts {
         streams: list(&STREAMS),
         rates: list(&RATES),
         kind: PROFILE_TYPE.captures(detail).map(|c| c[1].to_string()),
         max_seconds: MAX_SECONDS.captures(detail).and_then(|c| c[1].parse().ok()),
-        ..DetailFacts::default()
     }
 }
 
-/// The facts of a `unique requests` detail.
-fn request_facts(detail: &str) -> DetailFacts {
-    let mut facts = DetailFacts {
-        random_seed: RANDOM_SEED.captures(detail).and_then(|c| c[1].parse().ok()),
-        ..DetailFacts::default()
-    };
+/// What a `unique requests` detail says: the random seed and the workload's numbers.
+type RequestFacts = (Option<i64>, Vec<(String, i64)>);
+
+/// Reads a `unique requests` detail.
+fn request_facts(detail: &str) -> RequestFacts {
+    let random_seed = RANDOM_SEED.captures(detail).and_then(|c| c[1].parse().ok());
+    let mut data: Vec<(String, i64)> = Vec::new();
     for c in DATA_KEY.captures_iter(detail) {
         if let Ok(v) = c[2].parse() {
-            if !facts.data.iter().any(|(k, _)| k == &c[1]) {
-                facts.data.push((c[1].to_string(), v));
+            if !data.iter().any(|(k, _)| k == &c[1]) {
+                data.push((c[1].to_string(), v));
             }
         }
     }
-    facts
+    (random_seed, data)
 }
 
 thread_local! {
     /// The facts of the `profile resolved` details met so far on this thread.
-    static PROFILE_DETAILS: super::Known<DetailFacts> = super::Known::default();
+    static PROFILE_DETAILS: super::Known<ProfileFacts> = super::Known::default();
     /// The facts of the `unique requests` details met so far on this thread.
-    static REQUEST_DETAILS: super::Known<DetailFacts> = super::Known::default();
+    static REQUEST_DETAILS: super::Known<RequestFacts> = super::Known::default();
 }
 
 /// One candidate list of load values, with where it came from.
