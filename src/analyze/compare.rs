@@ -354,11 +354,10 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
     let preference: Vec<&String> = std::iter::once(&pick.status)
         .chain(&pick.fallback_statuses)
         .collect();
-    // (model, chosen status) pairs, matched as one set (a chain of conditions, one per model,
-    // grows with the number of models on every row).
-    const SEPARATOR: &str = "\u{1f}";
+    // The models of each chosen status, matched as one set per status (a chain of
+    // conditions, one per model, grows with the number of models on every row).
     const NO_MODEL: &str = "\u{0}";
-    let mut chosen: Vec<String> = Vec::new();
+    let mut chosen: Vec<(&String, Vec<&str>)> = Vec::new();
     for (model, rows) in rows_of {
         let configs: Vec<&Option<String>> = rows.iter().map(|&i| &labels[i]).collect();
         let has_everywhere = |status: &String| {
@@ -371,23 +370,24 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
             .iter()
             .find(|s| has_everywhere(s))
             .unwrap_or(&preference[0]);
-        chosen.push(format!(
-            "{}{SEPARATOR}{status}",
-            model.as_deref().unwrap_or(NO_MODEL)
-        ));
+        let model = model.as_deref().unwrap_or(NO_MODEL);
+        match chosen.iter_mut().find(|(s, _)| s == status) {
+            Some((_, models)) => models.push(model),
+            None => chosen.push((status, vec![model])),
+        }
     }
-    let key = concat_str(
-        [
-            col(m::MODEL).fill_null(lit(NO_MODEL)),
-            col(m::STATUS).fill_null(lit("")),
-        ],
-        SEPARATOR,
-        false,
-    );
-    let condition = key.is_in(
-        lit(Series::new("chosen".into(), chosen)).implode(false),
-        false,
-    );
+    let condition = match chosen.as_slice() {
+        // Every model uses the same status (the usual case): no need to look at models.
+        [(status, _)] => col(m::STATUS).eq(lit(status.to_string())),
+        _ => chosen.iter().fold(lit(false), |any, (status, models)| {
+            let models = Series::new("models".into(), models);
+            any.or(col(m::STATUS).eq(lit(status.to_string())).and(
+                col(m::MODEL)
+                    .fill_null(lit(NO_MODEL))
+                    .is_in(lit(models).implode(false), false),
+            ))
+        }),
+    };
     Ok(base.and(condition))
 }
 
@@ -531,15 +531,16 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         let mut spec = spec.clone();
         spec.baseline = present.first().cloned().unwrap_or_else(|| NO_LABEL.into());
         let levels = picked
-            .with_columns(as_text(&level_text))
-            .with_columns([
-                col("by").fill_null(lit(NO_LABEL)),
+            .with_column(
                 when(col(LOAD_KEY).lt(lit(0.0)))
                     .then(lit(NULL).cast(DataType::Float64))
                     .otherwise(col(LOAD_KEY))
                     .alias(c::LOAD),
-            ])
+            )
+            // Sorted on the categorical codes (in the order of their texts), then made text.
             .sort(level_order(&keys), level_sort_options(&keys))
+            .with_columns(as_text(&level_text))
+            .with_column(col("by").fill_null(lit(NO_LABEL)))
             .collect()
             .map_err(polars_err("collecting levels"))?;
         return Ok(Comparison {
@@ -639,7 +640,6 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     }
     let joined = concat(joins, UnionArgs::default())
         .map_err(polars_err("joining"))?
-        .with_columns(as_text(&text_keys))
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(lit(NULL).cast(DataType::Float64))
@@ -706,7 +706,11 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(c::PCT_CHANGE),
         )
-        .left_join(directions.lazy(), col(m::METRIC), col("dir_metric"))
+        .left_join(
+            directions.lazy(),
+            col(m::METRIC).cast(DataType::String),
+            col("dir_metric"),
+        )
         .with_column(col(c::DIRECTION).fill_null(lit("none")))
         .collect()
         .map_err(polars_err("computing deltas"))?;
@@ -727,6 +731,8 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                 .with_nulls_last(true)
                 .with_order_descending_multi([false, false, false, false, false, true]),
         )
+        // Sorted on the categorical codes (in the order of their texts), then made text.
+        .with_columns(as_text(&text_keys))
         .select(DELTA_COLUMNS.map(col))
         .collect()
         .map_err(polars_err("computing deltas"))?;
@@ -737,14 +743,15 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         });
     let levels = picked
         .filter(compared)
-        .with_columns(as_text(&level_text))
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(lit(NULL).cast(DataType::Float64))
                 .otherwise(col(LOAD_KEY))
                 .alias(c::LOAD),
         )
+        // Sorted on the categorical codes (in the order of their texts), then made text.
         .sort(level_order(&keys), level_sort_options(&keys))
+        .with_columns(as_text(&level_text))
         .collect()
         .map_err(polars_err("collecting levels"))?;
     Ok(Comparison {
