@@ -60,22 +60,81 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
         }
         Err(e) => return Err(e),
     };
-    // A single configuration has nothing to compare: its values are the report.
+    // The delta and average rows are built on one core, the other rows beside them.
+    let (compared, others) = rayon::join(
+        || compared_rows(&comparison),
+        || -> Result<_> {
+            Ok((
+                context(tables.runs.clone(), &comparison)?,
+                summary::value_rows(&comparison)?,
+                if with_peaks {
+                    peaks(&comparison)?
+                } else {
+                    Vec::new()
+                },
+                server_rows(tables, &comparison.spec, &comparison.candidates)?,
+            ))
+        },
+    );
+    let Compared {
+        deltas,
+        averages,
+        sections,
+        average_at,
+    } = compared?;
+    let (context, values, peaks, server) = others?;
+    Ok(Report {
+        sections,
+        average_at,
+        spec: comparison.spec.clone(),
+        candidates: comparison.candidates.clone(),
+        context,
+        deltas,
+        averages,
+        peaks,
+        missing: comparison.missing.clone(),
+        values,
+        server,
+        deltas_frame: comparison.deltas,
+    })
+}
+
+/// The delta and average rows of a comparison, with their indexes (see [`Report`]).
+struct Compared {
+    deltas: Vec<DeltaRow>,
+    averages: Vec<AverageRow>,
+    sections: std::collections::HashMap<(String, String, usize), Vec<usize>>,
+    average_at: std::collections::HashMap<(Option<String>, String, usize), usize>,
+}
+
+/// The delta and average rows of `comparison`, indexed; none when it compares nothing (a
+/// single configuration's values are the report).
+fn compared_rows(comparison: &Comparison) -> Result<Compared> {
     let (deltas, averages) = if comparison.candidates.is_empty() {
         (Vec::new(), Vec::new())
     } else {
         (
-            summary::delta_rows(&comparison)?,
-            summary::average_rows(&averages(&comparison)?)?,
+            summary::delta_rows(comparison)?,
+            summary::average_rows(&averages(comparison)?)?,
         )
     };
     let mut sections: std::collections::HashMap<(String, String, usize), Vec<usize>> =
         std::collections::HashMap::new();
-    for (i, row) in deltas.iter().enumerate() {
-        sections
-            .entry((row.model.clone(), row.candidate.clone(), row.pick))
-            .or_default()
-            .push(i);
+    // The rows of a section are neighbours (the deltas are sorted by model, candidate and
+    // pick): its key is made once per run of them, not once per row.
+    fn key(row: &DeltaRow) -> (&str, &str, usize) {
+        (&row.model, &row.candidate, row.pick)
+    }
+    let mut start = 0;
+    for end in 1..=deltas.len() {
+        if end == deltas.len() || key(&deltas[end]) != key(&deltas[start]) {
+            let row = &deltas[start];
+            sections
+                .entry((row.model.clone(), row.candidate.clone(), row.pick))
+                .or_default()
+                .extend(start..end);
+            start = end;
+        }
     }
     let mut average_at = std::collections::HashMap::new();
     for (i, row) in averages.iter().enumerate() {
@@ -84,23 +143,11 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
             .entry((model, row.candidate.clone(), row.pick))
             .or_insert(i);
     }
-    Ok(Report {
-        sections,
-        average_at,
-        spec: comparison.spec.clone(),
-        candidates: comparison.candidates.clone(),
-        context: context(tables.runs.clone(), &comparison)?,
+    Ok(Compared {
         deltas,
         averages,
-        peaks: if with_peaks {
-            peaks(&comparison)?
-        } else {
-            Vec::new()
-        },
-        missing: comparison.missing.clone(),
-        values: summary::value_rows(&comparison)?,
-        server: server_rows(tables, &comparison.spec, &comparison.candidates)?,
-        deltas_frame: comparison.deltas,
+        sections,
+        average_at,
     })
 }
 

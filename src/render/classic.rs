@@ -4,6 +4,8 @@
 
 use std::fmt::Write;
 
+use rayon::prelude::*;
+
 use super::{average, format_load, models, section, Renderer};
 use crate::analyze::{DeltaRow, Report};
 use crate::error::Result;
@@ -43,8 +45,10 @@ const AVERAGE_LABELS: [&str; 3] = [
     "Average TTFT change:",
 ];
 
-fn rule(out: &mut String, c: char) {
-    out.extend(std::iter::repeat_n(c, WIDTH));
+/// A line of `WIDTH` times the ASCII character `c`.
+fn rule(out: &mut String, c: u8) {
+    let line = [c; WIDTH];
+    out.push_str(std::str::from_utf8(&line).unwrap_or_default());
     out.push('\n');
 }
 
@@ -69,9 +73,9 @@ fn joined<T>(values: &[T], f: impl Fn(&T) -> String) -> Option<String> {
 
 fn header(report: &Report, out: &mut String) {
     let ctx = &report.context;
-    rule(out, '=');
+    rule(out, b'=');
     out.push_str("vLLM KV-Cache CPU Offload - Multi-Model Benchmark Comparison\n");
-    rule(out, '=');
+    rule(out, b'=');
     out.push('\n');
     let _ = writeln!(out, "Analyzing: {}", ctx.sources.join(", "));
     let levels = if ctx.rate_types.iter().all(|t| t == "concurrent") {
@@ -126,13 +130,13 @@ fn comparison_section(
     rows: &[&DeltaRow],
 ) {
     let _ = writeln!(out, "{:<WIDTH$}", spec.title);
-    rule(out, '-');
+    rule(out, b'-');
     let _ = writeln!(
         out,
         "{:<12} {:<20} {:<20} {:<20} {:<15}",
         "Concurrency", baseline, candidate, "Difference", "% Change"
     );
-    rule(out, '-');
+    rule(out, b'-');
     let (unit, d) = (spec.unit, spec.decimals);
     let w = 20 - unit.chars().count();
     let wp = 18 - unit.chars().count();
@@ -163,6 +167,35 @@ fn comparison_section(
     out.push('\n');
 }
 
+/// The comparison sections and key metrics of one model, for every candidate.
+fn model_block(report: &Report, model: &str, baseline: &str, several: bool) -> String {
+    let mut out = String::new();
+    rule(&mut out, b'=');
+    let _ = writeln!(out, "Model: {model}");
+    rule(&mut out, b'=');
+    out.push('\n');
+    for candidate in &report.candidates {
+        let cand_label = candidate.to_uppercase();
+        for (pick, spec) in SECTIONS.iter().enumerate() {
+            let rows: Vec<&DeltaRow> = section(report, model, candidate, pick).collect();
+            comparison_section(&mut out, spec, baseline, &cand_label, &rows);
+        }
+        let title = if several {
+            format!("KEY METRICS ({cand_label})")
+        } else {
+            "KEY METRICS".to_string()
+        };
+        let _ = writeln!(out, "{title:<WIDTH$}");
+        rule(&mut out, b'-');
+        for (pick, label) in AVERAGE_LABELS.iter().enumerate() {
+            let pct = average(report, Some(model), candidate, pick).and_then(|a| a.mean_pct_change);
+            let _ = writeln!(out, "  {label:<27}{}", pct_cell(pct, 7));
+        }
+        out.push('\n');
+    }
+    out
+}
+
 impl Renderer for Classic {
     fn render(&self, report: &Report) -> Result<String> {
         if report.candidates.is_empty() {
@@ -177,48 +210,29 @@ impl Renderer for Classic {
         let baseline = report.spec.baseline.to_uppercase();
         let several = report.candidates.len() > 1;
         let models = models(report);
-        for model in &models {
-            rule(&mut out, '=');
-            let _ = writeln!(out, "Model: {model}");
-            rule(&mut out, '=');
-            out.push('\n');
-            for candidate in &report.candidates {
-                let cand_label = candidate.to_uppercase();
-                for (pick, spec) in SECTIONS.iter().enumerate() {
-                    let rows: Vec<&DeltaRow> = section(report, model, candidate, pick).collect();
-                    comparison_section(&mut out, spec, &baseline, &cand_label, &rows);
-                }
-                let title = if several {
-                    format!("KEY METRICS ({cand_label})")
-                } else {
-                    "KEY METRICS".to_string()
-                };
-                let _ = writeln!(out, "{title:<WIDTH$}");
-                rule(&mut out, '-');
-                for (pick, label) in AVERAGE_LABELS.iter().enumerate() {
-                    let pct = average(report, Some(model), candidate, pick)
-                        .and_then(|a| a.mean_pct_change);
-                    let _ = writeln!(out, "  {label:<27}{}", pct_cell(pct, 7));
-                }
-                out.push('\n');
-            }
-        }
+        // Each model's block is written on its own (a large log has thousands), on every core.
+        let blocks: Vec<String> = models
+            .par_iter()
+            .map(|model| model_block(report, model, &baseline, several))
+            .collect();
+        out.reserve(blocks.iter().map(String::len).sum());
+        blocks.iter().for_each(|block| out.push_str(block));
         out.push('\n');
         for candidate in &report.candidates {
-            rule(&mut out, '=');
+            rule(&mut out, b'=');
             out.push_str("CROSS-MODEL SUMMARY - Average Performance Impact of CPU Offload");
             if several {
                 let _ = write!(out, " ({})", candidate.to_uppercase());
             }
             out.push('\n');
-            rule(&mut out, '=');
+            rule(&mut out, b'=');
             out.push('\n');
             let _ = writeln!(
                 out,
                 "{:<20} {:<18} {:<18} {:<18}",
                 "Model", "Throughput Δ", "Latency Δ", "TTFT Δ"
             );
-            rule(&mut out, '-');
+            rule(&mut out, b'-');
             for model in &models {
                 let pct = |pick, width| {
                     pct_cell(
@@ -231,11 +245,11 @@ impl Renderer for Classic {
             }
             out.push('\n');
         }
-        rule(&mut out, '=');
+        rule(&mut out, b'=');
         out.push_str(
             "Note: Negative values indicate improvement with CPU offload, positive values indicate degradation\n",
         );
-        rule(&mut out, '=');
+        rule(&mut out, b'=');
         Ok(out)
     }
 

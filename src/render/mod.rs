@@ -127,10 +127,10 @@ pub fn section<'a>(
 
 /// The distinct models of the report, sorted.
 pub fn models(report: &Report) -> Vec<String> {
-    let mut models: Vec<String> = report.values.iter().map(|r| r.model.clone()).collect();
-    models.sort();
+    let mut models: Vec<&str> = report.values.iter().map(|r| r.model.as_str()).collect();
+    models.sort_unstable();
     models.dedup();
-    models
+    models.into_iter().map(str::to_string).collect()
 }
 
 /// The per-model average of one pick, or the cross-model one when `model` is `None`.
