@@ -3,6 +3,7 @@
 //! Prints MB/s of detection plus parsing, best of 5, with no table built, on one core and on
 //! every core.
 
+use std::io::Write;
 use std::time::Instant;
 
 use tidybench::ingest::Blob;
@@ -35,10 +36,15 @@ fn main() {
             }
         };
         let (best, observations) = pool.install(|| best_of_5(&blob));
-        println!(
+        // A reader that stops early (`| head -1`) ends the benchmark, not in a panic.
+        let line = writeln!(
+            std::io::stdout(),
             "{path}: {mb:.1} MB, {observations} numbers, {threads} core(s): parsed in {best:.3} s = {:.0} MB/s",
             mb / best
         );
+        if line.is_err() {
+            return;
+        }
     }
 }
 
