@@ -762,12 +762,14 @@ fn header_columns(
         return None;
     };
     // Every iteration of a long log prints the same headers: their columns are worked out once
-    // (headers that warn are worked out every time, so each table gets its own warnings).
+    // (headers that warn, or longer than 64 KiB, are worked out every time, so each table gets
+    // its own warnings and a hostile header is not kept).
     let mut text = String::with_capacity(header.iter().map(|l| l.text.len() + 1).sum());
     for line in header {
         text.push_str(&line.text);
         text.push('\n');
     }
+    let kept = text.len() <= super::REMEMBERED_TEXT;
     let key = (kind, status, width, text);
     if let Some(columns) = KNOWN_HEADERS.with_borrow(|known| known.get(&key).cloned()) {
         return Some(columns);
@@ -824,7 +826,7 @@ fn header_columns(
             }))
         })
         .collect();
-    if out.warnings.len() == warnings_before {
+    if out.warnings.len() == warnings_before && kept {
         KNOWN_HEADERS.with_borrow_mut(|known| {
             if known.len() >= 256 {
                 known.clear();

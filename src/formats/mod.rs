@@ -430,8 +430,9 @@ pub fn name(text: &str) -> Name {
 /// Texts met so far on one thread and what was read from them (see [`remembered`]).
 pub(crate) type Known<T> = std::cell::RefCell<foldhash::HashMap<String, T>>;
 
-/// How long a text [`remembered`] keeps may be: longer ones are read every time.
-const REMEMBERED_TEXT: usize = 1 << 16;
+/// How long a text [`remembered`] (or the console parser's header cache) keeps may be: longer
+/// ones are read every time.
+pub(crate) const REMEMBERED_TEXT: usize = 1 << 16;
 
 /// `read(text)`, or what `known` remembers for the same text. Every iteration of a long log
 /// prints the same setup texts, and reading one with regular expressions costs thousands of
