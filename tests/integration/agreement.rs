@@ -1,7 +1,8 @@
 //! Console tables against JSON reports of the same real runs (GuideLLM 0.3.1, 0.4.0, 0.5.4,
-//! 0.6.1, 0.7.4 and 0.8.1: concurrent, sweep and poisson, and a terminal capture): every number a console table
-//! prints must equal the JSON value of the same metric, status and statistic rounded to the
-//! printed decimals. This proves both parsers (and the metric mapping) right.
+//! 0.6.1, 0.7.4 and 0.8.1: concurrent, sweep and poisson, and a terminal capture; 0.5.0, 0.6.0,
+//! 0.7.0 and 0.8.0: concurrent): every number a console table prints must equal the JSON value
+//! of the same metric, status and statistic rounded to the printed decimals. This proves both
+//! parsers (and the metric mapping) right.
 
 use crate::common;
 
@@ -92,8 +93,17 @@ fn every_console_number_equals_the_rounded_json_value() {
         "tests/fixtures/guidellm/0.5.4/concurrent-tty/tty.log",
         "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
     );
-    // Every number the console tables of these 19 runs print (7 benchmarks per version).
-    assert_eq!(total, 2569);
+    // The first release of each minor version from 0.5 on (concurrent runs only).
+    for version in ["0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
+        let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
+        total += check(
+            &format!("{dir}/console.log"),
+            &format!("{dir}/benchmarks-no-requests.json.gz"),
+        );
+    }
+    // Every number the console tables of these 23 runs print (7 benchmarks per version from
+    // 0.3.1 to 0.8.1, 2 per first minor release).
+    assert_eq!(total, 3073);
 }
 
 #[test]
@@ -407,20 +417,27 @@ fn every_csv_number_equals_the_json_value_exactly() {
         format!("{tty}/benchmarks.csv"),
         format!("{tty}/benchmarks-no-requests.json.gz"),
     ));
+    for version in ["0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
+        let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
+        runs.push((
+            format!("{dir}/benchmarks.csv"),
+            format!("{dir}/benchmarks-no-requests.json.gz"),
+        ));
+    }
     for (csv, json) in &runs {
         let (n, w) = check_csv(csv, json);
         total += n;
         warnings.extend(w);
     }
-    // Every number of the 19 CSV reports that could be placed, each equal to the JSON value.
-    assert_eq!(total, 20676);
-    // 0.4 – 0.6 write the header for the first benchmark only; these 7 later benchmarks have
+    // Every number of the 23 CSV reports that could be placed, each equal to the JSON value.
+    assert_eq!(total, 23984);
+    // 0.4 – 0.6 write the header for the first benchmark only; these 8 later benchmarks have
     // other statistic blocks, which cannot be told apart (their counts and loads are read).
     let unplaceable: Vec<&String> = warnings
         .iter()
         .filter(|w| w.contains("which status each block belongs to cannot be told"))
         .collect();
-    assert_eq!(unplaceable.len(), 7, "{unplaceable:#?}");
+    assert_eq!(unplaceable.len(), 8, "{unplaceable:#?}");
     assert!(unplaceable[0].starts_with(
         "tests/fixtures/guidellm/0.4.0/concurrent/benchmarks.csv:5: benchmark 1: it has 39 \
          statistic blocks for 24 metrics and 2 request statuses with requests (successful, \
@@ -431,8 +448,8 @@ fn every_csv_number_equals_the_json_value_exactly() {
         .filter(|w| w.ends_with("names no model; `model` left null"));
     assert_eq!(
         no_model.count(),
-        7,
-        "0.4.0 and 0.5.4 name no model, as in their JSON"
+        8,
+        "0.4.0, 0.5.0 and 0.5.4 name no model, as in their JSON"
     );
     let sweep = "tests/fixtures/guidellm/0.7.4/sweep/benchmarks.csv";
     let rest: Vec<&String> = warnings
@@ -492,7 +509,10 @@ fn csv_rows_of_uneven_length_keep_counts_and_loads() {
 #[test]
 fn every_html_number_equals_the_json_value() {
     let mut total = 0;
-    for version in ["0.3.1", "0.4.0", "0.5.4", "0.6.1", "0.7.4", "0.8.1"] {
+    let versions = [
+        "0.3.1", "0.4.0", "0.5.0", "0.5.4", "0.6.0", "0.6.1", "0.7.0", "0.7.4", "0.8.0", "0.8.1",
+    ];
+    for version in versions {
         let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
         let html = parse_file(&format!("{dir}/benchmarks.html.gz"));
         let json = parse_file(&format!("{dir}/benchmarks-no-requests.json.gz"));
@@ -503,7 +523,7 @@ fn every_html_number_equals_the_json_value() {
         for (i, (hp, jp)) in h.load_points.iter().zip(&j.load_points).enumerate() {
             assert_eq!(hp.strategy, jp.strategy, "{dir}: {i}");
             // Only 0.8 records the load.
-            let expected_load = (version == "0.8.1").then_some(jp.load).flatten();
+            let expected_load = version.starts_with("0.8.").then_some(jp.load).flatten();
             assert_eq!(hp.load, expected_load, "{dir}: {i}");
             for o in &hp.observations {
                 total += 1;
@@ -528,12 +548,12 @@ fn every_html_number_equals_the_json_value() {
             }
         }
         assert!(problems.is_empty(), "{}", problems.join("\n"));
-        if version != "0.8.1" {
+        if !version.starts_with("0.8.") {
             assert!(html.warnings[0]
                 .message
                 .starts_with("the HTML report does not record each benchmark's load"));
         }
     }
-    // Every number the six HTML reports embed.
-    assert_eq!(total, 845);
+    // Every number the ten HTML reports embed.
+    assert_eq!(total, 1373);
 }
