@@ -29,10 +29,13 @@ pub const NAME: &str = "guidellm-json";
 pub const RUN_ID_LABEL: &str = "guidellm_run_id";
 
 /// A text field of a request record: kept (`Value`) or skipped without being stored
-/// (`IgnoredAny`), as `--keep-text` asks.
+/// (`SkippedValue`, `SkippedBytes`), as `--keep-text` asks. Either way the model a request body
+/// names is noted (see [`request_model`]).
 trait Text: for<'de> Deserialize<'de> {
     /// The text, when kept.
     fn keep(&self) -> Option<String>;
+    /// The model named by the request body this field holds, if it holds one.
+    fn model(&self) -> Option<&str>;
 }
 
 impl Text for Value {
@@ -43,24 +46,113 @@ impl Text for Value {
             other => Some(other.to_string()),
         }
     }
+
+    fn model(&self) -> Option<&str> {
+        request_model(self.as_str()?.as_bytes())
+    }
 }
 
-impl Text for IgnoredAny {
+/// Any value skipped without being stored but for the model a request body names: YAML reports,
+/// and JSON reports whose text fields are not all text.
+#[derive(Default)]
+struct SkippedValue(Option<Box<str>>);
+
+impl<'de> Deserialize<'de> for SkippedValue {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(SkippedValue::default())
+    }
+}
+
+impl<'de> Visitor<'de> for SkippedValue {
+    type Value = SkippedValue;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        f.write_str("any value")
+    }
+
+    fn visit_str<E>(self, text: &str) -> std::result::Result<Self, E> {
+        Ok(SkippedValue(request_model(text.as_bytes()).map(Into::into)))
+    }
+
+    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_bool<E>(self, _: bool) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_i64<E>(self, _: i64) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_u64<E>(self, _: u64) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_f64<E>(self, _: f64) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        SkippedValue::deserialize(deserializer)
+    }
+
+    fn visit_newtype_struct<D: serde::Deserializer<'de>>(
+        self,
+        deserializer: D,
+    ) -> std::result::Result<Self, D::Error> {
+        SkippedValue::deserialize(deserializer)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self, A::Error> {
+        IgnoredAny.visit_seq(seq).map(|_| self)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> std::result::Result<Self, A::Error> {
+        IgnoredAny.visit_map(map).map(|_| self)
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(
+        self,
+        data: A,
+    ) -> std::result::Result<Self, A::Error> {
+        IgnoredAny.visit_enum(data).map(|_| self)
+    }
+}
+
+impl Text for SkippedValue {
     fn keep(&self) -> Option<String> {
         None
+    }
+
+    fn model(&self) -> Option<&str> {
+        self.0.as_deref()
     }
 }
 
 /// A text field skipped unread as raw bytes: serde_json then finds the end of a string with
 /// `memchr` instead of checking every byte, the quickest way past the prompts and responses
-/// that make up most of a large report. JSON only; a field that is not a string, an array or
-/// null is an error, and the report is then read again with `IgnoredAny` (see
-/// `parse_report`).
-struct SkippedBytes;
+/// that make up most of a large report (escapes are still resolved, so the text is the
+/// string's). Only its first KiB is looked at, for the model of a request body. JSON only; a field that is not a string, an array or null is an error, and
+/// the report is then read again with `SkippedValue` (see `parse_report`).
+#[derive(Default)]
+struct SkippedBytes(Option<Box<str>>);
 
 impl<'de> Deserialize<'de> for SkippedBytes {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_option(SkippedBytes)
+        deserializer.deserialize_option(SkippedBytes::default())
     }
 }
 
@@ -72,23 +164,23 @@ impl<'de> Visitor<'de> for SkippedBytes {
     }
 
     fn visit_none<E>(self) -> std::result::Result<Self, E> {
-        Ok(SkippedBytes)
+        Ok(self)
     }
 
     fn visit_some<D: serde::Deserializer<'de>>(
         self,
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_bytes(SkippedBytes)
+        deserializer.deserialize_bytes(self)
     }
 
-    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<Self, E> {
-        Ok(SkippedBytes)
+    fn visit_bytes<E>(self, raw: &[u8]) -> std::result::Result<Self, E> {
+        Ok(SkippedBytes(request_model(raw).map(Into::into)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self, A::Error> {
         while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(SkippedBytes)
+        Ok(self)
     }
 }
 
@@ -96,6 +188,33 @@ impl Text for SkippedBytes {
     fn keep(&self) -> Option<String> {
         None
     }
+
+    fn model(&self) -> Option<&str> {
+        self.0.as_deref()
+    }
+}
+
+/// The model a request body names: GuideLLM 0.4 – 0.5 name it nowhere else, in the
+/// `request_args` of each request record, the printed Python dict `{'method': …, 'body':
+/// {'model': 'name', …}}` (0.6 on: the same as JSON). Looked for in the first KiB of the
+/// (unescaped) text, where the body starts; the prompt after it is never read.
+fn request_model(text: &[u8]) -> Option<&str> {
+    // The key of each spelling, and the byte that ends the name.
+    const KEYS: [(&[u8], u8); 3] = [
+        (b"'body': {'model': '", b'\''),
+        (b"\"body\":{\"model\":\"", b'"'),
+        (b"\"body\": {\"model\": \"", b'"'),
+    ];
+    const HEAD: usize = 1024;
+    const LONGEST_NAME: usize = 256;
+    let head = &text[..text.len().min(HEAD)];
+    KEYS.iter().find_map(|&(key, end)| {
+        let start = memchr::memmem::find(head, key)? + key.len();
+        let rest = &text[start..text.len().min(start + LONGEST_NAME + 1)];
+        let name = std::str::from_utf8(&rest[..memchr::memchr(end, rest)?]).ok()?;
+        let plain = |c: char| !c.is_control() && !matches!(c, '\'' | '"' | '\\');
+        (!name.is_empty() && name.chars().all(plain)).then_some(name)
+    })
 }
 
 /// A value under a benchmark's `metrics`, read without building a `serde_json::Value`:
@@ -495,9 +614,9 @@ fn parse_report(blob: &Blob, options: &ParseOptions, syntax: Syntax) -> Result<P
     match syntax {
         _ if options.keep_text => read::<Value>(blob, syntax),
         Syntax::Json => {
-            read::<SkippedBytes>(blob, syntax).or_else(|_| read::<IgnoredAny>(blob, syntax))
+            read::<SkippedBytes>(blob, syntax).or_else(|_| read::<SkippedValue>(blob, syntax))
         }
-        Syntax::Yaml => read::<IgnoredAny>(blob, syntax),
+        Syntax::Yaml => read::<SkippedValue>(blob, syntax),
     }
 }
 
@@ -532,6 +651,9 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
         if run.model.is_none() {
             run.model = model(&report, bench);
         }
+    }
+    if run.model.is_none() {
+        run.model = requested_model(&report);
     }
     if run.model.is_none() {
         warnings.push(Warning {
@@ -600,6 +722,19 @@ fn model<T>(report: &Report<T>, bench: &Benchmark<T>) -> Option<String> {
         .flatten()
         .filter_map(Value::as_str)
         .find(|m| !m.is_empty())
+        .map(String::from)
+}
+
+/// The model the first request record's body names (for reports that name it nowhere else).
+fn requested_model<T: Text>(report: &Report<T>) -> Option<String> {
+    report
+        .benchmarks
+        .iter()
+        .filter_map(|b| b.requests.as_ref())
+        .flat_map(|r| [&r.successful, &r.errored, &r.incomplete])
+        .flatten()
+        .flatten()
+        .find_map(|r| r.prompt.as_ref()?.model())
         .map(String::from)
 }
 
@@ -1109,6 +1244,58 @@ mod tests {
         assert_eq!(text(1).0, Some(r#"["a",{"b":1}]"#));
         assert_eq!(text(2).1, Some("7"));
         assert_eq!(text(3).1, None);
+        // The model of 0.4 – 0.5 reports is in the request bodies: found whether the text is
+        // skipped as bytes, skipped as any value (the object above makes the reader fall back)
+        // or kept; and in the JSON spelling of later versions, escaped inside the string (with
+        // every text a string or null again, read as bytes: serde_json hands them unescaped).
+        let model =
+            |report: &Value, keep_text: bool| parse(report, keep_text).runs[0].model.clone();
+        for keep_text in [false, true] {
+            assert_eq!(
+                model(&report, keep_text).as_deref(),
+                Some("llama-3.1-8b-instruct")
+            );
+        }
+        let body = r#"{"method":null,"body":{"model":"org/Model-8B","stream":true}}"#;
+        for benchmark in report["benchmarks"].as_array_mut().unwrap() {
+            for request in benchmark["requests"]["successful"].as_array_mut().unwrap() {
+                request["request_args"] = Value::String(body.into());
+                request["output"] = Value::Null;
+            }
+        }
+        for keep_text in [false, true] {
+            assert_eq!(model(&report, keep_text).as_deref(), Some("org/Model-8B"));
+        }
+    }
+
+    #[test]
+    fn the_model_is_read_from_the_start_of_a_request_body_only() {
+        fn found(text: &str) -> Option<&str> {
+            request_model(text.as_bytes())
+        }
+        let python = "{'method': None, 'stream': True, 'headers': None, 'params': None, \
+                      'body': {'model': 'llama-3.1-8b-instruct', 'stream': True, 'messages': []}}";
+        assert_eq!(found(python), Some("llama-3.1-8b-instruct"));
+        // JSON, compact and spaced.
+        let json = r#"{"method":null,"body":{"model":"org/Model-8B","stream":true}}"#;
+        assert_eq!(found(json), Some("org/Model-8B"));
+        let spaced = r#"{"method": null, "body": {"model": "org/Model-8B"}}"#;
+        assert_eq!(found(spaced), Some("org/Model-8B"));
+        let longest = format!("'body': {{'model': '{}'}}", "m".repeat(256));
+        assert_eq!(found(&longest).map(str::len), Some(256));
+        // Not a name: empty, cut, too long, with a control character, not UTF-8, past the
+        // first KiB, or not the body's first key.
+        for text in [
+            "'body': {'model': '', 'stream': True}".to_string(),
+            "'body': {'model': 'llama".to_string(),
+            format!("'body': {{'model': '{}'}}", "m".repeat(257)),
+            "'body': {'model': 'a\nb'}".to_string(),
+            format!("{}{python}", " ".repeat(1024)),
+            "{'body': {'messages': [], 'model': 'm'}}".to_string(),
+        ] {
+            assert_eq!(found(&text), None, "{text:?}");
+        }
+        assert_eq!(request_model(b"'body': {'model': '\xff\xfe'}"), None);
     }
 
     #[test]
