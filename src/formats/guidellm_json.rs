@@ -90,6 +90,14 @@ impl<'de> Visitor<'de> for SkippedValue {
         Ok(self)
     }
 
+    fn visit_i128<E>(self, _: i128) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
+    fn visit_u128<E>(self, _: u128) -> std::result::Result<Self, E> {
+        Ok(self)
+    }
+
     fn visit_f64<E>(self, _: f64) -> std::result::Result<Self, E> {
         Ok(self)
     }
@@ -1296,6 +1304,33 @@ mod tests {
             assert_eq!(found(&text), None, "{text:?}");
         }
         assert_eq!(request_model(b"'body': {'model': '\xff\xfe'}"), None);
+    }
+
+    #[test]
+    fn any_yaml_value_is_skipped_noting_a_request_body_model() {
+        let model = |yaml: &str| {
+            serde_yaml::from_str::<SkippedValue>(yaml)
+                .map(|skipped| skipped.model().map(String::from))
+                .map_err(|e| e.to_string())
+        };
+        // A long request text folded over lines, as GuideLLM's YAML reports write it.
+        let folded = "'{''method'': None, ''stream'': True, ''headers'': None, ''params'':\n  \
+                      None, ''body'': {''model'': ''llama-3.1-8b-instruct'', ''stream'': True}}'";
+        assert_eq!(model(folded), Ok(Some("llama-3.1-8b-instruct".into())));
+        for other in [
+            "~",
+            "true",
+            "-12",
+            "340282366920938463463374607431768211455",
+            "-170141183460469231731687303715884105728",
+            "1.5e400",
+            "[1, {a: [2, 3]}]",
+            "{body: {model: m}}",
+            "!custom {a: 1}",
+            "!!binary aGVsbG8=",
+        ] {
+            assert_eq!(model(other), Ok(None), "{other}");
+        }
     }
 
     #[test]
