@@ -1,6 +1,6 @@
 //! Console tables against JSON reports of the same real runs (GuideLLM 0.3.1, 0.4.0, 0.5.4,
-//! 0.6.1, 0.7.4 and 0.8.1: concurrent, sweep and poisson, and a terminal capture; 0.5.0, 0.6.0,
-//! 0.7.0 and 0.8.0: concurrent): every number a console table prints must equal the JSON value
+//! 0.6.1, 0.7.4 and 0.8.1: concurrent, sweep and poisson, and a terminal capture; 0.3.0, 0.5.0,
+//! 0.6.0, 0.7.0 and 0.8.0: concurrent): every number a console table prints must equal the JSON value
 //! of the same metric, status and statistic rounded to the printed decimals. This proves both
 //! parsers (and the metric mapping) right.
 
@@ -93,17 +93,17 @@ fn every_console_number_equals_the_rounded_json_value() {
         "tests/fixtures/guidellm/0.5.4/concurrent-tty/tty.log",
         "tests/fixtures/guidellm/0.5.4/concurrent-tty/benchmarks-no-requests.json.gz",
     );
-    // The first release of each minor version from 0.5 on (concurrent runs only).
-    for version in ["0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
+    // The first release of each other minor version (concurrent runs only).
+    for version in ["0.3.0", "0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
         let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
         total += check(
             &format!("{dir}/console.log"),
             &format!("{dir}/benchmarks-no-requests.json.gz"),
         );
     }
-    // Every number the console tables of these 23 runs print (7 benchmarks per version from
+    // Every number the console tables of these 24 runs print (7 benchmarks per version from
     // 0.3.1 to 0.8.1, 2 per first minor release).
-    assert_eq!(total, 3073);
+    assert_eq!(total, 3141);
 }
 
 #[test]
@@ -454,7 +454,7 @@ fn every_csv_number_equals_the_json_value_exactly() {
         format!("{tty}/benchmarks.csv"),
         format!("{tty}/benchmarks-no-requests.json.gz"),
     ));
-    for version in ["0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
+    for version in ["0.3.0", "0.5.0", "0.6.0", "0.7.0", "0.8.0"] {
         let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
         runs.push((
             format!("{dir}/benchmarks.csv"),
@@ -466,8 +466,8 @@ fn every_csv_number_equals_the_json_value_exactly() {
         total += n;
         warnings.extend(w);
     }
-    // Every number of the 23 CSV reports that could be placed, each equal to the JSON value.
-    assert_eq!(total, 23984);
+    // Every number of the 24 CSV reports that could be placed, each equal to the JSON value.
+    assert_eq!(total, 25114);
     // 0.4 – 0.6 write the header for the first benchmark only; these 8 later benchmarks have
     // other statistic blocks, which cannot be told apart (their counts and loads are read).
     let unplaceable: Vec<&String> = warnings
@@ -547,7 +547,8 @@ fn csv_rows_of_uneven_length_keep_counts_and_loads() {
 fn every_html_number_equals_the_json_value() {
     let mut total = 0;
     let versions = [
-        "0.3.1", "0.4.0", "0.5.0", "0.5.4", "0.6.0", "0.6.1", "0.7.0", "0.7.4", "0.8.0", "0.8.1",
+        "0.3.0", "0.3.1", "0.4.0", "0.5.0", "0.5.4", "0.6.0", "0.6.1", "0.7.0", "0.7.4", "0.8.0",
+        "0.8.1",
     ];
     for version in versions {
         let dir = format!("tests/fixtures/guidellm/{version}/concurrent");
@@ -591,6 +592,6 @@ fn every_html_number_equals_the_json_value() {
                 .starts_with("the HTML report does not record each benchmark's load"));
         }
     }
-    // Every number the ten HTML reports embed.
-    assert_eq!(total, 1373);
+    // Every number the eleven HTML reports embed.
+    assert_eq!(total, 1495);
 }
