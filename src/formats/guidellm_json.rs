@@ -152,9 +152,10 @@ impl Text for SkippedValue {
 
 /// A text field skipped unread as raw bytes: serde_json then finds the end of a string with
 /// `memchr` instead of checking every byte, the quickest way past the prompts and responses
-/// that make up most of a large report (escapes are still resolved, so the text is the
-/// string's). Only its first KiB is looked at, for the model of a request body. JSON only; a field that is not a string, an array or null is an error, and
-/// the report is then read again with `SkippedValue` (see `parse_report`).
+/// that make up most of a large report (escapes are still resolved: the bytes are the
+/// string's). Only their first KiB is looked at, for the model of a request body. JSON only; a
+/// field that is not a string, an array or null is an error, and the report is then read
+/// again with `SkippedValue` (see `parse_report`).
 #[derive(Default)]
 struct SkippedBytes(Option<Box<str>>);
 
@@ -182,8 +183,8 @@ impl<'de> Visitor<'de> for SkippedBytes {
         deserializer.deserialize_bytes(self)
     }
 
-    fn visit_bytes<E>(self, raw: &[u8]) -> std::result::Result<Self, E> {
-        Ok(SkippedBytes(request_model(raw).map(Into::into)))
+    fn visit_bytes<E>(self, text: &[u8]) -> std::result::Result<Self, E> {
+        Ok(SkippedBytes(request_model(text).map(Into::into)))
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self, A::Error> {
