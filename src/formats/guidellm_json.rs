@@ -52,30 +52,47 @@ impl Text for Value {
     }
 }
 
-/// Any value skipped without being stored but for the model a request body names: YAML reports,
-/// and JSON reports whose text fields are not all text.
+/// A text field skipped without being stored, but for the model a request body names.
+/// `AS_BYTES` (JSON, `SkippedBytes`): skipped unread as raw bytes, so serde_json finds the end
+/// of a string with `memchr` instead of checking every byte, the quickest way past the prompts
+/// and responses that make up most of a large report (escapes are still resolved: the bytes
+/// are the string's); a field that is not a string, an array or null is then an error, and
+/// the report is read again as any value (`SkippedValue`, also YAML's; see `parse_report`).
+/// Only the first KiB of a text is looked at.
 #[derive(Default)]
-struct SkippedValue(Option<Box<str>>);
+struct Skipped<const AS_BYTES: bool>(Option<Box<str>>);
 
-impl<'de> Deserialize<'de> for SkippedValue {
+/// Text skipped as raw bytes (see [`Skipped`]).
+type SkippedBytes = Skipped<true>;
+
+/// Any value skipped (see [`Skipped`]).
+type SkippedValue = Skipped<false>;
+
+impl<'de, const AS_BYTES: bool> Deserialize<'de> for Skipped<AS_BYTES> {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_any(SkippedValue::default())
+        match AS_BYTES {
+            true => deserializer.deserialize_option(Self::default()),
+            false => deserializer.deserialize_any(Self::default()),
+        }
     }
 }
 
-impl<'de> Visitor<'de> for SkippedValue {
-    type Value = SkippedValue;
+impl<'de, const AS_BYTES: bool> Visitor<'de> for Skipped<AS_BYTES> {
+    type Value = Self;
 
     fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("any value")
+        f.write_str(match AS_BYTES {
+            true => "text, an array or null",
+            false => "any value",
+        })
     }
 
     fn visit_str<E>(self, text: &str) -> std::result::Result<Self, E> {
-        Ok(SkippedValue(request_model(text.as_bytes()).map(Into::into)))
+        Ok(Skipped(request_model(text.as_bytes()).map(Into::into)))
     }
 
-    fn visit_bytes<E>(self, _: &[u8]) -> std::result::Result<Self, E> {
-        Ok(self)
+    fn visit_bytes<E>(self, text: &[u8]) -> std::result::Result<Self, E> {
+        Ok(Skipped(request_model(text).map(Into::into)))
     }
 
     fn visit_bool<E>(self, _: bool) -> std::result::Result<Self, E> {
@@ -114,14 +131,17 @@ impl<'de> Visitor<'de> for SkippedValue {
         self,
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        SkippedValue::deserialize(deserializer)
+        match AS_BYTES {
+            true => deserializer.deserialize_bytes(self),
+            false => Self::deserialize(deserializer),
+        }
     }
 
     fn visit_newtype_struct<D: serde::Deserializer<'de>>(
         self,
         deserializer: D,
     ) -> std::result::Result<Self, D::Error> {
-        SkippedValue::deserialize(deserializer)
+        Self::deserialize(deserializer)
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> std::result::Result<Self, A::Error> {
@@ -140,60 +160,7 @@ impl<'de> Visitor<'de> for SkippedValue {
     }
 }
 
-impl Text for SkippedValue {
-    fn keep(&self) -> Option<String> {
-        None
-    }
-
-    fn model(&self) -> Option<&str> {
-        self.0.as_deref()
-    }
-}
-
-/// A text field skipped unread as raw bytes: serde_json then finds the end of a string with
-/// `memchr` instead of checking every byte, the quickest way past the prompts and responses
-/// that make up most of a large report (escapes are still resolved: the bytes are the
-/// string's). Only their first KiB is looked at, for the model of a request body. JSON only; a
-/// field that is not a string, an array or null is an error, and the report is then read
-/// again with `SkippedValue` (see `parse_report`).
-#[derive(Default)]
-struct SkippedBytes(Option<Box<str>>);
-
-impl<'de> Deserialize<'de> for SkippedBytes {
-    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_option(SkippedBytes::default())
-    }
-}
-
-impl<'de> Visitor<'de> for SkippedBytes {
-    type Value = SkippedBytes;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("text, an array or null")
-    }
-
-    fn visit_none<E>(self) -> std::result::Result<Self, E> {
-        Ok(self)
-    }
-
-    fn visit_some<D: serde::Deserializer<'de>>(
-        self,
-        deserializer: D,
-    ) -> std::result::Result<Self, D::Error> {
-        deserializer.deserialize_bytes(self)
-    }
-
-    fn visit_bytes<E>(self, text: &[u8]) -> std::result::Result<Self, E> {
-        Ok(SkippedBytes(request_model(text).map(Into::into)))
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self, A::Error> {
-        while seq.next_element::<IgnoredAny>()?.is_some() {}
-        Ok(self)
-    }
-}
-
-impl Text for SkippedBytes {
+impl<const AS_BYTES: bool> Text for Skipped<AS_BYTES> {
     fn keep(&self) -> Option<String> {
         None
     }
