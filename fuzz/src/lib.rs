@@ -46,7 +46,7 @@ pub fn parse_as(name: &str, data: &[u8]) {
 }
 
 /// Format `name` over `data` with request text skipped, then kept (see [`parse_as`]): both
-/// must read the same runs, load points, numbers and requests, or both fail.
+/// must read the same runs (and models), load points, numbers and requests, or both fail.
 pub fn parse_with_and_without_text(name: &str, data: &[u8]) {
     let options = [
         ParseOptions::default(),
@@ -82,16 +82,19 @@ fn parse(name: &str, data: &[u8], options: &[ParseOptions]) -> Vec<Option<Parsed
         .collect()
 }
 
-/// Per run and load point: its strategy, numbers and requests.
-fn shape(parsed: &Parsed) -> Vec<Vec<(String, usize, usize)>> {
+/// A load point's strategy, numbers and requests.
+type PointShape = (String, usize, usize);
+
+/// Per run its model and its load points' shapes.
+fn shape(parsed: &Parsed) -> Vec<(Option<String>, Vec<PointShape>)> {
     parsed
         .runs
         .iter()
         .map(|run| {
-            run.load_points
-                .iter()
-                .map(|p| (p.strategy.clone(), p.observations.len(), p.requests.len()))
-                .collect()
+            let points = run.load_points.iter();
+            let points =
+                points.map(|p| (p.strategy.clone(), p.observations.len(), p.requests.len()));
+            (run.model.clone(), points.collect())
         })
         .collect()
 }
