@@ -1,4 +1,4 @@
-//! GuideLLM console output: 0.3.1's wrapped `Benchmarks Info:`/`Stats:` tables, and from 0.4 to
+//! GuideLLM console output: 0.3's wrapped `Benchmarks Info:`/`Stats:` tables, and from 0.4 to
 //! 0.8 the `✔` setup lines and the five `ℹ` result
 //! tables (Run Summary Info, Text Metrics, Request Token, Request Latency and Server
 //! Throughput Statistics). Columns are identified from the header rows (group / name /
@@ -38,7 +38,7 @@ impl Format for GuidellmConsole {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM console output, 0.3.1 – 0.8 (console.log, tty captures)"
+        "GuideLLM console output, 0.3.0 – 0.8.1 (console.log, tty captures)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {

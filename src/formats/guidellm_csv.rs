@@ -1,4 +1,4 @@
-//! GuideLLM CSV reports (0.3.1 – 0.8.1), one row per benchmark. 0.3.1 has one header row
+//! GuideLLM CSV reports (0.3.0 – 0.8.1), one row per benchmark. 0.3 has one header row
 //! (`Successful Request latency mean`, ...); 0.4 and later have three (group, name, statistic).
 //! Cells are Python `repr`s, so every number is read at full precision, with the same metric,
 //! status and statistic names as the JSON report of the same run.
@@ -38,7 +38,7 @@ impl Format for GuidellmCsv {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM CSV report (0.3.1 – 0.8.1)"
+        "GuideLLM CSV report (0.3.0 – 0.8.1)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {

@@ -1,4 +1,4 @@
-//! GuideLLM HTML reports (0.3.1 – 0.8.1): the summary data the page embeds as JavaScript.
+//! GuideLLM HTML reports (0.3.0 – 0.8.1): the summary data the page embeds as JavaScript.
 //! 0.3 – 0.7 write `window.runInfo`, `window.workloadDetails` and `window.benchmarks` (per
 //! benchmark: ITL, TTFT, output-token throughput and request-latency distributions of the
 //! successful requests, and their mean request rate, at full precision; no load values).
@@ -25,7 +25,7 @@ impl Format for GuidellmHtml {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM HTML report (0.3.1 – 0.8.1): the summary numbers the page embeds"
+        "GuideLLM HTML report (0.3.0 – 0.8.1): the summary numbers the page embeds"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {

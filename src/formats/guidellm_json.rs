@@ -1,4 +1,4 @@
-//! GuideLLM JSON reports (0.3.1 – 0.8.1): every metric of every benchmark, every status and
+//! GuideLLM JSON reports (0.3.0 – 0.8.1): every metric of every benchmark, every status and
 //! every statistic the file holds, at full precision, and one request record per request
 //! (timings, token counts, turn and conversation; never the prompt or response text).
 
@@ -479,7 +479,7 @@ impl Format for GuidellmJson {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM JSON report, 0.3.1 – 0.8.1 (benchmarks.json, .gz and .zst too)"
+        "GuideLLM JSON report, 0.3.0 – 0.8.1 (benchmarks.json, .gz and .zst too)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
@@ -511,7 +511,7 @@ impl Format for GuidellmYaml {
     }
 
     fn description(&self) -> &'static str {
-        "GuideLLM YAML report, 0.3.1 – 0.8.1 (benchmarks.yaml, .gz and .zst too)"
+        "GuideLLM YAML report, 0.3.0 – 0.8.1 (benchmarks.yaml, .gz and .zst too)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
