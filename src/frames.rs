@@ -21,9 +21,10 @@ pub struct Tables {
     pub server_samples: LazyFrame,
 }
 
-/// Stable id of a run: hash of its source's content and its position in that source.
+/// Stable id of a run: hash of its source's content and its position in that source (waits
+/// for the source's hash when it is still being computed).
 pub fn run_id(run: &Run) -> String {
-    let digest = Sha256::digest(format!("{}:{}", run.source_sha256, run.position));
+    let digest = Sha256::digest(format!("{}:{}", run.source_sha256.get(), run.position));
     hex(&digest[..8])
 }
 
@@ -58,7 +59,7 @@ pub fn runs_frame(runs: &[Run]) -> Result<DataFrame> {
         ),
         Column::new(
             r::SOURCE_SHA256.into(),
-            text(&|x| Some(x.source_sha256.clone())),
+            text(&|x| Some(x.source_sha256.get().to_string())),
         ),
         Column::new(r::HARNESS.into(), text(&|x| Some(x.harness.clone()))),
         Column::new(
@@ -117,8 +118,49 @@ pub fn metrics_frame(runs: &[Run]) -> Result<DataFrame> {
     metrics_table(runs, Text::Strings)
 }
 
+/// A table's rows built before their runs' ids, which wait for the hash of a source that may
+/// still be under way: the table without its `run_id` column, and the run of each row (an
+/// index into the runs it was built from).
+pub struct Unnamed {
+    table: &'static str,
+    /// How its text columns were built.
+    text: Text,
+    frame: DataFrame,
+    run_of_row: Vec<usize>,
+}
+
+impl Unnamed {
+    /// The table with its `run_id` column first, built as its other text columns (an enum
+    /// holds the ids of the rows' runs only, in the order they first appear). `runs` are the
+    /// runs it was built from.
+    pub fn named(self, runs: &[Run]) -> Result<DataFrame> {
+        let mut slot: Vec<Option<IdxSize>> = vec![None; runs.len()];
+        let mut ids = Vec::new();
+        let mut rows = Vec::with_capacity(self.run_of_row.len());
+        for &run in &self.run_of_row {
+            let id = *slot[run].get_or_insert_with(|| {
+                ids.push(run_id(&runs[run]));
+                (ids.len() - 1) as IdxSize
+            });
+            rows.push(id);
+        }
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let mut frame = self.frame;
+        text_column(m::RUN_ID, ids, self.text)
+            .and_then(|ids| ids.take_slice(&rows))
+            .and_then(|column| frame.insert_column(0, column).map(|_| ()))
+            .map_err(polars_err(self.table))?;
+        Ok(frame)
+    }
+}
+
 /// The `metrics` table of `runs` with its text columns built as `text` says.
 pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
+    metrics_rows(runs, text)?.named(runs)
+}
+
+/// The rows of the `metrics` table of `runs` (see [`metrics_table`]).
+pub fn metrics_rows(runs: &[Run], text: Text) -> Result<Unnamed> {
     let n: usize = runs
         .iter()
         .flat_map(|r| &r.load_points)
@@ -150,21 +192,20 @@ pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
     };
     // The text columns repeat a few values: each is gathered from its distinct values by
     // index, which copies a 16-byte view per row instead of the text.
-    let others = || -> PolarsResult<Vec<Column>> {
-        let ids: Vec<String> = runs.iter().map(run_id).collect();
+    let others = || -> PolarsResult<(Vec<Column>, Vec<usize>)> {
         let mut points = Points::default();
         let mut point_of_row = Vec::with_capacity(n);
         let [mut metrics, mut statuses, mut stats, mut units] =
             std::array::from_fn(|_| Distinct::with_capacity(n));
         let mut values = Vec::with_capacity(n);
         let mut decimals = Vec::with_capacity(n);
-        for (run, id) in runs.iter().zip(&ids) {
+        for (run_index, run) in runs.iter().enumerate() {
             for (index, point) in run.load_points.iter().enumerate() {
                 // Only points with rows: an enum column's values are those of its rows.
                 if point.observations.is_empty() {
                     continue;
                 }
-                let row_point = points.push(id, run, point, index);
+                let row_point = points.push(run_index, run, point, index);
                 for obs in &point.observations {
                     point_of_row.push(row_point);
                     metrics.push(&obs.metric);
@@ -189,8 +230,7 @@ pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
             )),
             _ => by_point(Column::new(name.into(), values)),
         };
-        Ok(vec![
-            by_point(text_column(m::RUN_ID, points.run_ids, text)?)?,
+        let columns = vec![
             label(m::MODEL, points.models)?,
             label(m::CONFIG, points.configs)?,
             by_point(text_column(m::STRATEGY, points.strategies, text)?)?,
@@ -202,18 +242,25 @@ pub fn metrics_table(runs: &[Run], text: Text) -> Result<DataFrame> {
             Column::new(m::VALUE.into(), values),
             units.column(m::UNIT, text)?,
             Column::new(m::DECIMALS.into(), decimals),
-        ])
+        ];
+        let run_of_row = point_of_row.iter().map(|&p| points.runs[p as usize]);
+        Ok((columns, run_of_row.collect()))
     };
     let (columns, origins) = rayon::join(others, origins);
-    let mut columns = columns.map_err(polars_err("metrics"))?;
+    let (mut columns, run_of_row) = columns.map_err(polars_err("metrics"))?;
     columns.push(origins);
-    DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))
+    Ok(Unnamed {
+        table: "metrics",
+        text,
+        frame: DataFrame::new_infer_height(columns).map_err(polars_err("metrics"))?,
+        run_of_row,
+    })
 }
 
 /// The per-load-point columns of the metrics table, one row per load point.
 #[derive(Default)]
 struct Points<'a> {
-    run_ids: Vec<&'a str>,
+    runs: Vec<usize>,
     models: Vec<Option<&'a str>>,
     configs: Vec<Option<&'a str>>,
     strategies: Vec<&'a str>,
@@ -223,14 +270,20 @@ struct Points<'a> {
 
 impl<'a> Points<'a> {
     /// Adds the `index`th load point of `run` and returns its row.
-    fn push(&mut self, id: &'a str, run: &'a Run, point: &'a LoadPoint, index: usize) -> IdxSize {
-        self.run_ids.push(id);
+    fn push(
+        &mut self,
+        run_index: usize,
+        run: &'a Run,
+        point: &'a LoadPoint,
+        index: usize,
+    ) -> IdxSize {
+        self.runs.push(run_index);
         self.models.push(run.model.as_deref());
         self.configs.push(run.config.as_deref());
         self.strategies.push(&point.strategy);
         self.loads.push(point.load);
         self.load_indexes.push(index as i32);
-        (self.run_ids.len() - 1) as IdxSize
+        (self.runs.len() - 1) as IdxSize
     }
 }
 
@@ -296,15 +349,19 @@ fn text_column(name: &str, values: Vec<&str>, text: Text) -> PolarsResult<Column
 
 /// The `requests` table of `runs`: one row per request record.
 pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
-    let records: Vec<(String, &Run, i32, &RequestRecord)> = runs
+    requests_rows(runs)?.named(runs)
+}
+
+/// The rows of the `requests` table of `runs` (see [`requests_frame`]).
+pub fn requests_rows(runs: &[Run]) -> Result<Unnamed> {
+    let records: Vec<(usize, &Run, i32, &RequestRecord)> = runs
         .iter()
-        .flat_map(|run| {
-            let id = run_id(run);
+        .enumerate()
+        .flat_map(|(run_index, run)| {
             run.load_points.iter().enumerate().flat_map(move |(i, p)| {
-                let id = id.clone();
                 p.requests
                     .iter()
-                    .map(move |r| (id.clone(), run, i as i32, r))
+                    .map(move |r| (run_index, run, i as i32, r))
             })
         })
         .collect();
@@ -327,13 +384,6 @@ pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
             .into_column()
     };
     let columns = vec![
-        Column::new(
-            q::RUN_ID.into(),
-            records
-                .iter()
-                .map(|(id, ..)| id.clone())
-                .collect::<Vec<_>>(),
-        ),
         Column::new(q::MODEL.into(), text(|run, _| run.model.clone())),
         Column::new(q::CONFIG.into(), text(|run, _| run.config.clone())),
         Column::new(
@@ -359,11 +409,21 @@ pub fn requests_frame(runs: &[Run]) -> Result<DataFrame> {
         Column::new(q::PROMPT_TEXT.into(), text(|_, r| r.prompt_text.clone())),
         Column::new(q::OUTPUT_TEXT.into(), text(|_, r| r.output_text.clone())),
     ];
-    DataFrame::new_infer_height(columns).map_err(polars_err("requests"))
+    Ok(Unnamed {
+        table: "requests",
+        text: Text::Strings,
+        frame: DataFrame::new_infer_height(columns).map_err(polars_err("requests"))?,
+        run_of_row: records.iter().map(|(run, ..)| *run).collect(),
+    })
 }
 
 /// The `server_samples` table of `runs`: one row per number of their server logs.
 pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
+    server_samples_rows(runs)?.named(runs)
+}
+
+/// The rows of the `server_samples` table of `runs` (see [`server_samples_frame`]).
+pub fn server_samples_rows(runs: &[Run]) -> Result<Unnamed> {
     let rows: Vec<(usize, &ServerLog, &ServerSample)> = runs
         .iter()
         .enumerate()
@@ -373,7 +433,6 @@ pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
                 .flat_map(move |log| log.samples.iter().map(move |s| (i, log, s)))
         })
         .collect();
-    let ids: Vec<String> = runs.iter().map(run_id).collect();
     let timestamps = Int64Chunked::from_iter_options(
         v::TIMESTAMP.into(),
         rows.iter().map(|(.., s)| s.timestamp),
@@ -381,12 +440,6 @@ pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
     .into_datetime(TimeUnit::Microseconds, Some(TimeZone::UTC))
     .into_column();
     let columns = vec![
-        Column::new(
-            v::RUN_ID.into(),
-            rows.iter()
-                .map(|(i, ..)| ids[*i].as_str())
-                .collect::<Vec<_>>(),
-        ),
         Column::new(
             v::MODEL.into(),
             rows.iter()
@@ -443,7 +496,12 @@ pub fn server_samples_frame(runs: &[Run]) -> Result<DataFrame> {
             rows.iter().map(|(.., s)| s.during_run).collect::<Vec<_>>(),
         ),
     ];
-    DataFrame::new_infer_height(columns).map_err(polars_err("server_samples"))
+    Ok(Unnamed {
+        table: "server_samples",
+        text: Text::Strings,
+        frame: DataFrame::new_infer_height(columns).map_err(polars_err("server_samples"))?,
+        run_of_row: rows.iter().map(|(run, ..)| *run).collect(),
+    })
 }
 
 /// The tables of `runs`, as lazy frames.

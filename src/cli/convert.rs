@@ -9,6 +9,7 @@ use polars::prelude::*;
 use rayon::prelude::*;
 use tidybench::formats::{ParseOptions, Run};
 use tidybench::frames;
+use tidybench::ingest::blob::SourceSha256;
 use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{discover, Source};
 use tidybench::store::{self, manifest, Manifest, SourceState};
@@ -325,16 +326,13 @@ fn convert(
     }
     // Chunks are read one after the other while the one before is written.
     std::thread::scope(|scope| -> tidybench::Result<()> {
-        let (to_writer, queue) = std::sync::mpsc::sync_channel::<Vec<Run>>(0);
+        // The writer also makes what needs the runs' ids, which may wait for a large
+        // input's hash: the runs table and each source's runs, in the order they were read.
+        let (to_writer, queue) = std::sync::mpsc::sync_channel::<Chunk>(0);
         let writer = scope.spawn(move || {
             queue
                 .into_iter()
-                .map(|runs| {
-                    let written = store::write_parts(dir, &runs);
-                    // Freeing millions of numbers is work too: done beside the next chunk.
-                    rayon::spawn(move || drop(runs));
-                    written
-                })
+                .map(|c| write_chunk(dir, c))
                 .collect::<Vec<_>>()
         });
         let mut read = Vec::new();
@@ -344,23 +342,25 @@ fn convert(
             totals.files += inputs.files;
             totals.failures += inputs.failures.len();
             totals.skipped += inputs.skipped.len();
-            run_frames.push(frames::runs_frame(&inputs.runs)?);
-            let runs_of = runs_of(&chunk_sources, &inputs.runs);
             // Sorted by partition, the runs are written from where they are.
-            let mut runs = std::mem::take(&mut inputs.runs);
-            runs.sort_by(|a, b| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
+            let mut runs: Vec<(usize, Run)> = inputs.runs.drain(..).enumerate().collect();
+            runs.sort_by(|(_, a), (_, b)| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
+            let (read_at, runs) = runs.into_iter().unzip();
             // A closed queue means the writer stopped; its error is reported below.
-            let _ = to_writer.send(runs);
-            read.push((chunk_sources, runs_of, inputs.failures, inputs.file_sha256));
+            let _ = to_writer.send(Chunk {
+                runs,
+                read_at,
+                sources: chunk_sources.clone(),
+            });
+            read.push((chunk_sources, inputs.failures, inputs.file_sha256));
         }
         drop(to_writer);
         let written = writer
             .join()
             .map_err(|_| Error::Invalid("the part writer stopped".into()))?;
-        for ((chunk_sources, runs_of, failures, file_sha256), written) in
-            read.into_iter().zip(written)
-        {
-            let written = written?;
+        for ((chunk_sources, failures, file_sha256), written) in read.into_iter().zip(written) {
+            let (written, runs_frame, runs_of) = written?;
+            run_frames.push(runs_frame);
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
             totals.server_sample_rows += written.server_sample_rows;
@@ -547,8 +547,47 @@ fn parts_of_runs<'a>(dir: &Path, written: &'a store::Parts) -> BTreeMap<&'a str,
     parts
 }
 
+/// The runs of a chunk of sources, sorted by partition for writing.
+struct Chunk {
+    runs: Vec<Run>,
+    /// Where each run was in the order the sources gave them.
+    read_at: Vec<usize>,
+    sources: Vec<Source>,
+}
+
+/// Writes the parts of `chunk`; returns them with the chunk's rows of the runs table and the
+/// runs each source gave ([`runs_of`]), both in the order the runs were read.
+fn write_chunk(
+    dir: &Path,
+    chunk: Chunk,
+) -> tidybench::Result<(store::Parts, DataFrame, BTreeMap<String, Vec<String>>)> {
+    let Chunk {
+        runs,
+        read_at,
+        sources,
+    } = chunk;
+    let written = store::write_parts(dir, &runs).and_then(|written| {
+        let mut in_read_order = vec![0; runs.len()];
+        for (i, &at) in read_at.iter().enumerate() {
+            in_read_order[at] = i as IdxSize;
+        }
+        let read = in_read_order.iter().map(|&i| &runs[i as usize]);
+        let runs_of = runs_of(&sources, read);
+        let runs_frame = frames::runs_frame(&runs)?
+            .take(&IdxCa::from_vec("".into(), in_read_order))
+            .map_err(|e| Error::polars("ordering the runs", e))?;
+        Ok((written, runs_frame, runs_of))
+    });
+    // Freeing millions of numbers is work too: done beside the next chunk.
+    rayon::spawn(move || drop(runs));
+    written
+}
+
 /// The run ids each of `sources` gave (by key), merged runs counted for every source in them.
-fn runs_of(sources: &[Source], runs: &[Run]) -> BTreeMap<String, Vec<String>> {
+fn runs_of<'a>(
+    sources: &[Source],
+    runs: impl Iterator<Item = &'a Run>,
+) -> BTreeMap<String, Vec<String>> {
     let given: BTreeMap<String, String> = sources
         .iter()
         .map(|s| (s.path.display().to_string(), key(s)))
@@ -586,7 +625,7 @@ fn record(
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
     parts_of_runs: &BTreeMap<&str, Vec<String>>,
-    file_sha256: &HashMap<PathBuf, String>,
+    file_sha256: &HashMap<PathBuf, SourceSha256>,
 ) -> tidybench::Result<()> {
     let given: BTreeMap<String, String> = sources
         .iter()
@@ -611,7 +650,7 @@ fn record(
         .map(|(k, source)| {
             let state = SourceState::stat(&source.path).and_then(|mut state| {
                 state.sha256 = match file_sha256.get(&source.path) {
-                    Some(sha256) => sha256.clone(),
+                    Some(sha256) => sha256.get().to_string(),
                     None => manifest::file_sha256(&source.path)?,
                 };
                 Ok(state)

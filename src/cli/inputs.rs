@@ -15,6 +15,7 @@ use tidybench::formats::run_config::{self, RunConfig};
 use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
 use tidybench::frames::{self, Tables};
 use tidybench::ingest::archive::{self, Entry};
+use tidybench::ingest::blob::SourceSha256;
 use tidybench::ingest::decompress::{decompress, DEFAULT_LIMIT};
 use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{discover, Blob, Source};
@@ -36,7 +37,7 @@ pub struct Inputs {
     pub files: usize,
     /// SHA-256 of the source files as stored (compressed or not), by path: what `convert`
     /// records without reading them again.
-    pub file_sha256: HashMap<PathBuf, String>,
+    pub file_sha256: HashMap<PathBuf, SourceSha256>,
 }
 
 impl Inputs {
@@ -123,7 +124,7 @@ enum Item {
         runs: Vec<Run>,
         warnings: Vec<Warning>,
         /// The SHA-256 of the file as stored, when it was read from one.
-        file_sha256: Option<String>,
+        file_sha256: Option<SourceSha256>,
     },
     /// A run directory's config found inside an archive.
     Config(RunConfig),
@@ -327,11 +328,10 @@ fn parse(
 ) -> Item {
     let parsed = blob.and_then(|blob| {
         let format = detect(&blob)?;
-        // The hash of a large input takes as long as a good part of its parse: alongside.
-        let mut parsed = std::thread::scope(|scope| {
-            scope.spawn(|| blob.sha256());
-            format.parse_with(&blob, &options.parse)
-        })?;
+        // The hash of a large input takes as long as its parse: alongside, read when the
+        // runs' ids are needed.
+        blob.hash_beside();
+        let mut parsed = format.parse_with(&blob, &options.parse)?;
         if options.parse.metrics.is_some() {
             for point in parsed.runs.iter_mut().flat_map(|r| &mut r.load_points) {
                 let before = point.observations.len();
@@ -344,7 +344,11 @@ fn parse(
             }
         }
         let file_sha256 = blob.file_sha256();
-        Ok((blob.path, parsed, file_sha256))
+        let path = blob.path.clone();
+        // Unmapping a large input takes milliseconds: done beside what follows (or by its
+        // hash's thread, when that ends last).
+        rayon::spawn(move || drop(blob));
+        Ok((path, parsed, file_sha256))
     });
     match parsed {
         Ok((path, parsed, file_sha256)) => Item::Runs {

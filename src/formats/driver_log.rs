@@ -115,8 +115,7 @@ impl Format for DriverLog {
             parsed.runs.push(run);
             parsed.warnings.append(&mut warnings);
         }
-        // Last: the hash of a large log may still be under way on another thread.
-        let sha256 = blob.sha256();
+        let sha256 = blob.source_sha256();
         for run in &mut parsed.runs {
             run.source_sha256 = sha256.clone();
         }

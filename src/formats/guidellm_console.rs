@@ -114,8 +114,7 @@ impl Format for GuidellmConsole {
         if parsed.runs.is_empty() {
             return Err(no_tables_error(&blob.path, &lines, &parsed.warnings));
         }
-        // Last: the hash of a large log may still be under way on another thread.
-        let sha256 = blob.sha256();
+        let sha256 = blob.source_sha256();
         for run in &mut parsed.runs {
             run.source_sha256 = sha256.clone();
         }

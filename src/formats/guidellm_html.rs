@@ -47,7 +47,7 @@ impl Format for GuidellmHtml {
         let mut run = Run {
             source_path: blob.path.clone(),
             source_format: NAME.into(),
-            source_sha256: blob.sha256(),
+            source_sha256: blob.source_sha256(),
             harness: "guidellm".into(),
             ..Run::default()
         };

@@ -662,9 +662,7 @@ fn parsed<T: Text>(report: Report<T>, blob: &Blob, format: &str) -> Parsed {
         .filter_map(|b| b.end_time)
         .max_by(f64::total_cmp)
         .map(micros);
-    // Last: the hash of a large report may still be under way on another thread.
-    drop(report);
-    run.source_sha256 = blob.sha256();
+    run.source_sha256 = blob.source_sha256();
     Parsed {
         runs: vec![run],
         warnings,

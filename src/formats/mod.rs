@@ -19,6 +19,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, LazyLock, RwLock};
 
 use crate::error::Result;
+use crate::ingest::blob::SourceSha256;
 use crate::ingest::Blob;
 
 /// One parser of one input format.
@@ -127,8 +128,8 @@ pub struct Run {
     pub source_path: PathBuf,
     /// Name of the format that read it.
     pub source_format: String,
-    /// SHA-256 of the source bytes.
-    pub source_sha256: String,
+    /// SHA-256 of the source bytes (read when the run's id is needed).
+    pub source_sha256: SourceSha256,
     /// Position of this run within its source, from 0.
     pub position: usize,
     /// Benchmark harness ("guidellm").

@@ -158,7 +158,7 @@ pub(crate) fn run_of(
     let mut run = Run {
         source_path: blob.path.clone(),
         source_format: format.into(),
-        source_sha256: blob.sha256(),
+        source_sha256: blob.source_sha256(),
         position,
         harness: HARNESS.into(),
         ..Run::default()

@@ -146,7 +146,7 @@ impl Format for VllmServerLog {
         let mut run = Run {
             source_path: blob.path.clone(),
             source_format: NAME.into(),
-            source_sha256: blob.sha256(),
+            source_sha256: blob.source_sha256(),
             harness: HARNESS.into(),
             ..Run::default()
         };

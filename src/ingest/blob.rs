@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -19,17 +19,75 @@ pub struct Blob {
     /// True when `bytes` are a file's bytes as stored (nothing decompressed or re-encoded), so
     /// that their SHA-256 is the file's.
     pub as_stored: bool,
-    /// SHA-256 of `bytes`, once computed.
-    sha256: OnceLock<String>,
+    /// SHA-256 of `bytes`, computed once.
+    sha256: SourceSha256,
     /// SHA-256 of the file's bytes as stored, when they are not `bytes` (a compressed file).
     stored_sha256: Option<String>,
+}
+
+/// The SHA-256 of a source's bytes as lowercase hex, computed once: by [`Blob::hash_beside`]
+/// on another thread while the source is parsed, or by the first [`SourceSha256::get`]. Runs
+/// carry it unread until their ids are needed, so that the tables of a large input are built
+/// while its hash is still under way.
+#[derive(Clone, Default)]
+pub struct SourceSha256(Arc<HashSlot>);
+
+#[derive(Default)]
+struct HashSlot {
+    hex: OnceLock<String>,
+    /// The bytes to hash, until they are hashed.
+    bytes: Mutex<Option<Bytes>>,
+}
+
+impl SourceSha256 {
+    fn of(bytes: Bytes) -> Self {
+        SourceSha256(Arc::new(HashSlot {
+            hex: OnceLock::new(),
+            bytes: Mutex::new(Some(bytes)),
+        }))
+    }
+
+    /// The hash: computed here unless it is known or being computed on another thread, in
+    /// which case this waits for it.
+    pub fn get(&self) -> &str {
+        let mut hashed = None;
+        let hex = self.0.hex.get_or_init(|| {
+            hashed = self.0.bytes.lock().ok().and_then(|mut b| b.take());
+            hashed
+                .as_deref()
+                .map_or_else(String::new, |b| hex(&Sha256::digest(b)))
+        });
+        // Freed (a large file unmapped) once the threads waiting for the hash have it.
+        drop(hashed);
+        hex
+    }
+}
+
+impl From<String> for SourceSha256 {
+    /// A hash already known.
+    fn from(hex: String) -> Self {
+        SourceSha256(Arc::new(HashSlot {
+            hex: OnceLock::from(hex),
+            bytes: Mutex::new(None),
+        }))
+    }
+}
+
+impl std::fmt::Debug for SourceSha256 {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.0.hex.get() {
+            Some(hex) => hex.fmt(f),
+            None => f.write_str("<being hashed>"),
+        }
+    }
 }
 
 /// Bytes in memory, or a file's bytes mapped into memory.
 #[derive(Debug, Clone)]
 pub enum Bytes {
-    /// Bytes read or decompressed into memory.
-    Owned(Vec<u8>),
+    /// Bytes read or decompressed into memory (shared, so that a hash can be taken of them
+    /// on another thread).
+    Owned(Arc<Vec<u8>>),
     /// A large file mapped read-only: no copy and no fresh pages, which take a fifth of the
     /// conversion of a 100 MB report when it is read into memory.
     Mapped(Arc<memmap2::Mmap>),
@@ -37,6 +95,9 @@ pub enum Bytes {
 
 /// Files from this size on are mapped rather than read.
 const MAP_FROM_BYTES: u64 = 1 << 20;
+
+/// Inputs from this size on are hashed on a thread of their own, beside their parse.
+const HASH_BESIDE_FROM_BYTES: usize = 1 << 20;
 
 impl Bytes {
     /// The bytes of the file at `path`: mapped when it is a regular file of at least 1 MiB, read
@@ -56,7 +117,7 @@ impl Bytes {
         }
         let mut bytes = Vec::with_capacity(metadata.len() as usize);
         std::io::Read::read_to_end(&mut &file, &mut bytes).map_err(|e| Error::io(path, e))?;
-        Ok(Bytes::Owned(bytes))
+        Ok(Bytes::Owned(Arc::new(bytes)))
     }
 }
 
@@ -73,7 +134,7 @@ impl Deref for Bytes {
 
 impl From<Vec<u8>> for Bytes {
     fn from(bytes: Vec<u8>) -> Self {
-        Bytes::Owned(bytes)
+        Bytes::Owned(Arc::new(bytes))
     }
 }
 
@@ -108,7 +169,7 @@ impl Blob {
         let hash = |bytes: &[u8]| hex(&Sha256::digest(bytes));
         let decompress = |bytes| super::decompress::decompress(path, bytes, limit);
         let (stored_sha256, bytes) = match stored {
-            Bytes::Owned(bytes) => (Some(hash(&bytes)), decompress(bytes)),
+            Bytes::Owned(bytes) => (Some(hash(&bytes)), decompress(Arc::unwrap_or_clone(bytes))),
             Bytes::Mapped(map) => std::thread::scope(|scope| {
                 let hashed = scope.spawn(|| hash(&map));
                 let bytes = decompress(map.to_vec());
@@ -123,29 +184,40 @@ impl Blob {
 
     /// Wraps bytes already in memory (not [`Blob::as_stored`]).
     pub fn from_bytes(path: impl Into<PathBuf>, bytes: impl Into<Bytes>) -> Self {
+        let bytes = bytes.into();
         Blob {
             path: path.into(),
-            bytes: bytes.into(),
+            sha256: SourceSha256::of(bytes.clone()),
+            bytes,
             as_stored: false,
-            sha256: OnceLock::new(),
             stored_sha256: None,
         }
     }
 
-    /// SHA-256 of the bytes, as lowercase hex (computed once; a call from another thread
-    /// while it is being computed waits for it).
-    pub fn sha256(&self) -> String {
-        self.sha256
-            .get_or_init(|| hex(&Sha256::digest(&self.bytes[..])))
-            .clone()
+    /// SHA-256 of the bytes, to be read when needed (see [`SourceSha256`]).
+    pub fn source_sha256(&self) -> SourceSha256 {
+        self.sha256.clone()
+    }
+
+    /// Starts hashing a large input on a thread of its own, to run beside its parse; hashes a
+    /// small one now, so that its bytes are not kept for the hash.
+    pub fn hash_beside(&self) {
+        if self.bytes.len() >= HASH_BESIDE_FROM_BYTES {
+            let sha256 = self.sha256.clone();
+            std::thread::spawn(move || {
+                sha256.get();
+            });
+        } else {
+            self.sha256.get();
+        }
     }
 
     /// SHA-256 of the file the bytes were read from, as stored on disk (compressed, say), when
     /// they were read from a file.
-    pub fn file_sha256(&self) -> Option<String> {
+    pub fn file_sha256(&self) -> Option<SourceSha256> {
         match self.as_stored {
-            true => Some(self.sha256()),
-            false => self.stored_sha256.clone(),
+            true => Some(self.source_sha256()),
+            false => self.stored_sha256.clone().map(SourceSha256::from),
         }
     }
 
@@ -295,6 +367,10 @@ fn clean_line(line: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
 
+    fn file_hex(blob: &Blob) -> Option<String> {
+        blob.file_sha256().map(|h| h.get().to_string())
+    }
+
     #[test]
     fn strips_sgr_and_cursor_sequences() {
         assert_eq!(
@@ -314,10 +390,10 @@ mod tests {
         std::fs::write(dir.path().join("a.log.zst"), &compressed).unwrap();
         let plain = Blob::read(&dir.path().join("a.log")).unwrap();
         let zst = Blob::read(&dir.path().join("a.log.zst")).unwrap();
-        assert_eq!(plain.file_sha256(), Some(hex(&Sha256::digest(&text))));
-        assert_eq!(zst.file_sha256(), Some(hex(&Sha256::digest(&compressed))));
-        assert_eq!(zst.sha256(), plain.sha256());
-        assert_eq!(Blob::from_bytes("x.log", text).file_sha256(), None);
+        assert_eq!(file_hex(&plain), Some(hex(&Sha256::digest(&text))));
+        assert_eq!(file_hex(&zst), Some(hex(&Sha256::digest(&compressed))));
+        assert_eq!(zst.source_sha256().get(), plain.source_sha256().get());
+        assert_eq!(file_hex(&Blob::from_bytes("x.log", text)), None);
 
         // A compressed file of 1 MiB or more is mapped and hashed beside its decompression.
         let mut state = 1u64;
@@ -331,8 +407,41 @@ mod tests {
         assert!(compressed.len() as u64 >= MAP_FROM_BYTES);
         std::fs::write(dir.path().join("noise.zst"), &compressed).unwrap();
         let large = Blob::read(&dir.path().join("noise.zst")).unwrap();
-        assert_eq!(large.file_sha256(), Some(hex(&Sha256::digest(&compressed))));
+        assert_eq!(file_hex(&large), Some(hex(&Sha256::digest(&compressed))));
         assert_eq!(&large.bytes[..], &noise[..]);
+    }
+
+    #[test]
+    fn a_hash_taken_beside_the_parse_is_the_bytes_hash_and_lets_them_go() {
+        for size in [10, HASH_BESIDE_FROM_BYTES + 1] {
+            let text: Vec<u8> = (0..size).map(|i| b'a' + (i % 26) as u8).collect();
+            let want = hex(&Sha256::digest(&text));
+            let blob = Blob::from_bytes("x.json", text);
+            let later = blob.source_sha256();
+            assert_eq!(format!("{later:?}"), "<being hashed>");
+            blob.hash_beside();
+            let readers: Vec<_> = (0..4)
+                .map(|_| {
+                    let hash = later.clone();
+                    std::thread::spawn(move || hash.get().to_string())
+                })
+                .collect();
+            for reader in readers {
+                assert_eq!(reader.join().unwrap(), want, "{size}");
+            }
+            assert_eq!(later.get(), want);
+            // Once hashed, the bytes are the blob's alone (the hashing thread lets them go
+            // right after it gives the hash).
+            let Bytes::Owned(bytes) = &blob.bytes else {
+                panic!("owned bytes expected");
+            };
+            let released = (0..500).any(|_| {
+                std::thread::sleep(std::time::Duration::from_millis(10));
+                Arc::strong_count(bytes) == 1
+            });
+            assert!(released, "{size}");
+        }
+        assert_eq!(SourceSha256::from("ab".to_string()).get(), "ab");
     }
 
     #[test]
@@ -355,7 +464,7 @@ mod tests {
         assert!(matches!(bom.bytes, Bytes::Owned(_)));
         assert!(!bom.as_stored);
         assert_eq!(&bom.bytes[..], &text[..]);
-        assert_eq!(bom.sha256(), blob.sha256());
+        assert_eq!(bom.source_sha256().get(), blob.source_sha256().get());
         let small = Blob::read(&small).unwrap();
         assert!(matches!(small.bytes, Bytes::Owned(_)));
         assert_eq!(&small.bytes[..], &text[..1000]);

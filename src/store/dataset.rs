@@ -10,7 +10,7 @@ use sha2::{Digest, Sha256};
 use super::parquet::{read_footer, write_atomic, Footer};
 use crate::error::{Error, Result};
 use crate::formats::Run;
-use crate::frames::{self, Tables};
+use crate::frames::{self, Tables, Text, Unnamed};
 use crate::ingest::blob::hex;
 use crate::schema::{
     self, metrics as m, METRICS_COLUMNS, REQUESTS_COLUMNS, SERVER_SAMPLES_COLUMNS,
@@ -143,10 +143,6 @@ pub struct Parts {
 /// parts of different runs never collide, and the same runs always give the same file).
 /// Nothing lists them until [`commit`]; readers of the dataset do not see them before.
 pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
-    let sources_of: Vec<(String, String)> = runs
-        .iter()
-        .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
-        .collect();
     // One part per table, model and config: the runs grouped here, not the rows. Runs sorted
     // by model and config (or all of one) are written from where they are, others copied.
     let key = |run: &Run| (run.model.clone(), run.config.clone());
@@ -169,23 +165,38 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
                 _ => runs.iter().filter(|r| key(r) == *k).cloned().collect(),
             };
             let partition = (k.0.as_deref(), k.1.as_deref());
-            let mut parts = Parts::default();
-            for table in &PARTITIONED {
-                let frame = (table.build)(&group)?;
-                let rows = frame.height();
-                if rows == 0 {
-                    continue;
-                }
-                match table.dir {
-                    METRICS_DIR => parts.metric_rows += rows,
-                    REQUESTS_DIR => parts.request_rows += rows,
-                    _ => parts.server_sample_rows += rows,
-                }
-                let (path, ids) = write_part(dir, table, frame, partition, &sources_of)?;
-                parts.files.insert(path, ids);
-            }
-            Ok(parts)
+            // A partition's tables are built side by side, then given their runs' ids (which
+            // may wait for a large input's hash) and written side by side.
+            let built: Vec<Result<Unnamed>> = PARTITIONED
+                .par_iter()
+                .map(|table| (table.rows)(&group))
+                .collect();
+            PARTITIONED
+                .par_iter()
+                .zip(built)
+                .map(|(table, built)| {
+                    let frame = built?.named(&group)?;
+                    let rows = frame.height();
+                    let mut parts = Parts::default();
+                    if rows == 0 {
+                        return Ok(parts);
+                    }
+                    match table.dir {
+                        METRICS_DIR => parts.metric_rows += rows,
+                        REQUESTS_DIR => parts.request_rows += rows,
+                        _ => parts.server_sample_rows += rows,
+                    }
+                    let sources_of: Vec<(String, String)> = group
+                        .iter()
+                        .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
+                        .collect();
+                    let (path, ids) = write_part(dir, table, frame, partition, &sources_of)?;
+                    parts.files.insert(path, ids);
+                    Ok(parts)
+                })
+                .collect::<Vec<Result<Parts>>>()
         })
+        .flatten()
         .collect();
     let mut parts = Parts::default();
     for written in written {
@@ -341,7 +352,7 @@ fn our_parts(root: &Path) -> Vec<PathBuf> {
 struct Partitioned {
     dir: &'static str,
     columns: &'static [&'static str],
-    build: fn(&[Run]) -> Result<DataFrame>,
+    rows: fn(&[Run]) -> Result<Unnamed>,
 }
 
 /// The partitioned tables of a dataset: metrics, requests, server samples.
@@ -349,17 +360,17 @@ const PARTITIONED: [Partitioned; 3] = [
     Partitioned {
         dir: METRICS_DIR,
         columns: &METRICS_COLUMNS,
-        build: |runs| frames::metrics_table(runs, frames::Text::Enums),
+        rows: |runs| frames::metrics_rows(runs, Text::Enums),
     },
     Partitioned {
         dir: REQUESTS_DIR,
         columns: &REQUESTS_COLUMNS,
-        build: frames::requests_frame,
+        rows: frames::requests_rows,
     },
     Partitioned {
         dir: SERVER_SAMPLES_DIR,
         columns: &SERVER_SAMPLES_COLUMNS,
-        build: frames::server_samples_frame,
+        rows: frames::server_samples_rows,
     },
 ];
 
@@ -549,7 +560,7 @@ pub fn open(dir: &Path) -> Result<Tables> {
             })
             .collect::<Result<Vec<_>>>()?;
         frames.push(if scans.is_empty() {
-            (table.build)(&[])?.lazy()
+            (table.rows)(&[])?.named(&[])?.lazy()
         } else {
             concat(scans, UnionArgs::default())
                 .map_err(|e| Error::polars(format!("reading {}", root.display()), e))?

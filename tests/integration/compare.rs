@@ -25,7 +25,7 @@ fn run(
     status: &str,
 ) -> Run {
     Run {
-        source_sha256: format!("{model:?}{config}{status}"),
+        source_sha256: format!("{model:?}{config}{status}").into(),
         model: model.map(String::from),
         config: Some(config.into()),
         load_points: points
