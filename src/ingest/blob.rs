@@ -3,7 +3,7 @@
 use std::borrow::Cow;
 use std::ops::Deref;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Condvar, Mutex, OnceLock, PoisonError};
 
 use sha2::{Digest, Sha256};
 
@@ -98,6 +98,9 @@ const MAP_FROM_BYTES: u64 = 1 << 20;
 
 /// Inputs from this size on are hashed on a thread of their own, beside their parse.
 const HASH_BESIDE_FROM_BYTES: usize = 1 << 20;
+
+/// How many inputs are being hashed beside their parse, and the signal that one is done.
+static HASHING: (Mutex<usize>, Condvar) = (Mutex::new(0), Condvar::new());
 
 impl Bytes {
     /// The bytes of the file at `path`: mapped when it is a regular file of at least 1 MiB, read
@@ -200,16 +203,27 @@ impl Blob {
     }
 
     /// Starts hashing a large input on a thread of its own, to run beside its parse; hashes a
-    /// small one now, so that its bytes are not kept for the hash.
+    /// small one now, so that its bytes are not kept for the hash. At most one large input
+    /// per core is hashed at a time: this waits for a free slot, so that parses which outrun
+    /// their hashes do not pile up inputs in memory.
     pub fn hash_beside(&self) {
-        if self.bytes.len() >= HASH_BESIDE_FROM_BYTES {
-            let sha256 = self.sha256.clone();
-            std::thread::spawn(move || {
-                sha256.get();
-            });
-        } else {
+        if self.bytes.len() < HASH_BESIDE_FROM_BYTES {
             self.sha256.get();
+            return;
         }
+        let (hashing, freed) = &HASHING;
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let mut running = hashing.lock().unwrap_or_else(PoisonError::into_inner);
+        while *running >= cores {
+            running = freed.wait(running).unwrap_or_else(PoisonError::into_inner);
+        }
+        *running += 1;
+        let sha256 = self.sha256.clone();
+        std::thread::spawn(move || {
+            sha256.get();
+            *hashing.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
+            freed.notify_one();
+        });
     }
 
     /// SHA-256 of the file the bytes were read from, as stored on disk (compressed, say), when
@@ -442,6 +456,22 @@ mod tests {
             assert!(released, "{size}");
         }
         assert_eq!(SourceSha256::from("ab".to_string()).get(), "ab");
+    }
+
+    #[test]
+    fn at_most_one_large_input_per_core_is_hashed_at_a_time() {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let blobs: Vec<Blob> = (0..4 * cores)
+            .map(|i| Blob::from_bytes("x.json", vec![i as u8; 4 * HASH_BESIDE_FROM_BYTES]))
+            .collect();
+        for blob in &blobs {
+            blob.hash_beside();
+            assert!(*HASHING.0.lock().unwrap() <= cores);
+        }
+        for (i, blob) in blobs.iter().enumerate() {
+            let want = hex(&Sha256::digest(vec![i as u8; 4 * HASH_BESIDE_FROM_BYTES]));
+            assert_eq!(blob.source_sha256().get(), want);
+        }
     }
 
     #[test]
