@@ -218,12 +218,21 @@ impl Blob {
             running = freed.wait(running).unwrap_or_else(PoisonError::into_inner);
         }
         *running += 1;
-        let sha256 = self.sha256.clone();
-        std::thread::spawn(move || {
-            sha256.get();
+        drop(running);
+        let done = || {
             *hashing.lock().unwrap_or_else(PoisonError::into_inner) -= 1;
             freed.notify_one();
+        };
+        let sha256 = self.sha256.clone();
+        let spawned = std::thread::Builder::new().spawn(move || {
+            sha256.get();
+            done();
         });
+        // No thread to be had: hashed here instead.
+        if spawned.is_err() {
+            self.sha256.get();
+            done();
+        }
     }
 
     /// SHA-256 of the file the bytes were read from, as stored on disk (compressed, say), when
