@@ -52,7 +52,12 @@ impl SourceSha256 {
     pub fn get(&self) -> &str {
         let mut hashed = None;
         let hex = self.0.hex.get_or_init(|| {
-            hashed = self.0.bytes.lock().ok().and_then(|mut b| b.take());
+            hashed = self
+                .0
+                .bytes
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner)
+                .take();
             hashed
                 .as_deref()
                 .map_or_else(String::new, |b| hex(&Sha256::digest(b)))
