@@ -171,6 +171,10 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
                 .par_iter()
                 .map(|table| (table.rows)(&group))
                 .collect();
+            let sources_of: Vec<(String, String)> = group
+                .iter()
+                .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
+                .collect();
             PARTITIONED
                 .par_iter()
                 .zip(built)
@@ -186,10 +190,6 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
                         REQUESTS_DIR => parts.request_rows += rows,
                         _ => parts.server_sample_rows += rows,
                     }
-                    let sources_of: Vec<(String, String)> = group
-                        .iter()
-                        .map(|r| (frames::run_id(r), r.source_path.display().to_string()))
-                        .collect();
                     let (path, ids) = write_part(dir, table, frame, partition, &sources_of)?;
                     parts.files.insert(path, ids);
                     Ok(parts)

@@ -114,6 +114,31 @@ fn convert_writes_hive_partitions_with_footer_metadata() {
         ]
     );
 
+    // The runs table keeps the order the log gave its runs in, though the parts are written
+    // sorted by model and config.
+    let runs = tidybench::store::open(&out)
+        .unwrap()
+        .runs
+        .collect()
+        .unwrap();
+    let columns = tidybench::frames::Columns(&runs);
+    let order: Vec<(Option<String>, Option<String>)> = columns
+        .text("model")
+        .unwrap()
+        .into_iter()
+        .zip(columns.text("config").unwrap())
+        .collect();
+    let run = |model: &str, config: &str| (Some(model.to_string()), Some(config.to_string()));
+    assert_eq!(
+        order,
+        [
+            run("Qwen/Qwen3-8B", "no-offload"),
+            run("Qwen/Qwen3-8B", "native-offload"),
+            run("Qwen/Qwen3-14B", "no-offload"),
+            run("Qwen/Qwen3-14B", "native-offload"),
+        ]
+    );
+
     let runs = read_footer(&out.join("runs.parquet")).unwrap();
     assert_eq!(runs.num_rows, 4);
     assert_eq!(runs.columns, RUNS_COLUMNS);
