@@ -1388,7 +1388,8 @@ pub struct LoadSource<'a> {
 /// number of load points: `banner` (a driver's `Rate:` list), the profile's `streams=[…]` or
 /// `rate=[…]`, then the measured Concurrency Mdn column of concurrent runs. Loads already read
 /// from `@N` row labels are kept. A source that disagrees with the one used is a warning, and
-/// when none fits the loads stay null with a warning.
+/// when none fits the loads stay null with a warning (unless only synchronous benchmarks, which
+/// have no load of their own, are left without).
 pub fn assign_loads(
     path: &Path,
     console: &mut ConsoleOutput,
@@ -1478,13 +1479,19 @@ pub fn assign_loads(
                 point.load.get_or_insert(*value);
             }
         }
-        None => warnings.push(Warning {
-            path: path.to_path_buf(),
-            line: first_line,
-            message: "no source gives the load of each benchmark; `load` left null, \
-                      `load_index` keeps the order"
-                .into(),
-        }),
+        None if points
+            .iter()
+            .any(|p| p.load.is_none() && p.strategy != "synchronous") =>
+        {
+            warnings.push(Warning {
+                path: path.to_path_buf(),
+                line: first_line,
+                message: "no source gives the load of each benchmark; `load` left null, \
+                          `load_index` keeps the order"
+                    .into(),
+            })
+        }
+        None => {}
     }
 }
 

@@ -267,6 +267,35 @@ fn poisson_and_sweep_profiles() {
 }
 
 #[test]
+fn a_sweep_labelled_with_its_rates_misses_no_load() {
+    // 0.8.1 labels rows `throughput@512` and `constant@2.33`; the synchronous benchmark has no
+    // load of its own, so nothing is missing and nothing is said.
+    let parsed = parse_file("tests/fixtures/guidellm/0.8.1/sweep/console.log");
+    assert_eq!(parsed.warnings, vec![]);
+    let loads: Vec<(&str, Option<f64>)> = parsed.runs[0]
+        .load_points
+        .iter()
+        .map(|p| (p.strategy.as_str(), p.load))
+        .collect();
+    assert_eq!(
+        loads,
+        [
+            ("synchronous", None),
+            ("throughput", Some(512.0)),
+            ("constant", Some(2.33)),
+            ("constant", Some(4.0)),
+        ]
+    );
+    // 0.3.1 labels its constant rows only: the throughput benchmark's load is unknown.
+    let parsed = parse_file("tests/fixtures/guidellm/0.3.1/sweep/console.log");
+    let loads: Vec<Option<f64>> = parsed.runs[0].load_points.iter().map(|p| p.load).collect();
+    assert_eq!(loads, [None, None, Some(9.4), Some(18.1)]);
+    assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
+    assert_eq!(parsed.warnings[0].line, Some(49));
+    assert!(parsed.warnings[0].message.contains("`load` left null"));
+}
+
+#[test]
 fn tty_capture_with_escape_sequences_and_crlf() {
     let parsed = parse_file("tests/fixtures/guidellm/0.5.4/concurrent-tty/tty.log");
     assert_eq!(parsed.warnings, vec![]);
