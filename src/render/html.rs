@@ -6,7 +6,7 @@
 use std::fmt::Write;
 
 use super::layout::{document, Table};
-use super::{format_load, models, pick_label, Renderer};
+use super::{display_load, models, pick_label, Renderer};
 use crate::analyze::{DeltaRow, Report, ValueRow};
 use crate::error::Result;
 
@@ -203,7 +203,7 @@ fn rows<'a>(report: &'a Report, model: &str, pick: usize) -> Vec<&'a DeltaRow> {
 
 /// The x label of a row: its load, with the strategy when `rows` mix strategies.
 fn x_label(row: &DeltaRow, mixed: bool) -> String {
-    let load = row.load.map_or_else(|| "?".into(), format_load);
+    let load = row.load.map_or_else(|| "?".into(), display_load);
     if mixed {
         format!("{} {load}", row.strategy)
     } else {
@@ -234,7 +234,7 @@ fn value_chart(report: &Report, model: &str, pick: usize) -> Option<String> {
     let first = rows.first()?;
     let mixed = rows.iter().any(|r| r.strategy != first.strategy);
     let label = |v: &ValueRow| {
-        let load = v.load.map_or_else(|| "?".into(), format_load);
+        let load = v.load.map_or_else(|| "?".into(), display_load);
         if mixed {
             format!("{} {load}", v.strategy)
         } else {

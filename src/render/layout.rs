@@ -3,7 +3,7 @@
 //! per model, a cross-model chapter, and notes. Each renderer only lays it out.
 
 use super::{
-    average, average_verdict, direction_phrase, format_load, format_pct, format_value, models,
+    average, average_verdict, direction_phrase, display_load, format_pct, format_value, models,
     pick_label, section,
 };
 use crate::analyze::{DeltaRow, Report, ValueRow};
@@ -75,11 +75,11 @@ pub fn header_lines(report: &Report) -> Vec<String> {
         run.push(ctx.rate_types.join("/"));
     }
     if !ctx.max_seconds.is_empty() {
-        let secs: Vec<String> = ctx.max_seconds.iter().map(|s| format_load(*s)).collect();
+        let secs: Vec<String> = ctx.max_seconds.iter().map(|s| display_load(*s)).collect();
         run.push(format!("{} s per level", secs.join("/")));
     }
     if !ctx.loads.is_empty() {
-        let loads: Vec<String> = ctx.loads.iter().map(|l| format_load(*l)).collect();
+        let loads: Vec<String> = ctx.loads.iter().map(|l| display_load(*l)).collect();
         run.push(format!("loads {}", loads.join(", ")));
     }
     if !run.is_empty() {
@@ -104,7 +104,7 @@ pub fn header_lines(report: &Report) -> Vec<String> {
 
 /// The cells of one delta row: load, baseline, candidate, difference, change, verdict.
 pub fn delta_cells(row: &DeltaRow) -> Vec<String> {
-    let load = row.load.map_or_else(|| "?".into(), format_load);
+    let load = row.load.map_or_else(|| "?".into(), display_load);
     let mark = if row.rounded && row.matched == "both" {
         ROUNDED_MARK
     } else {
@@ -258,7 +258,7 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
                 l.map_or_else(
                     || "—".into(),
                     |(load, pct)| {
-                        let at = load.map_or_else(|| "?".into(), format_load);
+                        let at = load.map_or_else(|| "?".into(), display_load);
                         format!("{} at {at}", format_pct(Some(pct)))
                     },
                 )
@@ -360,7 +360,7 @@ fn values_chapter(report: &Report, model: &str) -> Chapter {
             .map(|(strategy, load)| {
                 let mut row = vec![
                     strategy.clone(),
-                    load.map_or_else(|| "?".into(), format_load),
+                    load.map_or_else(|| "?".into(), display_load),
                 ];
                 row.extend(configs.iter().map(|config| {
                     rows.iter()
@@ -427,7 +427,7 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
                 format!("{} {}", value_text(Some(p.peak), p.decimals, false), p.unit),
                 p.load.map_or_else(
                     || "?".into(),
-                    |l| format!("{} {}", p.strategy, format_load(l)),
+                    |l| format!("{} {}", p.strategy, display_load(l)),
                 ),
             ];
             if compared {

@@ -65,6 +65,13 @@ pub fn format_load(load: f64) -> String {
     }
 }
 
+/// A load for people to read: [`format_load`] of the load rounded to 3 decimals (a sweep's
+/// rate of 7/3 req/s is `2.333`; the exact value stays in the CSV and JSON reports).
+pub fn display_load(load: f64) -> String {
+    let rounded = (load * 1000.0).round() / 1000.0;
+    format_load(if rounded.is_finite() { rounded } else { load })
+}
+
 /// A value with as many decimals as fit its magnitude (3 significant digits after the point
 /// for small numbers, 1 for large ones).
 pub fn format_value(value: f64) -> String {

@@ -300,9 +300,11 @@ fn a_single_configuration_reports_its_values() {
         "Values of config=— (the only value of config in the data: nothing to compare)",
         "== llama-3.1-8b-instruct: values per load ==",
         "Requests per second (mean, total requests) [req/s, higher is better]",
-        "  constant     2.333333333333333  1.500",
-        "  synchronous                  ?  0.667",
-        "  throughput                 512  4.000",
+        "Runs: sweep, loads 2.333, 4, 512",
+        // A sweep's rate of 7/3 req/s, rounded for reading (exact in the CSV below).
+        "  constant     2.333  1.500",
+        "  synchronous      ?  0.667",
+        "  throughput     512  4.000",
     ] {
         assert!(
             text.lines().any(|l| l == line),
@@ -320,6 +322,13 @@ fn a_single_configuration_reports_its_values() {
         &["report", json.to_str().unwrap(), "--format", "csv"],
     );
     let csv = stdout(&out);
+    assert_eq!(
+        csv.lines().nth(1),
+        Some(
+            "config,—,llama-3.1-8b-instruct,constant,2.333333333333333,requests_per_second,mean,\
+             total,req/s,1.5,1,,"
+        )
+    );
     assert_eq!(
         csv.lines().nth(2),
         Some(
