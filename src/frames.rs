@@ -21,10 +21,11 @@ pub struct Tables {
     pub server_samples: LazyFrame,
 }
 
-/// Stable id of a run: hash of its source's content and its position in that source (waits
-/// for the source's hash when it is still being computed).
+/// Stable id of a run: hash of its source's content id and its position in that source (the
+/// content id is quick to compute; the source's SHA-256 may still be under way).
 pub fn run_id(run: &Run) -> String {
-    let digest = Sha256::digest(format!("{}:{}", run.source_sha256.get(), run.position));
+    let id = run.source_sha256.content_id();
+    let digest = Sha256::digest(format!("{id:032x}:{}", run.position));
     hex(&digest[..8])
 }
 

@@ -151,7 +151,7 @@ fn inspect_a_log_and_a_dataset() {
         text.contains("format: llm-d-driver-log (line 4 starts with `Benchmark Iteration:`)\n"),
         "{text}"
     );
-    assert!(text.contains("  10cad47336f13c2a  Qwen/Qwen3-14B  native-offload  concurrent            5  5, 25, 50, 100, 250          315               0\n"), "{text}");
+    assert!(text.contains("  7a4d91f8f71940b6  Qwen/Qwen3-14B  native-offload  concurrent            5  5, 25, 50, 100, 250          315               0\n"), "{text}");
     assert!(text.contains("table metrics: 1260 row(s)\n"));
     assert!(text.contains("  started_at: datetime[μs, UTC]\n"), "{text}");
 
