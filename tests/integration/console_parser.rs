@@ -292,7 +292,10 @@ fn a_sweep_labelled_with_its_rates_misses_no_load() {
     assert_eq!(loads, [None, None, Some(9.4), Some(18.1)]);
     assert_eq!(parsed.warnings.len(), 1, "{:?}", parsed.warnings);
     assert_eq!(parsed.warnings[0].line, Some(49));
-    assert!(parsed.warnings[0].message.contains("`load` left null"));
+    assert_eq!(
+        parsed.warnings[0].message,
+        "no source gives the load of each benchmark; `load` left null, `load_index` keeps the order"
+    );
 }
 
 #[test]
