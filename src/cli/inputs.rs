@@ -12,6 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use tidybench::detect::detect;
 use tidybench::formats::run_config::{self, RunConfig};
+use tidybench::formats::vllm_server_log;
 use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
 use tidybench::frames::{self, Tables};
 use tidybench::ingest::archive::{self, Entry};
@@ -200,6 +201,9 @@ pub fn read_sources(
     progress.finish_and_clear();
     let items: Vec<Item> = items.into_iter().flatten().collect();
     let mut run_dirs = RunDirs::default();
+    // Each file's warnings, with the sources of its benchmark runs: printed once runs given
+    // twice are merged, which may settle them.
+    let mut file_warnings: Vec<(Vec<PathBuf>, Vec<Warning>)> = Vec::new();
     for item in &items {
         if let Item::Config(config) = item {
             print_warnings(&config.warnings, quiet);
@@ -214,7 +218,7 @@ pub fn read_sources(
                 path,
                 root,
                 mut runs,
-                mut warnings,
+                warnings,
                 file_sha256,
             } => {
                 read.files += 1;
@@ -236,10 +240,13 @@ pub fn read_sources(
                         }
                     }
                 }
-                if runs.iter().all(|run| run.model.is_some()) {
-                    warnings.retain(|w| w.message != NO_MODEL);
-                }
-                print_warnings(&warnings, quiet);
+                let mut sources: Vec<PathBuf> = runs
+                    .iter()
+                    .filter(|run| run.source_format != vllm_server_log::NAME)
+                    .map(|run| run.source_path.clone())
+                    .collect();
+                sources.dedup();
+                file_warnings.push((sources, warnings));
                 read.runs.extend(runs);
             }
             Item::Config(_) => {}
@@ -258,6 +265,10 @@ pub fn read_sources(
     }
     let mut warnings = Vec::new();
     tidybench::reconcile::merge(&mut read.runs, &mut warnings);
+    for (sources, file) in &mut file_warnings {
+        settle_warnings(sources, file, &read.runs);
+        print_warnings(file, quiet);
+    }
     print_warnings(&warnings, quiet);
     for run in &mut read.runs {
         for label in &options.labels {
@@ -265,6 +276,22 @@ pub fn read_sources(
         }
     }
     Ok(read)
+}
+
+/// Drops the warnings of one file (whose benchmark runs came from `sources`) that merging
+/// settled: all of them when another source holds every run of the file (a copy of a report,
+/// or console text a report holds at full precision), and a missing model once every run of
+/// the file has one (from a run directory, or from the console text of the same run).
+fn settle_warnings(sources: &[PathBuf], warnings: &mut Vec<Warning>, runs: &[Run]) {
+    let kept: Vec<&Run> = runs
+        .iter()
+        .filter(|run| sources.contains(&run.source_path))
+        .collect();
+    if !sources.is_empty() && kept.is_empty() {
+        warnings.clear();
+    } else if kept.iter().all(|run| run.model.is_some()) {
+        warnings.retain(|w| w.message != NO_MODEL);
+    }
 }
 
 /// Reads one source: a file, standard input, or every entry of a tar archive.

@@ -165,3 +165,36 @@ fn json_yaml_csv_and_html_reports_of_one_run_become_the_json_run() {
         )
     );
 }
+
+#[test]
+fn warnings_a_report_settles_are_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = repo("tests/fixtures/guidellm/0.4.0/concurrent");
+    let csv = run.join("benchmarks.csv");
+    let out = tidybench(dir.path(), &["convert", run.to_str().unwrap(), "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // The CSV, HTML and console copies of the run each warn on their own (no model, no loads,
+    // unreadable distributions); the JSON report holds them all, and the console names the model.
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("warning:"))
+        .map(String::from)
+        .collect();
+    assert_eq!(warnings, Vec::<String>::new());
+    assert_eq!(
+        query(dir.path(), "select source_format, model from runs"),
+        "source_format,model\nguidellm-json,llama-3.1-8b-instruct\n"
+    );
+    // Alone, the CSV still says what it lacks.
+    let out = tidybench(dir.path(), &["convert", csv.to_str().unwrap(), "-o", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out)
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .count(),
+        2,
+        "{}",
+        stderr(&out)
+    );
+}
