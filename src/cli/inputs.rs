@@ -265,8 +265,13 @@ pub fn read_sources(
     }
     let mut warnings = Vec::new();
     tidybench::reconcile::merge(&mut read.runs, &mut warnings);
+    // For each source that still has runs: whether every one of them names a model.
+    let mut modelled: HashMap<&Path, bool> = HashMap::new();
+    for run in &read.runs {
+        *modelled.entry(&run.source_path).or_insert(true) &= run.model.is_some();
+    }
     for (sources, file) in &mut file_warnings {
-        settle_warnings(sources, file, &read.runs);
+        settle_warnings(sources, file, &modelled);
         print_warnings(file, quiet);
     }
     print_warnings(&warnings, quiet);
@@ -278,18 +283,23 @@ pub fn read_sources(
     Ok(read)
 }
 
-/// Drops the warnings of one file (whose benchmark runs came from `sources`) that merging
-/// settled: all of them when another source holds every run of the file (a copy of a report,
-/// or console text a report holds at full precision), and a missing model once every run of
-/// the file has one (from a run directory, or from the console text of the same run).
-fn settle_warnings(sources: &[PathBuf], warnings: &mut Vec<Warning>, runs: &[Run]) {
-    let kept: Vec<&Run> = runs
+/// Drops the warnings of one file (whose benchmark runs came from `sources`; `modelled`: the
+/// sources that still have runs, and whether all of them name a model) that merging settled:
+/// all of them when another source holds every run of the file (a copy of a report, or console
+/// text a report holds at full precision), and a missing model once every run of the file has
+/// one (from a run directory, or from the console text of the same run).
+fn settle_warnings(
+    sources: &[PathBuf],
+    warnings: &mut Vec<Warning>,
+    modelled: &HashMap<&Path, bool>,
+) {
+    let kept: Vec<bool> = sources
         .iter()
-        .filter(|run| sources.contains(&run.source_path))
+        .filter_map(|path| modelled.get(path.as_path()).copied())
         .collect();
     if !sources.is_empty() && kept.is_empty() {
         warnings.clear();
-    } else if kept.iter().all(|run| run.model.is_some()) {
+    } else if kept.iter().all(|&modelled| modelled) {
         warnings.retain(|w| w.message != NO_MODEL);
     }
 }
