@@ -1,15 +1,15 @@
 //! The one error type of the library: every variant names the input it is about and where.
 
-use std::path::PathBuf;
+use std::fmt;
+use std::path::{Path, PathBuf};
 
 /// Result with the library's [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 /// Everything that can go wrong reading inputs, writing the dataset or querying it.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 pub enum Error {
     /// A file could not be read or written.
-    #[error("{}: {source}", path.display())]
     Io {
         /// The file or directory involved.
         path: PathBuf,
@@ -17,7 +17,6 @@ pub enum Error {
         source: std::io::Error,
     },
     /// An input did not have the shape its format requires.
-    #[error("{}:{line}: expected {expected}, found {found}", path.display())]
     Parse {
         /// The input file.
         path: PathBuf,
@@ -29,7 +28,6 @@ pub enum Error {
         found: String,
     },
     /// No known format recognised the input.
-    #[error("{}: not a format tidybench reads ({reason})", path.display())]
     UnknownFormat {
         /// The input file.
         path: PathBuf,
@@ -37,7 +35,6 @@ pub enum Error {
         reason: String,
     },
     /// A dataset directory is missing a table or was written by an incompatible version.
-    #[error("{}: {reason}", path.display())]
     Dataset {
         /// The dataset directory or file.
         path: PathBuf,
@@ -45,7 +42,6 @@ pub enum Error {
         reason: String,
     },
     /// A DataFrame operation failed.
-    #[error("{context}: {source}")]
     Polars {
         /// The step that failed, naming the table or file.
         context: String,
@@ -53,7 +49,6 @@ pub enum Error {
         source: polars::error::PolarsError,
     },
     /// The request cannot be answered with the data given (e.g. no baseline rows).
-    #[error("{0}")]
     Invalid(String),
 }
 
@@ -71,6 +66,62 @@ impl Error {
         Error::Polars {
             context: context.into(),
             source,
+        }
+    }
+
+    /// The file or directory the error is about, when it is about one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Error::Io { path, .. }
+            | Error::Parse { path, .. }
+            | Error::UnknownFormat { path, .. }
+            | Error::Dataset { path, .. } => Some(path),
+            Error::Polars { .. } | Error::Invalid(_) => None,
+        }
+    }
+
+    /// The 1-based line of [`Error::path`] the error is about, when it has one.
+    pub fn line(&self) -> Option<usize> {
+        match self {
+            Error::Parse { line, .. } => Some(*line),
+            _ => None,
+        }
+    }
+
+    /// What went wrong, without the file and line.
+    pub fn message(&self) -> String {
+        match self {
+            Error::Io { source, .. } => source.to_string(),
+            Error::Parse {
+                expected, found, ..
+            } => format!("expected {expected}, found {found}"),
+            Error::UnknownFormat { reason, .. } => {
+                format!("not a format tidybench reads ({reason})")
+            }
+            Error::Dataset { reason, .. } => reason.clone(),
+            Error::Polars { context, source } => format!("{context}: {source}"),
+            Error::Invalid(message) => message.clone(),
+        }
+    }
+}
+
+/// `path:line: message`, `path: message`, or the message alone.
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.path(), self.line()) {
+            (Some(path), Some(line)) => write!(f, "{}:{line}: {}", path.display(), self.message()),
+            (Some(path), None) => write!(f, "{}: {}", path.display(), self.message()),
+            (None, _) => f.write_str(&self.message()),
+        }
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Io { source, .. } => Some(source),
+            Error::Polars { source, .. } => Some(source),
+            _ => None,
         }
     }
 }

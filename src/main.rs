@@ -18,6 +18,10 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 struct Cli {
     #[command(subcommand)]
     command: Command,
+    /// Also write every warning, skipped file and error to this file, as one JSON document
+    /// (written when the command ends, even with --quiet).
+    #[arg(long, global = true, value_name = "FILE")]
+    warnings_json: Option<std::path::PathBuf>,
 }
 
 #[derive(Debug, Subcommand)]
@@ -47,11 +51,29 @@ fn main() -> ExitCode {
         Command::Query(args) => cli::query::run(args),
         Command::Formats => Ok(cli::formats::run()),
     };
-    match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => {
+    let code = result.unwrap_or_else(|e| {
+        cli::problems::fail(&e);
+        cli::EXIT_USAGE
+    });
+    if let Some(path) = &cli.warnings_json {
+        if let Err(e) = cli::problems::write_json(path, cli.command.name(), code) {
             eprintln!("error: {e}");
-            ExitCode::from(cli::EXIT_USAGE)
+            return ExitCode::from(cli::EXIT_USAGE);
+        }
+    }
+    ExitCode::from(code)
+}
+
+impl Command {
+    /// The subcommand's name, as typed.
+    fn name(&self) -> &'static str {
+        match self {
+            Command::Convert(_) => "convert",
+            Command::Report(_) => "report",
+            Command::Compare(_) => "compare",
+            Command::Inspect(_) => "inspect",
+            Command::Query(_) => "query",
+            Command::Formats => "formats",
         }
     }
 }

@@ -22,7 +22,8 @@ use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{discover, Blob, Source};
 use tidybench::{store, Error};
 
-use super::{print_warnings, EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED};
+use super::problems;
+use super::{EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// The runs read from the command line's inputs, and what went wrong with the others.
 pub struct Inputs {
@@ -33,7 +34,7 @@ pub struct Inputs {
     /// Inputs that could not be read, with the reason.
     pub failures: Vec<Error>,
     /// Files found in directories or archives that are not in a format tidybench reads.
-    pub skipped: Vec<String>,
+    pub skipped: Vec<Warning>,
     /// Inputs read: source files (archive entries each count), and datasets.
     pub files: usize,
     /// SHA-256 of the source files as stored (compressed or not), by path: what `convert`
@@ -61,7 +62,7 @@ impl Inputs {
     }
 
     fn fail(&mut self, error: Error) {
-        eprintln!("error: {error}");
+        problems::fail(&error);
         self.failures.push(error);
     }
 }
@@ -130,7 +131,7 @@ enum Item {
     /// A run directory's config found inside an archive.
     Config(RunConfig),
     /// A file not in a format tidybench reads (found in a directory or an archive).
-    Skipped(String),
+    Skipped(Warning),
     /// An input that could not be read.
     Failed(Error),
 }
@@ -206,7 +207,7 @@ pub fn read_sources(
     let mut file_warnings: Vec<(Vec<PathBuf>, Vec<Warning>)> = Vec::new();
     for item in &items {
         if let Item::Config(config) = item {
-            print_warnings(&config.warnings, quiet);
+            problems::warn(&config.warnings, quiet);
             run_dirs
                 .known
                 .insert(config.dir.clone(), Some(config.clone()));
@@ -252,9 +253,7 @@ pub fn read_sources(
             Item::Config(_) => {}
             Item::Skipped(why) => {
                 read.files += 1;
-                if !quiet {
-                    eprintln!("skipped: {why}");
-                }
+                problems::skip(&why, quiet);
                 read.skipped.push(why);
             }
             Item::Failed(e) => {
@@ -272,9 +271,9 @@ pub fn read_sources(
     }
     for (sources, file) in &mut file_warnings {
         settle_warnings(sources, file, &modelled);
-        print_warnings(file, quiet);
+        problems::warn(file, quiet);
     }
-    print_warnings(&warnings, quiet);
+    problems::warn(&warnings, quiet);
     for run in &mut read.runs {
         for label in &options.labels {
             run.set_label(&label.key, &label.value)?;
@@ -345,7 +344,7 @@ fn read_archive(source: &Source, options: &ReadOptions) -> Vec<Item> {
                 Item::Config(run_config::parse(&dir, &blob))
             }
             Entry::File(blob) => parse(Ok(blob), Some(root.clone()), options, true),
-            Entry::Skipped(warning) => Item::Skipped(warning.to_string()),
+            Entry::Skipped(warning) => Item::Skipped(warning),
             Entry::Failed(e) => Item::Failed(e),
         })
     });
@@ -395,7 +394,11 @@ fn parse(
             warnings: parsed.warnings,
             file_sha256,
         },
-        Err(e @ Error::UnknownFormat { .. }) if found => Item::Skipped(e.to_string()),
+        Err(e @ Error::UnknownFormat { .. }) if found => Item::Skipped(Warning {
+            path: e.path().map(Path::to_path_buf).unwrap_or_default(),
+            line: None,
+            message: e.message(),
+        }),
         Err(e) => Item::Failed(e),
     }
 }
@@ -432,7 +435,7 @@ impl RunDirs {
                     None
                 };
                 if let Some(config) = &config {
-                    print_warnings(&config.warnings, quiet);
+                    problems::warn(&config.warnings, quiet);
                 }
                 self.known.insert(dir.to_path_buf(), config);
             }

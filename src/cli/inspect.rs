@@ -214,6 +214,8 @@ fn inspect(input: &Path) -> Result<Inspection> {
     let blob = Blob::read(input)?;
     let (format, why) = detect_with_reason(&blob)?;
     let parsed = format.parse(&blob)?;
+    // Listed in the output below rather than printed; kept for --warnings-json.
+    super::problems::warn(&parsed.warnings, true);
     let Description {
         tables: described,
         runs,

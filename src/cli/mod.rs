@@ -6,12 +6,12 @@ pub mod convert;
 pub mod formats;
 pub mod inputs;
 pub mod inspect;
+pub mod problems;
 pub mod query;
 pub mod report;
 
 use std::path::{Path, PathBuf};
 
-use tidybench::formats::Warning;
 use tidybench::{store, Error};
 
 pub use inputs::{read_inputs, Label, ReadOptions};
@@ -24,16 +24,6 @@ pub const EXIT_USAGE: u8 = 1;
 pub const EXIT_SOME_FAILED: u8 = 2;
 /// Exit code: no input could be used.
 pub const EXIT_ALL_FAILED: u8 = 3;
-
-/// Prints warnings to stderr, one per line.
-pub fn print_warnings(warnings: &[Warning], quiet: bool) {
-    if quiet {
-        return;
-    }
-    for warning in warnings {
-        eprintln!("warning: {warning}");
-    }
-}
 
 /// Writes `text` to `path` (via a temporary file and a rename; into it when it is a device or a
 /// pipe, such as `/dev/null`) or to standard output.

@@ -27,3 +27,4 @@ mod vllm_bench;
 mod vllm_detailed;
 mod vllm_server_log;
 mod vllm_sweep;
+mod warnings_json;
