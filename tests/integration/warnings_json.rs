@@ -2,14 +2,27 @@
 //! with --quiet too.
 
 use std::path::Path;
+use std::process::Output;
 
 use serde_json::{json, Value};
 
-use crate::common::{repo, stderr, tidybench};
+use crate::common::{repo, stderr, study_log, tidybench};
 
-fn read_json(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("warnings file written"))
-        .expect("warnings file is JSON")
+/// Runs tidybench in `dir` with `args` and `--warnings-json problems.json`; returns the run
+/// and the document written.
+fn run(dir: &Path, args: &[&str]) -> (Output, Value) {
+    let args: Vec<&str> = args
+        .iter()
+        .copied()
+        .chain(["--warnings-json", "problems.json"])
+        .collect();
+    (tidybench(dir, &args), written(dir))
+}
+
+/// The document written to `problems.json` in `dir`.
+fn written(dir: &Path) -> Value {
+    let text = std::fs::read_to_string(dir.join("problems.json")).expect("warnings file written");
+    serde_json::from_str(&text).expect("warnings file is JSON")
 }
 
 #[test]
@@ -30,18 +43,9 @@ fn a_batch_lists_its_warnings_skipped_files_and_errors() {
     )
     .unwrap();
 
-    let out = tidybench(
+    let (out, problems) = run(
         dir.path(),
-        &[
-            "convert",
-            "runs",
-            "bad.log",
-            "-o",
-            "out",
-            "-q",
-            "--warnings-json",
-            "problems.json",
-        ],
+        &["convert", "runs", "bad.log", "-o", "out", "-q"],
     );
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     // --quiet: only the error reaches the terminal.
@@ -51,7 +55,7 @@ fn a_batch_lists_its_warnings_skipped_files_and_errors() {
          none in the whole input\n"
     );
     assert_eq!(
-        read_json(&dir.path().join("problems.json")),
+        problems,
         json!({
             "command": "convert",
             "exit_code": 2,
@@ -80,22 +84,15 @@ fn a_batch_lists_its_warnings_skipped_files_and_errors() {
 #[test]
 fn a_clean_report_writes_empty_lists() {
     let dir = tempfile::tempdir().unwrap();
-    let log = repo("data/benchmark-run-larger-models.log");
-    let out = tidybench(
+    let log = study_log();
+    let (out, problems) = run(
         dir.path(),
-        &[
-            "report",
-            log.to_str().unwrap(),
-            "-o",
-            "report.txt",
-            "--warnings-json",
-            "problems.json",
-        ],
+        &["report", log.to_str().unwrap(), "-o", "r.txt"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
     assert_eq!(
-        read_json(&dir.path().join("problems.json")),
+        problems,
         json!({"command": "report", "exit_code": 0, "warnings": [], "skipped": [], "errors": []})
     );
 }
@@ -103,6 +100,7 @@ fn a_clean_report_writes_empty_lists() {
 #[test]
 fn the_error_that_stops_a_command_is_listed() {
     let dir = tempfile::tempdir().unwrap();
+    // The option is global: it may come before the command too.
     let out = tidybench(
         dir.path(),
         &[
@@ -114,7 +112,7 @@ fn the_error_that_stops_a_command_is_listed() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    let problems = read_json(&dir.path().join("problems.json"));
+    let problems = written(dir.path());
     assert_eq!(problems["command"], "query");
     assert_eq!(problems["exit_code"], 1);
     assert_eq!(
@@ -135,17 +133,8 @@ fn the_error_that_stops_a_command_is_listed() {
 fn inspect_lists_the_warnings_it_prints() {
     let dir = tempfile::tempdir().unwrap();
     let csv = repo("tests/fixtures/guidellm/0.4.0/concurrent/benchmarks.csv");
-    let out = tidybench(
-        dir.path(),
-        &[
-            "inspect",
-            csv.to_str().unwrap(),
-            "--warnings-json",
-            "problems.json",
-        ],
-    );
+    let (out, problems) = run(dir.path(), &["inspect", csv.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    let problems = read_json(&dir.path().join("problems.json"));
     let lines: Vec<&Value> = problems["warnings"]
         .as_array()
         .unwrap()
