@@ -26,6 +26,7 @@ seeds() {
         vllm_bench_json) ls "$fixtures"/vllm/bench-serve/*.json "$fixtures"/vllm/save-detailed/*.json ;;
         vllm_server_log) ls "$fixtures"/vllm/server-logs/*.log ;;
         vllm_sweep) find "$fixtures"/vllm/sweep -name summary.json | sort ;;
+        comparison_report) ls data/all-models-comparison.txt ;;
         detect) find "$fixtures" data -type f ! -name '*.md' ! -name '*.py' | sort ;;
         # run_config and read build their seeds themselves (below).
         run_config | read) ;;
@@ -130,6 +131,29 @@ seed() {
                 done
             fi
             ;;
+        comparison_report)
+            # One model compared with two candidates, with a level only one side has and a
+            # level without a load.
+            local rule dash
+            rule="$(printf '=%.0s' {1..100})"
+            dash="$(printf -- '-%.0s' {1..100})"
+            {
+                printf '%s\nvLLM KV-Cache CPU Offload - Multi-Model Benchmark Comparison\n%s\n\n' "$rule" "$rule"
+                printf 'Analyzing: study.log\nTest Configuration: runs at concurrency levels [5, 25, ?]\n'
+                printf 'Workload: 128 prompt tokens, 128 output tokens, 10K prefix tokens, 5 turns\n\n'
+                printf '%s\nModel: m\n%s\n\n' "$rule" "$rule"
+                for candidate in CAND OTHER; do
+                    printf 'THROUGHPUT COMPARISON (requests/sec)\n%s\n' "$dash"
+                    printf 'Concurrency  BASE                 %-20s Difference           %% Change\n%s\n' "$candidate" "$dash"
+                    printf '5                 0.5 req/s           0.7 req/s          +0.2 req/s       +40.0%%\n'
+                    printf '25          unmatched: no %s result at this level\n' "$candidate"
+                    printf '?                 1.0 req/s           2.0 req/s          +1.0 req/s      +100.0%%\n\n'
+                    printf 'TIME TO FIRST TOKEN (TTFT) - Median (milliseconds)\n%s\n' "$dash"
+                    printf 'Concurrency  BASE                 %-20s Difference           %% Change\n%s\n' "$candidate" "$dash"
+                    printf '5               168.2ms             182.8ms             +14.6ms            +8.7%%\n\n'
+                done
+            } | add "$dir"
+            ;;
         detect | driver_log)
             # Compressed and UTF-16 inputs as they are on disk.
             cat "$fixtures"/guidellm/0.8.1/concurrent/benchmarks-no-requests.yaml.gz | add "$dir"
@@ -147,7 +171,8 @@ seed() {
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
     targets=(detect read run_config driver_log guidellm_console guidellm_json guidellm_yaml
-        guidellm_csv guidellm_html vllm_bench vllm_bench_json vllm_server_log vllm_sweep)
+        guidellm_csv guidellm_html vllm_bench vllm_bench_json vllm_server_log vllm_sweep
+        comparison_report)
 fi
 for target in "${targets[@]}"; do
     seed "$target"

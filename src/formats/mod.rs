@@ -2,6 +2,7 @@
 //! [`Observation`]) plus [`Warning`]s. Adding a format is one new file and one line in
 //! [`REGISTRY`].
 
+pub mod comparison_report;
 pub mod driver_log;
 pub mod guidellm_console;
 pub mod guidellm_csv;
@@ -77,6 +78,7 @@ pub static REGISTRY: &[&dyn Format] = &[
     &guidellm_html::GuidellmHtml,
     &vllm_bench_json::VllmBenchJson,
     &vllm_sweep::VllmSweepSummary,
+    &comparison_report::ComparisonReport,
     &vllm_bench::VllmBench,
     &driver_log::DriverLog,
     &guidellm_console::GuidellmConsole,

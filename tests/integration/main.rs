@@ -8,6 +8,7 @@ mod agreement;
 mod classic_report;
 mod compare;
 mod compare_command;
+mod comparison_report;
 mod console_parser;
 mod crash_safety;
 mod dataset;

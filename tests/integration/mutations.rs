@@ -88,6 +88,7 @@ fn no_mutation_of_a_real_input_makes_a_parser_panic() {
     let mut files = Vec::new();
     fixtures(&common::repo("tests/fixtures"), &mut files);
     files.push(common::study_log());
+    files.push(common::repo("data/all-models-comparison.txt"));
     files.sort();
     let mut parsed = 0;
     let mut failures = Vec::new();

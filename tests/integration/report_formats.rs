@@ -160,7 +160,7 @@ fn json_report_holds_every_row_and_average() {
 
 /// The study log plus a third configuration: the native-offload iterations again, renamed,
 /// with the 8B model's 250-level throughput changed from 11.5 to 12.0 req/s.
-fn three_configs() -> String {
+pub(crate) fn three_configs() -> String {
     let text = study_text();
     let blocks: Vec<&str> = text
         .split("******************************************\nBenchmark Iteration:")
