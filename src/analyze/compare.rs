@@ -554,8 +554,15 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     if !present.contains(&spec.baseline) {
         let mut present = present;
         present.sort();
+        // `--baseline config=no-offload` where `--baseline no-offload` was meant.
+        let hint = match spec.baseline.strip_prefix(&format!("{}=", spec.by)) {
+            Some(value) if present.iter().any(|p| p == value) => {
+                format!(" (--baseline takes the value alone: --baseline {value})")
+            }
+            _ => String::new(),
+        };
         return Err(Error::Invalid(format!(
-            "baseline {}={} has no rows to compare; values present: {}",
+            "baseline {}={} has no rows to compare; values present: {}{hint}",
             spec.by,
             spec.baseline,
             if present.is_empty() {

@@ -256,6 +256,21 @@ fn unknown_baseline_or_label_is_explained() {
     );
     let out = tidybench(
         dir.path(),
+        &[
+            "report",
+            log.to_str().unwrap(),
+            "--baseline",
+            "config=no-offload",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: baseline config=config=no-offload has no rows to compare; values present: \
+         native-offload, no-offload (--baseline takes the value alone: --baseline no-offload)\n"
+    );
+    let out = tidybench(
+        dir.path(),
         &["report", log.to_str().unwrap(), "--by", "colour"],
     );
     assert_eq!(out.status.code(), Some(1));
