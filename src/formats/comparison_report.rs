@@ -80,8 +80,8 @@ impl Format for ComparisonReport {
     }
 
     fn description(&self) -> &'static str {
-        "the original study script's comparison report, and `report --format classic` output \
-         (values per model, configuration and level, as printed)"
+        "Multi-model comparison report of the original study script, and `report --format \
+         classic` output (values per model, configuration and level, as printed)"
     }
 
     fn sniff(&self, head: &str) -> Option<String> {
