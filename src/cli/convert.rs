@@ -145,15 +145,16 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let options = fingerprint(args);
     let old = (!args.full && store::is_dataset(&args.output))
         .then(|| Manifest::read(&args.output))
-        .flatten()
-        .filter(|m| m.options == options);
+        .flatten();
     let current: BTreeSet<String> = sources.iter().map(key).collect();
 
     // What changed since the manifest was written.
     let mut dirty = BTreeSet::new();
     for source in &sources {
         let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
-            Some(state) if source.path.as_os_str() != STDIN => state.unchanged(&source.path)?,
+            Some(state) if source.path.as_os_str() != STDIN && state.options == options => {
+                state.unchanged(&source.path)?
+            }
             _ => false,
         };
         if !unchanged {
@@ -308,9 +309,8 @@ fn convert(
     }
     store::prepare(dir)?;
     let mut manifest = Manifest {
-        version: 1,
-        options: fingerprint(args),
-        sources: BTreeMap::new(),
+        version: manifest::VERSION,
+        ..Manifest::default()
     };
     let mut parts: Vec<PathBuf> = Vec::new();
     let (kept_runs, kept_rows) = keep(dir, kept, old, &mut manifest, &mut parts)?;
@@ -366,6 +366,7 @@ fn convert(
             totals.server_sample_rows += written.server_sample_rows;
             record(
                 &mut manifest,
+                &fingerprint(args),
                 &chunk_sources,
                 runs_of,
                 &failures,
@@ -384,6 +385,7 @@ fn convert(
         .collect();
     record(
         &mut manifest,
+        &fingerprint(args),
         &configs,
         BTreeMap::new(),
         &[],
@@ -618,9 +620,11 @@ fn runs_of<'a>(
 /// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
 /// (`runs_of`, see [`runs_of`]) and the parts holding them (`parts_of_runs`, by run id; failed
 /// sources are left out, to be tried again; standard input too). A file's SHA-256 comes from
-/// `file_sha256` when it was read whole, else (an archive) from reading it again.
+/// `file_sha256` when it was read whole, else (an archive) from reading it again. `options`
+/// are the conversion's (`fingerprint`).
 fn record(
     manifest: &mut Manifest,
+    options: &str,
     sources: &[Source],
     mut runs_of: BTreeMap<String, Vec<String>>,
     failures: &[Error],
@@ -660,6 +664,7 @@ fn record(
         .collect();
     for (k, state) in states {
         let mut state = state?;
+        state.options = options.to_string();
         state.runs = runs_of.remove(&k).unwrap_or_default();
         state.runs.sort();
         state.runs.dedup();

@@ -16,14 +16,18 @@ pub const MANIFEST_FILE: &str = "_manifest.json";
 /// The manifest of one dataset.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Manifest {
-    /// Format version of this file.
+    /// Format version of this file ([`VERSION`]; version 1 is still read).
     pub version: u32,
-    /// The conversion options the dataset was written with (labels, kept text, ...): a
-    /// re-run with other options converts everything again.
-    pub options: String,
     /// Every source converted, by path as given.
     pub sources: BTreeMap<String, SourceState>,
+    /// Version 1 only: the conversion options of every source (each source now records its
+    /// own, so that sources converted with other labels keep theirs).
+    #[serde(default, rename = "options", skip_serializing)]
+    pub version_1_options: Option<String>,
 }
+
+/// The manifest format version this build writes.
+pub const VERSION: u32 = 2;
 
 /// One source as it was converted.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -34,6 +38,10 @@ pub struct SourceState {
     pub modified_ns: u128,
     /// SHA-256 of the file's bytes (as stored, compressed or not).
     pub sha256: String,
+    /// The conversion options it was converted with (labels, kept text, ...): given again
+    /// with other options, it is converted again.
+    #[serde(default)]
+    pub options: String,
     /// The runs it gave (`run_id`s).
     pub runs: Vec<String>,
     /// The part files holding the runs of its group (the sources of one directory, or one
@@ -81,12 +89,23 @@ pub fn file_sha256(path: &Path) -> Result<String> {
 }
 
 impl Manifest {
-    /// The manifest of the dataset in `dir`, if it has one that this version reads.
+    /// The manifest of the dataset in `dir`, if it has one that this version reads (a
+    /// version 1 manifest's options become each of its sources' own).
     pub fn read(dir: &Path) -> Option<Manifest> {
         let text = std::fs::read_to_string(dir.join(MANIFEST_FILE)).ok()?;
-        serde_json::from_str::<Manifest>(&text)
-            .ok()
-            .filter(|m| m.version == 1)
+        let mut manifest = serde_json::from_str::<Manifest>(&text).ok()?;
+        match manifest.version {
+            VERSION => Some(manifest),
+            1 => {
+                let options = manifest.version_1_options.take().unwrap_or_default();
+                for source in manifest.sources.values_mut() {
+                    source.options = options.clone();
+                }
+                manifest.version = VERSION;
+                Some(manifest)
+            }
+            _ => None,
+        }
     }
 
     /// Writes the manifest into `dir` (temporary name, then rename).

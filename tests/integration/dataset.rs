@@ -468,3 +468,106 @@ fn every_run_carries_the_sha256_of_what_was_parsed() {
         }
     }
 }
+
+/// `convert` of `input` into `dataset` (in `dir`) with `args`; its summary line.
+fn convert_into(dir: &Path, input: &Path, dataset: &str, args: &[&str]) -> String {
+    let mut all = vec!["convert", input.to_str().unwrap(), "-o", dataset];
+    all.extend_from_slice(args);
+    let out = tidybench(dir, &all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stderr(&out)
+}
+
+/// Runs per source format and software label of the dataset `ds` in `dir`, as CSV.
+fn runs_by_software(dir: &Path) -> String {
+    let sql =
+        "select source_format, software, count(*) as runs from runs group by all order by all";
+    let out = tidybench(dir, &["query", "ds", sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
+#[test]
+fn batches_converted_with_other_labels_share_one_dataset() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = common::repo("data/all-models-comparison.txt");
+    let log = study_log();
+    // Earlier results, surviving only as a report, and a new run of the same study.
+    convert_into(dir.path(), &report, "ds", &["--label", "software=old"]);
+    let err = convert_into(dir.path(), &log, "ds", &["--label", "software=new"]);
+    assert!(
+        err.contains("1 unchanged source(s) kept: 8 run(s)"),
+        "{err}"
+    );
+    assert_eq!(
+        runs_by_software(dir.path()),
+        "source_format,software,runs\ncomparison-report,old,4\nllm-d-driver-log,new,4\n"
+    );
+    let out = tidybench(
+        dir.path(),
+        &[
+            "compare",
+            "ds",
+            "--by",
+            "software",
+            "--baseline",
+            "old",
+            "--where",
+            "config = 'no-offload'",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Baseline software=old; candidates: new\n"),
+        "{text}"
+    );
+    assert!(
+        text.contains("     5  0.5  0.5        +0.0   +0.0%  within rounding~\n"),
+        "{text}"
+    );
+    // The same labels again: nothing to do. Other labels: that source alone is converted
+    // again; the report's runs keep theirs.
+    assert!(
+        convert_into(dir.path(), &log, "ds", &["--label", "software=new"])
+            .starts_with("ds is up to date")
+    );
+    convert_into(dir.path(), &log, "ds", &["--label", "software=newer"]);
+    assert_eq!(
+        runs_by_software(dir.path()),
+        "source_format,software,runs\ncomparison-report,old,4\nllm-d-driver-log,newer,4\n"
+    );
+}
+
+#[test]
+fn a_manifest_of_version_1_is_still_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    convert_into(dir.path(), &log, "ds", &["--label", "software=new"]);
+    // Version 1 recorded one set of options for every source.
+    let path = dir.path().join("ds/_manifest.json");
+    let mut manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(manifest["version"], 2);
+    let options = manifest["sources"][log.to_str().unwrap()]["options"].take();
+    assert_eq!(
+        options,
+        "keep_text=false;labels=[\"software=new\"];labels_from="
+    );
+    manifest["version"] = 1.into();
+    manifest["options"] = options;
+    for source in manifest["sources"].as_object_mut().unwrap().values_mut() {
+        source.as_object_mut().unwrap().remove("options");
+    }
+    std::fs::write(&path, serde_json::to_vec(&manifest).unwrap()).unwrap();
+    assert!(
+        convert_into(dir.path(), &log, "ds", &["--label", "software=new"])
+            .starts_with("ds is up to date")
+    );
+    let report = common::repo("data/all-models-comparison.txt");
+    convert_into(dir.path(), &report, "ds", &["--label", "software=old"]);
+    assert_eq!(
+        runs_by_software(dir.path()),
+        "source_format,software,runs\ncomparison-report,old,4\nllm-d-driver-log,new,4\n"
+    );
+}
