@@ -11,7 +11,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, Warning};
+use super::{
+    finite_number, name, printed_decimals, Format, LoadPoint, Observation, Origin, Parsed, Run,
+    Warning,
+};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
 
@@ -134,7 +137,7 @@ impl Format for ComparisonReport {
                     }
                 }
             } else {
-                report.header.read(text, number, &mut report.warnings, blob);
+                report.header_line(number, text);
             }
         }
         report.finish(lines.last().map_or(1, |l| l.number))
@@ -161,50 +164,6 @@ struct Header {
 /// The workload quantities of `Workload:`, in the order of [`Header::workload`].
 const WORKLOAD: [&str; 4] = ["prompt tokens", "output tokens", "prefix tokens", "turns"];
 
-impl Header {
-    fn read(&mut self, text: &str, line: usize, warnings: &mut Vec<Warning>, blob: &Blob) {
-        if let Some(analyzed) = text.strip_prefix("Analyzing: ") {
-            self.analyzed = Some(analyzed.trim().to_string());
-        } else if let Some(found) = CONFIGURATION.captures(text) {
-            if let Some(seconds) = found.get(1) {
-                self.max_seconds = seconds.as_str().parse().ok();
-                if self.max_seconds.is_none() {
-                    warnings.push(Warning {
-                        path: blob.path.clone(),
-                        line: Some(line),
-                        message: format!(
-                            "`{}-second` is not one duration; `max_seconds` left unset",
-                            seconds.as_str()
-                        ),
-                    });
-                }
-            }
-            self.strategy = (&found[2] == "concurrency").then_some("concurrent");
-        } else if let Some(workload) = text.strip_prefix("Workload: ") {
-            for part in workload.split(", ") {
-                let Some((count, what)) = part.split_once(' ') else {
-                    continue;
-                };
-                let Some(slot) = WORKLOAD.iter().position(|w| *w == what) else {
-                    continue;
-                };
-                let count = match count.strip_suffix('K') {
-                    Some(thousands) => thousands.parse::<i64>().ok().map(|n| n * 1000),
-                    None => count.parse().ok(),
-                };
-                if count.is_none() {
-                    warnings.push(Warning {
-                        path: blob.path.clone(),
-                        line: Some(line),
-                        message: format!("`{part}` is not one count; `{what}` left unset"),
-                    });
-                }
-                self.workload[slot] = count;
-            }
-        }
-    }
-}
-
 /// The state of one parse.
 struct Reader<'a> {
     blob: &'a Blob,
@@ -225,6 +184,49 @@ impl Reader<'_> {
             line: Some(line),
             message,
         });
+    }
+
+    /// Reads the run facts of a line outside the tables (`Analyzing:`, `Test Configuration:`,
+    /// `Workload:`) into the header.
+    fn header_line(&mut self, line: usize, text: &str) {
+        if let Some(analyzed) = text.strip_prefix("Analyzing: ") {
+            self.header.analyzed = Some(analyzed.trim().to_string());
+        } else if let Some(found) = CONFIGURATION.captures(text) {
+            if let Some(seconds) = found.get(1) {
+                self.header.max_seconds = seconds.as_str().parse().ok();
+                if self.header.max_seconds.is_none() {
+                    let message = format!(
+                        "`{}-second` is not one duration; `max_seconds` left unset",
+                        seconds.as_str()
+                    );
+                    self.warn(line, message);
+                }
+            }
+            self.header.strategy = (&found[2] == "concurrency").then_some("concurrent");
+        } else if let Some(workload) = text.strip_prefix("Workload: ") {
+            for part in workload.split(", ") {
+                let Some((count, what)) = part.split_once(' ') else {
+                    continue;
+                };
+                let Some(slot) = WORKLOAD.iter().position(|w| *w == what) else {
+                    continue;
+                };
+                let count = match count.strip_suffix('K') {
+                    Some(thousands) => thousands
+                        .parse::<i64>()
+                        .ok()
+                        .and_then(|n| n.checked_mul(1000)),
+                    None => count.parse().ok(),
+                };
+                if count.is_none() {
+                    self.warn(
+                        line,
+                        format!("`{part}` is not one count; `{what}` left unset"),
+                    );
+                }
+                self.header.workload[slot] = count;
+            }
+        }
     }
 
     /// The two configurations a table's header names (`Concurrency NO-OFFLOAD NATIVE-OFFLOAD
@@ -277,10 +279,9 @@ impl Reader<'_> {
             );
             return;
         }
-        let number = |text: &str| text.parse::<f64>().ok().filter(|v| v.is_finite());
         let (load_text, baseline, candidate, difference) =
             (&cells[1], &cells[2], &cells[4], &cells[6]);
-        let (Some(b), Some(c)) = (number(baseline), number(candidate)) else {
+        let (Some(b), Some(c)) = (finite_number(baseline), finite_number(candidate)) else {
             self.warn(
                 line,
                 format!("`{text}`: a value is not a number; row skipped"),
@@ -289,7 +290,7 @@ impl Reader<'_> {
         };
         let load = match load_text {
             "?" => None,
-            text => match number(text) {
+            text => match finite_number(text) {
                 Some(load) => Some(load),
                 None => {
                     self.warn(
@@ -300,9 +301,9 @@ impl Reader<'_> {
                 }
             },
         };
-        let digits = decimals(baseline).max(decimals(candidate));
+        let digits = printed_decimals(baseline).max(printed_decimals(candidate));
         let step = 10f64.powi(-i32::from(digits));
-        if let Some(printed) = number(difference) {
+        if let Some(printed) = finite_number(difference) {
             // Each value and the difference itself were rounded to the printed digits.
             if (printed - (c - b)).abs() > 1.5 * step + 1e-9 {
                 self.warn(
@@ -326,7 +327,7 @@ impl Reader<'_> {
                 stat: name(table.stat),
                 value,
                 unit: name(table.unit),
-                decimals: Some(decimals(printed)),
+                decimals: Some(printed_decimals(printed)),
                 origin: Origin::Line(line),
             };
             self.observe(line, model, config, &key, load, observation);
@@ -433,10 +434,4 @@ impl Reader<'_> {
             warnings: self.warnings,
         })
     }
-}
-
-/// Digits after the decimal point of a printed number.
-fn decimals(text: &str) -> u8 {
-    text.split_once('.')
-        .map_or(0, |(_, d)| d.len().min(u8::MAX as usize) as u8)
 }

@@ -544,6 +544,17 @@ fn may_be_unicode_space(byte: u8) -> bool {
     byte >= 0x80 || byte == 0x0B
 }
 
+/// A printed number; `None` for text, `inf` and `NaN`.
+pub(crate) fn finite_number(text: &str) -> Option<f64> {
+    text.parse::<f64>().ok().filter(|v| v.is_finite())
+}
+
+/// Digits after the decimal point of a printed number (at most 255).
+pub(crate) fn printed_decimals(text: &str) -> u8 {
+    let digits = text.split_once('.').map_or(0, |(_, d)| d.len());
+    digits.min(usize::from(u8::MAX)) as u8
+}
+
 /// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest
 /// of that text, trimmed.
 pub(crate) fn field<'a>(

@@ -11,7 +11,10 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
+use super::{
+    finite_number, name, printed_decimals, Format, LoadPoint, Observation, Origin, Parsed, Run,
+    RunLabels, Warning,
+};
 use crate::error::Result;
 use crate::ingest::{Blob, TextLine};
 
@@ -83,9 +86,9 @@ impl Format for VllmBench {
                     })
                     .collect();
             } else if let Some(rate) = text.strip_prefix("Traffic request rate:") {
-                before.rate = number(rate.trim());
+                before.rate = finite_number(rate.trim());
             } else if let Some(cap) = text.strip_prefix("Maximum request concurrency:") {
-                before.concurrency = number(cap.trim());
+                before.concurrency = finite_number(cap.trim());
             } else if text.contains(BLOCK_TITLE) && text.starts_with('=') {
                 let (point, end, unknown) = block(&lines, i + 1, &before, &args);
                 if !unknown.is_empty() {
@@ -129,16 +132,6 @@ struct Context {
     concurrency: Option<f64>,
 }
 
-/// A number, `None` for `None`, `inf` or text.
-fn number(text: &str) -> Option<f64> {
-    text.parse::<f64>().ok().filter(|v| v.is_finite())
-}
-
-/// Digits after the decimal point of a printed number.
-fn decimals(text: &str) -> Option<u8> {
-    Some(text.split_once('.').map_or(0, |(_, d)| d.len()) as u8)
-}
-
 /// Reads the block starting at line `start`; returns its load point, the line after it and
 /// the lines not understood.
 fn block(
@@ -179,7 +172,7 @@ fn block(
                 })
             };
         if let Some(c) = LATENCY.captures(text) {
-            let Some(value) = number(&c[4]) else {
+            let Some(value) = finite_number(&c[4]) else {
                 unknown.push(text.to_string());
                 continue;
             };
@@ -190,7 +183,7 @@ fn block(
                 (_, Some(p)) => format!("p{}", p.as_str().replace('.', "")),
                 _ => continue,
             };
-            let digits = decimals(&c[4]);
+            let digits = Some(printed_decimals(&c[4]));
             match &c[3] {
                 "E2EL" => push(
                     "request_latency",
@@ -217,18 +210,18 @@ fn block(
         };
         let (label, raw) = (c[1].trim().to_lowercase(), &c[2]);
         if label == "maximum request concurrency" {
-            concurrency = number(raw);
+            concurrency = finite_number(raw);
             continue;
         }
         if label == "request rate configured (rps)" {
-            rate = number(raw);
+            rate = finite_number(raw);
             continue;
         }
-        let Some(value) = number(raw) else {
+        let Some(value) = finite_number(raw) else {
             unknown.push(text.to_string());
             continue;
         };
-        let digits = decimals(raw);
+        let digits = Some(printed_decimals(raw));
         let (metric, status, stat, unit) = match label.as_str() {
             "successful requests" => ("requests", "successful", "count", "1"),
             "failed requests" => ("requests", "errored", "count", "1"),
@@ -261,7 +254,7 @@ fn block(
     let arg = |key: &str| {
         args.iter()
             .find(|(k, _)| k == key)
-            .and_then(|(_, v)| number(v))
+            .and_then(|(_, v)| finite_number(v))
     };
     let concurrency = concurrency.or_else(|| arg("max_concurrency"));
     let rate = rate.or_else(|| arg("request_rate"));

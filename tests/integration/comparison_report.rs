@@ -248,3 +248,37 @@ fn a_value_printed_differently_beside_two_candidates_keeps_the_first() {
     );
     assert_eq!(parsed.runs.len(), 3);
 }
+
+#[test]
+fn a_workload_count_too_large_warns_and_the_rest_is_read() {
+    let rows = "5                 0.5 req/s           0.7 req/s          +0.2 req/s       +40.0%";
+    let text = report_with_rows(rows).replace(
+        "Workload: 128 prompt tokens, 128 output tokens, 10K prefix tokens",
+        "Workload: 128 prompt tokens, 12x output tokens, 9223372036854776K prefix tokens",
+    );
+    let parsed = parse_bytes("workload.txt", text.into_bytes()).unwrap();
+    assert_eq!(
+        warnings(&parsed),
+        [
+            (
+                Some(7),
+                "`12x output tokens` is not one count; `output tokens` left unset".into()
+            ),
+            (
+                Some(7),
+                "`9223372036854776K prefix tokens` is not one count; `prefix tokens` left unset"
+                    .into()
+            ),
+        ]
+    );
+    let labels = &parsed.runs[0].labels;
+    assert_eq!(
+        (
+            labels.prompt_tokens,
+            labels.output_tokens,
+            labels.prefix_tokens,
+            labels.turns
+        ),
+        (Some(128), None, None, Some(5))
+    );
+}
