@@ -35,6 +35,13 @@ pub fn tidybench(dir: &Path, args: &[&str]) -> Output {
         .expect("run tidybench")
 }
 
+/// The CSV result of `tidybench query <dataset> <sql>` in `dir`, which must succeed.
+pub fn query(dir: &Path, dataset: &str, sql: &str) -> String {
+    let out = tidybench(dir, &["query", dataset, sql, "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    stdout(&out)
+}
+
 /// Standard output of a run, as text.
 pub fn stdout(output: &Output) -> String {
     String::from_utf8_lossy(&output.stdout).into_owned()

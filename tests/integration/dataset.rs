@@ -482,9 +482,7 @@ fn convert_into(dir: &Path, input: &Path, dataset: &str, args: &[&str]) -> Strin
 fn runs_by_software(dir: &Path) -> String {
     let sql =
         "select source_format, software, count(*) as runs from runs group by all order by all";
-    let out = tidybench(dir, &["query", "ds", sql, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
+    common::query(dir, "ds", sql)
 }
 
 #[test]

@@ -3,15 +3,9 @@
 
 use crate::common;
 
-use common::{repo, stderr, stdout, tidybench, write};
+use common::{query, repo, stderr, tidybench, write};
 
 const DIR: &str = "tests/fixtures/guidellm/0.6.1/concurrent";
-
-fn query(dir: &std::path::Path, sql: &str) -> String {
-    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
-}
 
 #[test]
 fn console_and_report_of_one_run_become_one_run_at_full_precision() {
@@ -37,6 +31,7 @@ fn console_and_report_of_one_run_become_one_run_at_full_precision() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select source_format, count(*) as n from runs group by all"
         ),
         "source_format,n\nguidellm-json,1\n"
@@ -44,6 +39,7 @@ fn console_and_report_of_one_run_become_one_run_at_full_precision() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select value, decimals from metrics where metric = 'ttft' and stat = 'median' \
              and status = 'successful' order by load"
         ),
@@ -82,6 +78,7 @@ fn a_driver_log_lends_its_labels_to_the_report() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select source_format, config, hardware, kv_connector, max_seconds from runs"
         ),
         "source_format,config,hardware,kv_connector,max_seconds\n\
@@ -111,7 +108,7 @@ fn a_disagreeing_console_number_is_named_and_the_report_wins() {
     assert!(stderr(&out).contains(
         "warning: console.log:101: ttft successful median is 184.5 here but 174.50666427612305 in the report"
     ), "{}", stderr(&out));
-    assert!(query(dir.path(), "select max(value) as v from metrics where metric = 'ttft' and stat = 'median' and status = 'successful'")
+    assert!(query(dir.path(), "out", "select max(value) as v from metrics where metric = 'ttft' and stat = 'median' and status = 'successful'")
         .contains("174.50666427612305"));
 }
 
@@ -134,6 +131,7 @@ fn different_runs_are_not_merged() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select source_format from runs order by source_format"
         ),
         "source_format\nguidellm-console\nguidellm-json\n"
@@ -157,7 +155,7 @@ fn json_yaml_csv_and_html_reports_of_one_run_become_the_json_run() {
     let out = tidybench(dir.path(), &args);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
-        query(dir.path(), "select source_format, labels from runs"),
+        query(dir.path(), "out", "select source_format, labels from runs"),
         format!(
             "source_format,labels\nguidellm-json,\"{{\"\"also_in\"\":\"\"{}, {}, {}\"\",\
              \"\"guidellm_run_id\"\":\"\"38f78175-a083-457d-b44d-bc2495f4b5c7\"\"}}\"\n",
@@ -182,7 +180,7 @@ fn warnings_a_report_settles_are_not_printed() {
         .collect();
     assert_eq!(warnings, Vec::<String>::new());
     assert_eq!(
-        query(dir.path(), "select source_format, model from runs"),
+        query(dir.path(), "out", "select source_format, model from runs"),
         "source_format,model\nguidellm-json,llama-3.1-8b-instruct\n"
     );
     // Alone, the CSV still says what it lacks.

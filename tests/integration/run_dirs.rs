@@ -7,7 +7,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{repo, stderr, stdout, tidybench};
+use common::{query, repo, stderr, stdout, tidybench};
 
 const CONFIGS: &str = "tests/fixtures/llm-d-run-configs";
 
@@ -47,12 +47,6 @@ fn archive(root: &Path) {
     );
 }
 
-fn query(dir: &Path, sql: &str) -> String {
-    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
-}
-
 #[test]
 fn the_config_file_labels_every_run_of_its_directory() {
     let dir = tempfile::tempdir().unwrap();
@@ -81,6 +75,7 @@ fn the_config_file_labels_every_run_of_its_directory() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select config, hardware, software, model, max_seconds, rate_type, kv_connector, \
              num_cpu_blocks, epp_backend from runs order by config"
         ),
@@ -90,6 +85,7 @@ fn the_config_file_labels_every_run_of_its_directory() {
     );
     let labels = query(
         dir.path(),
+        "out",
         "select labels from runs where config = 'native-offload'",
     );
     for expected in [
@@ -214,6 +210,7 @@ fn a_tar_zst_of_run_directories_converts_like_the_directories() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select config, hardware, model from runs order by config"
         ),
         "config,hardware,model\n\
@@ -225,6 +222,7 @@ fn a_tar_zst_of_run_directories_converts_like_the_directories() {
 fn run_count(dir: &Path) -> String {
     query(
         dir,
+        "out",
         "select count(*) as runs, count(distinct run_id) as ids from runs",
     )
 }
@@ -281,6 +279,7 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select harness_version from runs where epp_backend = 'valkey'"
         ),
         "harness_version\n0.7.4\n"
@@ -376,6 +375,7 @@ fn labels_from_paths_globs_and_standard_input() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let labels = query(
         dir.path(),
+        "out",
         "select config, labels from runs order by config",
     );
     assert!(labels.contains(r#"""lab"":""1x1xL40S"""#), "{labels}");
@@ -550,7 +550,7 @@ fn runs_sharing_a_part_keep_their_rows_when_another_changes_or_disappears() {
     );
     let parts = parts_per_source(dir.path());
     assert_ne!(parts[0], parts[1], "a's rows now in a part of their own");
-    let listed = query(dir.path(), "select count(*) as runs from runs");
+    let listed = query(dir.path(), "out", "select count(*) as runs from runs");
     assert_eq!(listed, "runs\n2\n");
 
     // b disappears and a changes: without --prune b's rows stay, once.

@@ -7,7 +7,7 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{parse_bytes, parse_file, repo, stderr, stdout, tidybench};
+use common::{parse_bytes, parse_file, query, repo, stderr, stdout, tidybench};
 use tidybench::formats::{Parsed, Run, ServerSample};
 
 const LOGS: &str = "tests/fixtures/vllm/server-logs";
@@ -308,12 +308,6 @@ fn startup() -> String {
 
 const STATS: &str = "v1_issue43295_apiserver-pid-prefix.log";
 
-fn query(dir: &Path, sql: &str) -> String {
-    let out = tidybench(dir, &["query", "out", sql, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
-}
-
 #[test]
 fn a_server_log_joins_the_run_of_its_directory() {
     let dir = tempfile::tempdir().unwrap();
@@ -330,11 +324,12 @@ fn a_server_log_joins_the_run_of_its_directory() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select source_format, config, harness_version from runs"
         ),
         "source_format,config,harness_version\nguidellm-json,native-offload,0.5.4\n"
     );
-    let labels = query(dir.path(), "select labels from runs");
+    let labels = query(dir.path(), "out", "select labels from runs");
     for expected in [
         r#"""vllm_kv_cache_tokens"":""251920"""#,
         r#"""vllm_max_model_len"":""40960"""#,
@@ -346,6 +341,7 @@ fn a_server_log_joins_the_run_of_its_directory() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select s.during_run, count(*) as n, min(s.timestamp) as first, \
              max(s.value) as peak from server_samples s join runs r using (run_id) \
              where s.metric = 'gpu_kv_cache_usage' group by s.during_run order by first"
@@ -357,6 +353,7 @@ fn a_server_log_joins_the_run_of_its_directory() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select count(distinct m.run_id) as runs from metrics m \
              join (select distinct run_id from server_samples) s using (run_id)"
         ),
@@ -374,6 +371,7 @@ fn a_server_log_joins_the_run_of_its_directory() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select count(distinct r.run_id) as runs, count(*) as samples \
              from server_samples s join runs r using (run_id)"
         ),
@@ -404,6 +402,7 @@ fn several_runs_in_one_directory_take_the_samples_of_their_time() {
     assert_eq!(
         query(
             dir.path(),
+            "out",
             "select r.source_format, s.log_time, s.during_run from server_samples s \
              join runs r using (run_id) where s.metric = 'waiting_requests' order by s.log_time"
         ),

@@ -7,17 +7,11 @@ use crate::common;
 
 use std::path::Path;
 
-use common::{parse_bytes, parse_file, repo, stderr, stdout, tidybench};
+use common::{parse_bytes, parse_file, query, repo, stderr, stdout, tidybench};
 
 const SWEEP: &str = "tests/fixtures/vllm/sweep";
 const BASELINE: &str = "tests/fixtures/vllm/sweep/gpt-oss-120b/baseline/20260211_140427";
 const C16: &str = "BENCH--max_concurrency=16-num_prompts=160-request_rate=16";
-
-fn query(dir: &Path, dataset: &str, sql: &str) -> String {
-    let out = tidybench(dir, &["query", dataset, sql, "--format", "csv"]);
-    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    stdout(&out)
-}
 
 #[test]
 fn each_run_of_a_sweep_is_read_once_with_its_combination_labels() {
