@@ -42,7 +42,18 @@ enum Command {
 }
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    // A usage error exits 1, as every other error before any work does (clap's own is 2,
+    // which here means "some inputs failed"); help and version exit 0.
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return ExitCode::from(match e.use_stderr() {
+                true => cli::EXIT_USAGE,
+                false => cli::EXIT_OK,
+            });
+        }
+    };
     let result = match &cli.command {
         Command::Convert(args) => cli::convert::run(args),
         Command::Report(args) => cli::report::run(args),

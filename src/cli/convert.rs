@@ -313,7 +313,7 @@ fn convert(
         ..Manifest::default()
     };
     let mut parts: Vec<PathBuf> = Vec::new();
-    let (kept_runs, kept_rows) = keep(dir, kept, old, &mut manifest, &mut parts)?;
+    let kept_rows = keep(dir, kept, old, &mut manifest, &mut parts)?;
     let mut totals = Totals::default();
     let mut run_frames = Vec::new();
     let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![Vec::new()];
@@ -407,9 +407,21 @@ fn convert(
         .and_then(LazyFrame::collect)
         .map_err(|e| Error::polars("gathering the runs", e))?,
     };
-    if totals.failures >= totals.files.saturating_sub(totals.skipped) && kept_runs.is_empty() {
+    // The exit code speaks of the inputs given now: runs kept from other inputs do not count,
+    // and the dataset is left as it was.
+    let current: BTreeSet<String> = sources.iter().map(key).collect();
+    let kept_in_use = old.is_some_and(|old| {
+        kept.iter()
+            .filter(|k| current.contains(*k))
+            .any(|k| old.sources.get(k).is_some_and(|s| !s.runs.is_empty()))
+    });
+    if totals.failures >= totals.files.saturating_sub(totals.skipped) && !kept_in_use {
+        let left = match old {
+            Some(_) => format!("; {} left as it was", dir.display()),
+            None => String::new(),
+        };
         eprintln!(
-            "error: none of the {} input(s) could be converted",
+            "error: none of the {} input(s) could be converted{left}",
             totals.files
         );
         return Ok(super::EXIT_ALL_FAILED);
@@ -453,7 +465,7 @@ fn convert(
 }
 
 /// Takes the `kept` sources of the earlier conversion `old` into `manifest` and their parts
-/// into `parts`; returns their runs, and their rows of the runs table. A kept part that also
+/// into `parts`; returns their rows of the runs table. A kept part that also
 /// holds runs converted again (or pruned) is replaced by a part of the kept runs alone
 /// ([`store::carry_part`]), so no run is lost or written twice.
 fn keep(
@@ -462,9 +474,9 @@ fn keep(
     old: Option<&Manifest>,
     manifest: &mut Manifest,
     parts: &mut Vec<PathBuf>,
-) -> tidybench::Result<(BTreeSet<String>, Option<DataFrame>)> {
+) -> tidybench::Result<Option<DataFrame>> {
     let Some(old) = old else {
-        return Ok((BTreeSet::new(), None));
+        return Ok(None);
     };
     let states: Vec<(&String, &SourceState)> = kept
         .iter()
@@ -475,7 +487,7 @@ fn keep(
         .flat_map(|(_, s)| s.runs.iter().cloned())
         .collect();
     if kept_runs.is_empty() {
-        return Ok((kept_runs, None));
+        return Ok(None);
     }
     let ids = Series::new(
         "kept".into(),
@@ -521,7 +533,7 @@ fn keep(
         parts.extend(state.parts.iter().map(|p| dir.join(p)));
         manifest.sources.insert(k.clone(), state);
     }
-    Ok((kept_runs, Some(rows)))
+    Ok(Some(rows))
 }
 
 /// `run_id` → `source_path` of the rows of a runs table.

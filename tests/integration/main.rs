@@ -13,6 +13,7 @@ mod console_parser;
 mod crash_safety;
 mod dataset;
 mod driver_log;
+mod exit_codes;
 mod fuzz_regressions;
 mod guidellm_csv;
 mod guidellm_html;

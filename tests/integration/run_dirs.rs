@@ -352,7 +352,7 @@ fn shards_split_the_sources_and_their_union_is_the_whole() {
         )
         .status
         .code()
-            == Some(2)
+            == Some(1)
     );
 }
 

@@ -1,0 +1,129 @@
+//! Exit codes, as the README documents them: `0` all inputs read, `1` usage or I/O error before
+//! any work, `2` some inputs failed, `3` no input could be used — whatever the dataset written
+//! into held before.
+
+use std::path::Path;
+
+use crate::common::{stderr, study_text, tidybench, write};
+
+/// Every file of the dataset `out` under `dir` with its bytes, to prove it was left alone.
+fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut files: Vec<(String, Vec<u8>)> = walk(&dir.join("out"))
+        .into_iter()
+        .map(|p| {
+            let bytes = std::fs::read(&p).unwrap();
+            (p.strip_prefix(dir).unwrap().display().to_string(), bytes)
+        })
+        .collect();
+    files.sort();
+    files
+}
+
+fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flat_map(|entry| {
+            let path = entry.unwrap().path();
+            match path.is_dir() {
+                true => walk(&path),
+                false => vec![path],
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn usage_errors_exit_1_and_help_and_version_exit_0() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "study.log", study_text());
+    for (args, message) in [
+        (
+            &["report", "study.log", "--tolerance", "abc"][..],
+            "error: invalid value 'abc' for '--tolerance <TOLERANCE>': invalid float literal",
+        ),
+        (
+            &["convert", "study.log"][..],
+            "error: the following required arguments were not provided:\n  --output <OUTPUT>",
+        ),
+        (
+            &["report", "study.log", "--format", "pdf"][..],
+            "error: invalid value 'pdf' for '--format <FORMAT>'",
+        ),
+        (
+            &["convert", "study.log", "-o", "out", "--shard", "3/2"][..],
+            "error: invalid value '3/2' for '--shard <K/N>': expected K/N with 1 <= K <= N",
+        ),
+        (
+            &["convert", "study.log", "-o", "out", "--label", "noequals"][..],
+            "error: invalid value 'noequals' for '--label <KEY=VALUE>': expected key=value",
+        ),
+        (
+            &["convert", "study.log", "-o", "out", "--labels-from", "("][..],
+            "error: invalid value '(' for '--labels-from <REGEX>': regex parse error",
+        ),
+        (
+            &["summarise", "study.log"][..],
+            "error: unrecognized subcommand 'summarise'",
+        ),
+        (&[][..], "Usage: tidybench"),
+    ] {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        assert!(stderr(&out).contains(message), "{args:?}: {}", stderr(&out));
+    }
+    assert!(!dir.path().join("out").exists());
+    for args in [["--help"], ["--version"]] {
+        let out = tidybench(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}");
+        assert!(!out.stdout.is_empty(), "{args:?}");
+    }
+}
+
+#[test]
+fn converting_only_unusable_inputs_exits_3_with_or_without_a_dataset_there() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "study.log", study_text());
+    write(dir.path(), "empty.log", "");
+    std::fs::create_dir(dir.path().join("notes")).unwrap();
+    write(dir.path(), "notes/readme.txt", "nothing to see here\n");
+    for input in ["empty.log", "notes"] {
+        let out = tidybench(dir.path(), &["convert", input, "-o", "out"]);
+        assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
+        assert!(!dir.path().join("out/runs.parquet").exists());
+    }
+
+    let out = tidybench(dir.path(), &["convert", "study.log", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = snapshot(dir.path());
+    for (input, message) in [
+        (
+            "empty.log",
+            "error: none of the 1 input(s) could be converted; out left as it was\n",
+        ),
+        (
+            "notes",
+            "error: none of the 1 input(s) could be converted; out left as it was\n",
+        ),
+    ] {
+        // Twice: a failed input is not recorded, so it is read (and fails) again.
+        for _ in 0..2 {
+            let out = tidybench(dir.path(), &["convert", input, "-o", "out"]);
+            assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
+            assert!(stderr(&out).ends_with(message), "{input}: {}", stderr(&out));
+            assert_eq!(snapshot(dir.path()), before, "{input}");
+        }
+    }
+
+    // With a usable input beside it, the unusable one fails alone.
+    let out = tidybench(
+        dir.path(),
+        &["convert", "study.log", "empty.log", "-o", "out"],
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out)
+            .starts_with("error: empty.log: not a format tidybench reads (the file is empty)\n"),
+        "{}",
+        stderr(&out)
+    );
+}
