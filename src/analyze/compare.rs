@@ -155,8 +155,14 @@ use col_names as c;
 /// The `by` value shown for runs without that label.
 pub const NO_LABEL: &str = "—";
 
-/// Join key of a load point: its load, or -(index + 1) when the load is unknown.
+/// Join key of a load point: its load (to [`LOAD_DIGITS`]), or -(index + 1) when unknown.
 const LOAD_KEY: &str = "load_key";
+
+/// Significant digits of a load that tell load levels apart.
+const LOAD_DIGITS: i32 = 9;
+
+/// The unrounded load of a level, while the rows are grouped.
+const REAL_LOAD: &str = "real_load";
 
 /// The columns of [`Comparison::deltas`], in order.
 pub const DELTA_COLUMNS: [&str; 27] = [
@@ -423,10 +429,12 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     .into_iter()
     .filter(|k| *k != spec.by)
     .collect();
-    // A load point without a load value is keyed by its position: -(index + 1).
+    // A load point without a load value is keyed by its position: -(index + 1). Loads are
+    // keyed to 9 significant digits: the same sweep rate computed by two versions (3.0 and
+    // 2.9999999999999996) is one level.
     let load_key = when(col(m::LOAD).is_null())
         .then(lit(-1.0) - col(m::LOAD_INDEX).cast(DataType::Float64))
-        .otherwise(col(m::LOAD));
+        .otherwise(col(m::LOAD).round_sig_figs(LOAD_DIGITS));
     // One value per run first (a run holds one value per key), then mean, spread and number
     // of runs per configuration.
     let group: Vec<Expr> = [col("by")]
@@ -458,6 +466,17 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             .map(|k| col(*k).cast(DataType::String))
             .collect()
     };
+    // Of loads keyed alike, the one nearest the key (then the least): 3.0 rather than
+    // 2.9999999999999996, and 2.333333333333333 as it was, not the key 2.33333333.
+    let nearest = |load: Expr| {
+        let distance = (load.clone() - col(LOAD_KEY)) * (load.clone() - col(LOAD_KEY));
+        load.clone()
+            .sort_by([distance, load], SortMultipleOptions::default())
+            .first()
+    };
+    let level_load = nearest(col(REAL_LOAD))
+        .over(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
+        .map_err(polars_err("keying the loads"))?;
     let picked = labelled
         .filter(wanted)
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
@@ -482,6 +501,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .agg([
             col(m::VALUE).mean().alias("value"),
             col(m::DECIMALS).max().alias("decimals"),
+            nearest(col(m::LOAD)).alias(REAL_LOAD),
         ])
         .group_by_stable(group)
         .agg([
@@ -489,7 +509,16 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             col("value").std(1).alias("sd"),
             col("value").count().cast(DataType::UInt32).alias("runs"),
             col("decimals").max(),
+            nearest(col(REAL_LOAD)),
         ])
+        // A level's load is the same on every side.
+        .with_column(
+            when(col(LOAD_KEY).lt(lit(0.0)))
+                .then(col(LOAD_KEY))
+                .otherwise(level_load)
+                .alias(LOAD_KEY),
+        )
+        .drop(by_name([REAL_LOAD], true, false))
         // Small (one row per configuration and level): read the data once, reuse it below.
         .collect()
         .map_err(polars_err("reading the compared values"))?

@@ -181,3 +181,76 @@ fn any_label_can_be_the_dimension_including_model() {
     assert_eq!(rows[0].pct_change, Some(-50.0));
     assert_eq!(rows[0].verdict, "worse");
 }
+
+#[test]
+fn loads_equal_to_nine_significant_digits_are_one_level() {
+    // GuideLLM computes sweep rates; two versions may land on either side of the last bit.
+    let runs = [
+        run(
+            Some("m"),
+            "base",
+            &[("constant", Some(3.0), 2.0), ("constant", Some(0.3), 1.0)],
+            "total",
+        ),
+        run(
+            Some("m"),
+            "cand",
+            &[
+                ("constant", Some(2.9999999999999996), 3.0),
+                ("constant", Some(0.1 + 0.2), 2.0),
+            ],
+            "total",
+        ),
+    ];
+    let tables = frames::tables(&runs).unwrap();
+    let report = analyze::report(&tables, &CompareSpec::study("config", "base"), true).unwrap();
+    let got: Vec<(Option<f64>, String, Option<f64>)> = report
+        .deltas
+        .iter()
+        .map(|r| (r.load, r.matched.clone(), r.pct_change))
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some(0.3), "both".into(), Some(100.0)),
+            (Some(3.0), "both".into(), Some(50.0)),
+        ]
+    );
+    // Every side shows the level's one load (the one nearest the key), so tables have one
+    // column per level.
+    let values: Vec<(String, Option<f64>)> = report
+        .values
+        .iter()
+        .map(|v| (v.config.clone(), v.load))
+        .collect();
+    assert_eq!(
+        values,
+        vec![
+            ("base".into(), Some(0.3)),
+            ("base".into(), Some(3.0)),
+            ("cand".into(), Some(0.3)),
+            ("cand".into(), Some(3.0)),
+        ]
+    );
+
+    // Loads that differ in the ninth digit stay apart.
+    let runs = [
+        run(Some("m"), "base", &[("constant", Some(3.0), 2.0)], "total"),
+        run(
+            Some("m"),
+            "cand",
+            &[("constant", Some(3.00000001), 3.0)],
+            "total",
+        ),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("config", "base"));
+    let got: Vec<(Option<f64>, String)> =
+        rows.iter().map(|r| (r.load, r.matched.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            (Some(3.0), "baseline only".into()),
+            (Some(3.00000001), "candidate only".into())
+        ]
+    );
+}
