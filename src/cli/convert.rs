@@ -83,16 +83,19 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
-    /// True when `source` belongs to this shard: SHA-256 of its path relative to the directory
-    /// input it was found in (its file name when named directly), so every machine agrees
-    /// wherever the archive is mounted.
+    /// True when `source` belongs to this shard: SHA-256 of its directory relative to the
+    /// directory input it was found in (as given when the file is named directly), so every
+    /// machine agrees wherever the archive is mounted. A directory goes to one shard whole:
+    /// the files of one run (console log, JSON, CSV, HTML report, config, server log) are read
+    /// as one run only when read together.
     fn owns(&self, source: &Source) -> bool {
         use sha2::{Digest, Sha256};
-        let relative = match &source.root {
+        let file = match &source.root {
             Some(root) => source.path.strip_prefix(root).unwrap_or(&source.path),
-            None => Path::new(source.path.file_name().unwrap_or(source.path.as_os_str())),
+            None => &source.path,
         };
-        let digest = Sha256::digest(relative.to_string_lossy().replace('\\', "/").as_bytes());
+        let directory = file.parent().unwrap_or(Path::new(""));
+        let digest = Sha256::digest(directory.to_string_lossy().replace('\\', "/").as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&digest[..8]);
         u64::from_be_bytes(first) % self.n == self.k - 1
@@ -415,7 +418,12 @@ fn convert(
             .filter(|k| current.contains(*k))
             .any(|k| old.sources.get(k).is_some_and(|s| !s.runs.is_empty()))
     });
-    if totals.failures >= totals.files.saturating_sub(totals.skipped) && !kept_in_use {
+    // A shard may hold no directory of the inputs: its dataset is empty, not failed.
+    let empty_shard = args.shard.is_some() && totals.files == 0;
+    if totals.failures >= totals.files.saturating_sub(totals.skipped)
+        && !kept_in_use
+        && !empty_shard
+    {
         let left = match old {
             Some(_) => format!("; {} left as it was", dir.display()),
             None => String::new(),

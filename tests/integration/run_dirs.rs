@@ -576,3 +576,39 @@ fn runs_sharing_a_part_keep_their_rows_when_another_changes_or_disappears() {
     convert(&["--prune"]);
     assert_eq!(rows_per_source(dir.path(), "out"), fresh_a);
 }
+
+#[test]
+fn shards_keep_every_file_of_a_run_together() {
+    // Each directory holds one GuideLLM run four times over (console, JSON, CSV, HTML): read
+    // apart, its copies would be runs of several shards, and the union would count it twice.
+    let dir = tempfile::tempdir().unwrap();
+    for version in ["0.5.4", "0.6.1", "0.7.4", "0.8.1"] {
+        let from = repo(&format!("tests/fixtures/guidellm/{version}/concurrent"));
+        let to = dir.path().join("results").join(version);
+        std::fs::create_dir_all(&to).unwrap();
+        for entry in std::fs::read_dir(&from).unwrap() {
+            let path = entry.unwrap().path();
+            std::fs::copy(&path, to.join(path.file_name().unwrap())).unwrap();
+        }
+    }
+    let whole = tidybench(dir.path(), &["convert", "results", "-o", "all", "-q"]);
+    assert_eq!(whole.status.code(), Some(0), "{}", stderr(&whole));
+    let all = query(dir.path(), "all", "select run_id from runs order by run_id");
+    assert_eq!(all.lines().count(), 1 + 4, "{all}");
+
+    let mut ids = Vec::new();
+    for shard in ["1/3", "2/3", "3/3"] {
+        let out = format!("out-{}", &shard[..1]);
+        let done = tidybench(
+            dir.path(),
+            &["convert", "results", "-o", &out, "--shard", shard, "-q"],
+        );
+        // A shard that holds no directory writes an empty dataset.
+        assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
+        let q = query(dir.path(), &out, "select run_id from runs");
+        ids.extend(q.lines().skip(1).map(String::from));
+    }
+    ids.sort();
+    let all: Vec<String> = all.lines().skip(1).map(String::from).collect();
+    assert_eq!(ids, all, "the shards hold every run exactly once");
+}
