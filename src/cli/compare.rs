@@ -28,12 +28,14 @@ pub struct CompareArgs {
     /// (mean), request latency and TTFT (median), as the original report.
     #[arg(long, value_delimiter = ',')]
     pub metrics: Option<Vec<String>>,
-    /// Statistic of --metrics: mean, median, p95, p99, ...
-    #[arg(long, default_value = "median")]
-    pub stat: String,
-    /// Request status of --metrics: successful, incomplete, errored or total.
-    #[arg(long, default_value = "successful")]
-    pub status: String,
+    /// Statistic of the metrics: mean, median, p95, p99, ... (default: median with --metrics;
+    /// without, each default metric's own).
+    #[arg(long)]
+    pub stat: Option<String>,
+    /// Request status of the metrics: successful, incomplete, errored or total (default:
+    /// successful with --metrics; without, each default metric's own).
+    #[arg(long)]
+    pub status: Option<String>,
     /// Only rows meeting this SQL condition on metrics and run columns
     /// (e.g. "hardware = '1x2xL40S' and load <= 100").
     #[arg(long = "where", value_name = "CONDITION")]
@@ -59,10 +61,23 @@ pub struct CompareArgs {
 pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
     let mut spec = CompareSpec::study(&args.by, &args.baseline);
     if let Some(metrics) = &args.metrics {
+        let stat = args.stat.as_deref().unwrap_or("median");
+        let status = args.status.as_deref().unwrap_or("successful");
         spec.picks = metrics
             .iter()
-            .map(|metric| Pick::new(metric.trim(), &args.stat, &args.status))
+            .map(|metric| Pick::new(metric.trim(), stat, status))
             .collect();
+    } else {
+        // --stat or --status alone applies to every default metric.
+        for pick in &mut spec.picks {
+            if let Some(stat) = &args.stat {
+                pick.stat = stat.clone();
+            }
+            if let Some(status) = &args.status {
+                pick.status = status.clone();
+                pick.fallback_statuses.clear();
+            }
+        }
     }
     spec.candidates = args.candidates.clone();
     spec.tolerance_pct = args.tolerance;
@@ -71,7 +86,7 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
     let output = Output {
         format: args.format,
         path: args.output.as_deref(),
-        every_pick: args.metrics.is_some(),
+        every_pick: args.metrics.is_some() || args.stat.is_some() || args.status.is_some(),
     };
     run_spec(&args.inputs, &args.labels, args.quiet, &spec, &output)
 }
