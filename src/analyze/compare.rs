@@ -243,7 +243,14 @@ pub(crate) fn with_label(metrics: LazyFrame, runs: LazyFrame, by: &str) -> Resul
             col(by).cast(DataType::String).alias("by"),
         ])
     } else {
-        extra_label(runs, by, &runs_schema)?.lazy()
+        extra_labels(runs, &[by], &runs_schema, |key| {
+            format!("--by {key}: no such label")
+        })?
+        .lazy()
+        .select([
+            col(schema::runs::RUN_ID),
+            col(by).cast(DataType::String).alias("by"),
+        ])
     };
     Ok(join_runs(metrics, labels))
 }
@@ -257,25 +264,66 @@ fn join_runs(metrics: LazyFrame, runs: LazyFrame) -> LazyFrame {
     metrics.join(runs, [col(m::RUN_ID)], [col(schema::runs::RUN_ID)], args)
 }
 
-/// `metrics` rows with every `runs` column they lack (hardware, software, ...), for filters.
-fn with_run_columns(metrics: LazyFrame, runs: LazyFrame) -> Result<LazyFrame> {
+/// `metrics` rows with the `runs` columns and labels the `--where` condition `filter` (the
+/// expression of `condition`) names that `metrics` lacks: hardware, a label of your own, ...
+/// A name that is neither is an error listing those there are.
+fn with_filter_columns(
+    metrics: LazyFrame,
+    runs: LazyFrame,
+    filter: &Expr,
+    condition: &str,
+) -> Result<LazyFrame> {
     let (mut metrics, mut runs) = (metrics, runs);
     let have = metrics
         .collect_schema()
         .map_err(polars_err("reading the metrics schema"))?;
-    let extra: Vec<Expr> = runs
+    let runs_schema = runs
         .collect_schema()
-        .map_err(polars_err("reading the runs schema"))?
-        .iter_names()
-        .filter(|n| n.as_str() == schema::runs::RUN_ID || !have.contains(n))
-        .map(|n| col(n.clone()))
+        .map_err(polars_err("reading the runs schema"))?;
+    let mut named = filter.clone().meta().root_names();
+    named.sort();
+    named.dedup();
+    let lacking: Vec<&str> = named
+        .iter()
+        .map(PlSmallStr::as_str)
+        .filter(|n| !have.contains(n))
         .collect();
-    Ok(join_runs(metrics, runs.select(extra)))
+    let (from_runs, from_labels): (Vec<&str>, Vec<&str>) =
+        lacking.into_iter().partition(|n| runs_schema.contains(n));
+    if !from_runs.is_empty() {
+        let columns = std::iter::once(schema::runs::RUN_ID)
+            .chain(from_runs)
+            .map(col)
+            .collect::<Vec<_>>();
+        metrics = join_runs(metrics, runs.clone().select(columns));
+    }
+    if !from_labels.is_empty() {
+        let labels = extra_labels(runs, &from_labels, &runs_schema, |key| {
+            format!("--where {condition}: `{key}` is no column of metrics or runs, nor a label")
+        })?;
+        let columns: Vec<Column> = labels
+            .columns()
+            .iter()
+            .map(|c| match c.name().as_str() {
+                schema::runs::RUN_ID => c.clone(),
+                _ => numbers_if_all(c.clone()),
+            })
+            .collect();
+        let labels =
+            DataFrame::new_infer_height(columns).map_err(polars_err("building the label table"))?;
+        metrics = join_runs(metrics, labels.lazy());
+    }
+    Ok(metrics)
 }
 
-/// `run_id` and the value of the extra label `by` (from the `labels` JSON column) of every run;
-/// an error listing the labels there are when no run has it.
-fn extra_label(runs: LazyFrame, by: &str, runs_schema: &Schema) -> Result<DataFrame> {
+/// The labels of the `labels` JSON column of `runs`: `run_id` and one text column per key of
+/// `keys`. A key no run has is an error `what` names, listing every column and label there is.
+fn extra_labels(
+    runs: LazyFrame,
+    keys: &[&str],
+    runs_schema: &Schema,
+    what: impl Fn(&str) -> String,
+) -> Result<DataFrame> {
     let frame = runs
         .select([col(schema::runs::RUN_ID), col(schema::runs::LABELS)])
         .collect()
@@ -287,7 +335,7 @@ fn extra_label(runs: LazyFrame, by: &str, runs_schema: &Schema) -> Result<DataFr
         .map(|n| n.to_string())
         .filter(|n| n != schema::runs::LABELS)
         .collect();
-    let mut values = Vec::with_capacity(ids.len());
+    let mut values: Vec<Vec<Option<serde_json::Value>>> = vec![Vec::new(); keys.len()];
     for text in &texts {
         let labels: serde_json::Map<String, serde_json::Value> = text
             .as_deref()
@@ -300,22 +348,55 @@ fn extra_label(runs: LazyFrame, by: &str, runs_schema: &Schema) -> Result<DataFr
                 .cloned()
                 .collect::<Vec<_>>(),
         );
-        values.push(labels.get(by).map(|v| match v {
-            serde_json::Value::String(s) => s.clone(),
-            other => other.to_string(),
-        }));
+        for (key, column) in keys.iter().zip(&mut values) {
+            column.push(labels.get(*key).cloned());
+        }
     }
-    if values.iter().all(Option::is_none) {
-        return Err(Error::Invalid(format!(
-            "--by {by}: no such label; labels are: {}",
-            names.join(", ")
-        )));
+    let mut columns = vec![Column::new(schema::runs::RUN_ID.into(), ids)];
+    for (key, column) in keys.iter().zip(values) {
+        if column.iter().all(Option::is_none) {
+            return Err(Error::Invalid(format!(
+                "{}; run columns and labels are: {}",
+                what(key),
+                names.join(", ")
+            )));
+        }
+        let text: Vec<Option<String>> = column
+            .into_iter()
+            .map(|v| {
+                v.map(|v| match v {
+                    serde_json::Value::String(s) => s,
+                    other => other.to_string(),
+                })
+            })
+            .collect();
+        columns.push(Column::new((*key).into(), text));
     }
-    DataFrame::new_infer_height(vec![
-        Column::new(schema::runs::RUN_ID.into(), ids),
-        Column::new("by".into(), values),
-    ])
-    .map_err(polars_err("building the label table"))
+    DataFrame::new_infer_height(columns).map_err(polars_err("building the label table"))
+}
+
+/// `column` as numbers when every value it has reads as one (`0.9`, `10`), so conditions such
+/// as `rate >= 5` compare numbers; as it is otherwise.
+fn numbers_if_all(column: Column) -> Column {
+    let Ok(text) = column.str() else {
+        return column;
+    };
+    let numbers: Option<Vec<Option<f64>>> = text
+        .iter()
+        .map(|v| match v {
+            None => Some(None),
+            Some(v) => v
+                .trim()
+                .parse()
+                .ok()
+                .filter(|n: &f64| n.is_finite())
+                .map(Some),
+        })
+        .collect();
+    match numbers {
+        Some(numbers) => Column::new(column.name().clone(), numbers),
+        None => column,
+    }
 }
 
 /// The values of `column` in `frame` as strings, in row order, nulls as `None`.
@@ -406,7 +487,22 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     if let Some(condition) = &spec.filter {
         let expr = polars::sql::sql_expr(condition)
             .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
-        labelled = with_run_columns(labelled, runs)?.filter(expr);
+        labelled = with_filter_columns(labelled, runs, &expr, condition)?;
+        // A condition Polars cannot apply (`load >= 'abc'`) fails on no rows as on many: tried
+        // on none first, it is named as the condition's fault, without Polars' plan.
+        let schema = labelled
+            .collect_schema()
+            .map_err(polars_err("reading the columns"))?;
+        if let Err(e) = DataFrame::empty_with_schema(&schema)
+            .lazy()
+            .filter(expr.clone())
+            .collect()
+        {
+            let text = e.to_string();
+            let first_line = text.lines().next().unwrap_or_default();
+            return Err(Error::Invalid(format!("--where {condition}: {first_line}")));
+        }
+        labelled = labelled.filter(expr);
     }
     let mut pick_index: Option<Expr> = None;
     for (i, pick) in spec.picks.iter().enumerate().rev() {

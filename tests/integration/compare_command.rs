@@ -264,3 +264,122 @@ fn the_study_compares_as_the_report_does() {
     assert!(compared.contains("   100       985.6           871.8      -113.8  -11.5%  better~"));
     assert!(compared.contains("     5         0.5             0.7        +0.2  +40.0%  better~"));
 }
+
+#[test]
+fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(
+        dir.path(),
+        "a",
+        &["0.5.4/concurrent/benchmarks-no-requests.json.gz"],
+        &["config=a", "max_rate=5"],
+    );
+    convert(
+        dir.path(),
+        "b",
+        &["0.6.1/concurrent/benchmarks-no-requests.json.gz"],
+        &["config=b", "max_rate=50"],
+    );
+    let all = json(dir.path(), &["a", "b", "--baseline", "a"]);
+    // `max_rate` is a number: 5 < 10 < 50, where as text "50" < "10".
+    let some = json(
+        dir.path(),
+        &[
+            "a",
+            "b",
+            "--baseline",
+            "a",
+            "--where",
+            "max_rate < 10 or max_rate >= 50",
+        ],
+    );
+    // Three metrics at two loads, for the model and for all models.
+    assert_eq!(all["deltas"].as_array().unwrap().len(), 12);
+    assert_eq!(some["deltas"], all["deltas"]);
+
+    for (condition, error) in [
+        (
+            "max_rate > 10",
+            "error: baseline config=a has no rows to compare; values present: b\n",
+        ),
+        (
+            "load >= 'abc'",
+            "error: --where load >= 'abc': cannot compare string with numeric type (f64)\n",
+        ),
+        (
+            "config = 'a' and nosuch = 1",
+            "error: --where config = 'a' and nosuch = 1: `nosuch` is no column of metrics or \
+             runs, nor a label; run columns and labels are: ",
+        ),
+    ] {
+        let out = tidybench(
+            dir.path(),
+            &["compare", "a", "b", "--baseline", "a", "--where", condition],
+        );
+        assert_eq!(out.status.code(), Some(1), "{condition}");
+        assert!(
+            stderr(&out).starts_with(error),
+            "{condition}: {}",
+            stderr(&out)
+        );
+        assert!(stderr(&out).ends_with(", max_rate\n") || !error.contains("nosuch"));
+    }
+}
+
+#[test]
+fn stat_and_status_without_metrics_apply_to_the_default_metrics() {
+    let dir = datasets();
+    let picked = |args: &[&str]| -> Vec<(String, String, String)> {
+        let mut all = vec!["a", "b", "--baseline", "a"];
+        all.extend_from_slice(args);
+        let doc = json(dir.path(), &all);
+        let mut picked: Vec<(String, String, String)> = doc["deltas"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| {
+                let text = |k: &str| d[k].as_str().unwrap().to_string();
+                (text("metric"), text("stat"), text("status"))
+            })
+            .collect();
+        picked.dedup();
+        picked
+    };
+    let triple = |m: &str, st: &str, s: &str| (m.to_string(), st.to_string(), s.to_string());
+    assert_eq!(
+        picked(&[]),
+        vec![
+            triple("requests_per_second", "mean", "total"),
+            triple("request_latency", "median", "successful"),
+            triple("ttft", "median", "successful"),
+        ]
+    );
+    assert_eq!(
+        picked(&["--stat", "p95"]),
+        vec![
+            triple("requests_per_second", "p95", "total"),
+            triple("request_latency", "p95", "successful"),
+            triple("ttft", "p95", "successful"),
+        ]
+    );
+    assert_eq!(
+        picked(&["--status", "total", "--stat", "mean"]),
+        vec![
+            triple("requests_per_second", "mean", "total"),
+            triple("request_latency", "mean", "total"),
+            triple("ttft", "mean", "total"),
+        ]
+    );
+    // A statistic no metric has is an error, not a silent default.
+    let out = tidybench(
+        dir.path(),
+        &["compare", "a", "b", "--baseline", "a", "--stat", "p42"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out)
+            .starts_with("error: no rows to compare: metric requests_per_second with stat p42"),
+        "{}",
+        stderr(&out)
+    );
+}
