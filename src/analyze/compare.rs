@@ -164,6 +164,21 @@ const LOAD_DIGITS: i32 = 9;
 /// The unrounded load of a level, while the rows are grouped.
 const REAL_LOAD: &str = "real_load";
 
+/// A model whose compared values hold a pick's metric over different request statuses and none
+/// in common (GuideLLM 0.5.0 and earlier print throughput over successful requests only, later
+/// versions over all requests), so its levels of that pick cannot match.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct StatusGap {
+    /// The model, when runs name one.
+    pub model: Option<String>,
+    /// The metric.
+    pub metric: String,
+    /// The statistic.
+    pub stat: String,
+    /// Each value of the compared label with the pick's statuses it has, preferred first.
+    pub statuses: std::collections::BTreeMap<String, Vec<String>>,
+}
+
 /// The columns of [`Comparison::deltas`], in order.
 pub const DELTA_COLUMNS: [&str; 27] = [
     c::MODEL,
@@ -211,6 +226,8 @@ pub struct Comparison {
     pub levels: DataFrame,
     /// Picks without a single row in the data.
     pub missing: Vec<Pick>,
+    /// Models whose values of a pick share no request status.
+    pub status_gaps: Vec<StatusGap>,
 }
 
 fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
@@ -356,7 +373,7 @@ fn extra_labels(
     for (key, column) in keys.iter().zip(values) {
         if column.iter().all(Option::is_none) {
             return Err(Error::Invalid(format!(
-                "{}; run columns and labels are: {}",
+                "{}; labels are: {}",
                 what(key),
                 names.join(", ")
             )));
@@ -413,12 +430,15 @@ fn strings(frame: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
 /// (preferred, then fallbacks) that every configuration of that model has, so both sides of a
 /// comparison use the same status (GuideLLM 0.4.0 prints throughput over successful requests
 /// only, later versions over all requests).
-fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
+fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<(Expr, Vec<StatusGap>)> {
     let base = col(m::METRIC)
         .eq(lit(pick.metric.clone()))
         .and(col(m::STAT).eq(lit(pick.stat.clone())));
     if pick.fallback_statuses.is_empty() {
-        return Ok(base.and(col(m::STATUS).eq(lit(pick.status.clone()))));
+        return Ok((
+            base.and(col(m::STATUS).eq(lit(pick.status.clone()))),
+            Vec::new(),
+        ));
     }
     let present = labelled
         .clone()
@@ -445,18 +465,34 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
     // conditions, one per model, grows with the number of models on every row).
     const NO_MODEL: &str = "\u{0}";
     let mut chosen: Vec<(&String, Vec<&str>)> = Vec::new();
+    let mut gaps = Vec::new();
     for (model, rows) in rows_of {
         let configs: Vec<&Option<String>> = rows.iter().map(|&i| &labels[i]).collect();
-        let has_everywhere = |status: &String| {
-            configs.iter().all(|config| {
-                rows.iter()
-                    .any(|&i| &labels[i] == *config && statuses[i].as_ref() == Some(status))
-            })
+        let has = |config: &Option<String>, status: &String| {
+            rows.iter()
+                .any(|&i| &labels[i] == config && statuses[i].as_ref() == Some(status))
         };
-        let status = preference
-            .iter()
-            .find(|s| has_everywhere(s))
-            .unwrap_or(&preference[0]);
+        let has_everywhere = |status: &String| configs.iter().all(|config| has(config, status));
+        let status = match preference.iter().find(|s| has_everywhere(s)) {
+            Some(status) => status,
+            None => {
+                let held = configs
+                    .iter()
+                    .map(|config| {
+                        let name = config.as_deref().unwrap_or(NO_LABEL).to_string();
+                        let own = preference.iter().filter(|s| has(config, s));
+                        (name, own.map(|s| s.to_string()).collect())
+                    })
+                    .collect();
+                gaps.push(StatusGap {
+                    model: model.clone(),
+                    metric: pick.metric.clone(),
+                    stat: pick.stat.clone(),
+                    statuses: held,
+                });
+                &preference[0]
+            }
+        };
         let model = model.as_deref().unwrap_or(NO_MODEL);
         match chosen.iter_mut().find(|(s, _)| s == status) {
             Some((_, models)) => models.push(model),
@@ -475,7 +511,7 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<Expr> {
             ))
         }),
     };
-    Ok(base.and(condition))
+    Ok((base.and(condition), gaps))
 }
 
 /// Compares every candidate with the baseline over `metrics` (and `runs`, for labels not in
@@ -505,8 +541,10 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         labelled = labelled.filter(expr);
     }
     let mut pick_index: Option<Expr> = None;
+    let mut status_gaps = Vec::new();
     for (i, pick) in spec.picks.iter().enumerate().rev() {
-        let cond = pick_condition(&labelled, pick)?;
+        let (cond, gaps) = pick_condition(&labelled, pick)?;
+        status_gaps.splice(0..0, gaps);
         let otherwise = pick_index.unwrap_or(lit(NULL).cast(DataType::Int32));
         pick_index = Some(when(cond).then(lit(i as i32)).otherwise(otherwise));
     }
@@ -674,6 +712,7 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
             deltas: DataFrame::empty(),
             levels,
             missing,
+            status_gaps: Vec::new(),
         });
     }
     if !present.contains(&spec.baseline) {
@@ -886,12 +925,32 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         .with_columns(as_text(&level_text))
         .collect()
         .map_err(polars_err("collecting levels"))?;
+    // Gaps among the values compared only.
+    let compared_values: Vec<&String> =
+        std::iter::once(&spec.baseline).chain(&candidates).collect();
+    let status_gaps: Vec<StatusGap> = status_gaps
+        .into_iter()
+        .filter_map(|mut gap| {
+            gap.statuses
+                .retain(|value, _| compared_values.contains(&value));
+            // A value without the metric at all lacks data, not a shared status.
+            if gap.statuses.values().any(Vec::is_empty) {
+                return None;
+            }
+            let mut held = gap.statuses.values();
+            let first = held.next()?;
+            let rest: Vec<&Vec<String>> = held.collect();
+            let shared = first.iter().any(|s| rest.iter().all(|h| h.contains(s)));
+            (!rest.is_empty() && !shared).then_some(gap)
+        })
+        .collect();
     Ok(Comparison {
         spec: spec.clone(),
         candidates,
         deltas,
         levels,
         missing,
+        status_gaps,
     })
 }
 

@@ -8,7 +8,7 @@ pub mod sql;
 pub mod stats;
 pub mod summary;
 
-pub use compare::{compare, CompareSpec, Comparison, Pick};
+pub use compare::{compare, CompareSpec, Comparison, Pick, StatusGap};
 pub use peaks::{peaks, PeakRow};
 pub use server::{server_rows, ServerRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
@@ -34,6 +34,8 @@ pub struct Report {
     pub peaks: Vec<PeakRow>,
     /// Picks the data has no rows of.
     pub missing: Vec<Pick>,
+    /// Models whose compared values of a pick share no request status (their levels unmatched).
+    pub status_gaps: Vec<StatusGap>,
     /// Every compared value per configuration and load (mean over runs).
     pub values: Vec<ValueRow>,
     /// What the compared runs' vLLM server logs say, per model and configuration.
@@ -93,6 +95,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
         averages,
         peaks,
         missing: comparison.missing.clone(),
+        status_gaps: comparison.status_gaps.clone(),
         values,
         server,
         deltas_frame: comparison.deltas,

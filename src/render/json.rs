@@ -1,9 +1,11 @@
 //! JSON: one document with the comparison's parameters, header facts, every delta row, every
-//! average, every peak, every compared value per configuration and load, and the server's
-//! stats per configuration.
+//! average, every peak, every compared value per configuration and load, the server's stats
+//! per configuration, and the models whose values of a metric share no request status.
 
 use super::Renderer;
-use crate::analyze::{AverageRow, Context, DeltaRow, PeakRow, Report, ServerRow, ValueRow};
+use crate::analyze::{
+    AverageRow, Context, DeltaRow, PeakRow, Report, ServerRow, StatusGap, ValueRow,
+};
 use crate::error::{Error, Result};
 
 /// The JSON renderer.
@@ -21,6 +23,7 @@ struct Document<'a> {
     peaks: &'a [PeakRow],
     values: &'a [ValueRow],
     server: &'a [ServerRow],
+    status_gaps: &'a [StatusGap],
 }
 
 impl Renderer for Json {
@@ -36,6 +39,7 @@ impl Renderer for Json {
             peaks: &report.peaks,
             values: &report.values,
             server: &report.server,
+            status_gaps: &report.status_gaps,
         };
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Error::Invalid(format!("rendering JSON: {e}")))?;

@@ -184,6 +184,24 @@ pub fn notes(report: &Report) -> Vec<String> {
                 .into(),
         );
     }
+    for gap in &report.status_gaps {
+        let held: Vec<String> = gap
+            .statuses
+            .iter()
+            .map(|(value, statuses)| format!("{} requests in {value}", statuses.join(" and ")))
+            .collect();
+        notes.push(format!(
+            "{}{} ({}) is over {}: no request status they share, so its levels are unmatched \
+             (GuideLLM 0.5.0 and earlier print throughput over successful requests only, later \
+             versions over all requests; GuideLLM's JSON output holds every status).",
+            gap.model
+                .as_deref()
+                .map_or_else(String::new, |m| format!("{m}: ")),
+            gap.metric,
+            gap.stat,
+            held.join(", ")
+        ));
+    }
     notes
 }
 

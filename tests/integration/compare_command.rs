@@ -309,7 +309,7 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
         (
             "config = 'a' and nosuch = 1",
             "error: --where config = 'a' and nosuch = 1: `nosuch` is no column of metrics or \
-             runs, nor a label; run columns and labels are: ",
+             runs, nor a label; labels are: ",
         ),
     ] {
         let out = tidybench(
@@ -382,4 +382,76 @@ fn stat_and_status_without_metrics_apply_to_the_default_metrics() {
         "{}",
         stderr(&out)
     );
+}
+
+#[test]
+fn throughput_over_different_request_statuses_is_unmatched_and_the_notes_say_why() {
+    // GuideLLM 0.5.0's console prints throughput over successful requests only, 0.5.4's over
+    // all requests only: no status both have.
+    let dir = tempfile::tempdir().unwrap();
+    convert(
+        dir.path(),
+        "a",
+        &["0.5.0/concurrent/console.log"],
+        &["config=old"],
+    );
+    convert(
+        dir.path(),
+        "b",
+        &["0.5.4/concurrent/console.log"],
+        &["config=new"],
+    );
+    let doc = json(dir.path(), &["a", "b", "--baseline", "old"]);
+    assert_eq!(
+        doc["status_gaps"],
+        serde_json::json!([{
+            "model": "llama-3.1-8b-instruct",
+            "metric": "requests_per_second",
+            "stat": "mean",
+            "statuses": {"new": ["total"], "old": ["successful"]}
+        }])
+    );
+    let matched: Vec<(&str, &str)> = doc["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["model"] == "llama-3.1-8b-instruct")
+        .map(|d| {
+            (
+                d["metric"].as_str().unwrap(),
+                d["matched"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        matched,
+        vec![
+            ("requests_per_second", "candidate only"),
+            ("requests_per_second", "candidate only"),
+            ("request_latency", "both"),
+            ("request_latency", "both"),
+            ("ttft", "both"),
+            ("ttft", "both"),
+        ]
+    );
+    let text = compare(dir.path(), &["a", "b", "--baseline", "old"]);
+    assert!(text.ends_with(
+        "  llama-3.1-8b-instruct: requests_per_second (mean) is over total requests in new, \
+         successful requests in old: no request status they share, so its levels are unmatched \
+         (GuideLLM 0.5.0 and earlier print throughput over successful requests only, later \
+         versions over all requests; GuideLLM's JSON output holds every status).\n"
+    ));
+
+    // With the 0.5.0 run's JSON beside its console log, the all-requests values are there.
+    convert(
+        dir.path(),
+        "a",
+        &[
+            "0.5.0/concurrent/console.log",
+            "0.5.0/concurrent/benchmarks-no-requests.json.gz",
+        ],
+        &["config=old"],
+    );
+    let doc = json(dir.path(), &["a", "b", "--baseline", "old"]);
+    assert_eq!(doc["status_gaps"], serde_json::json!([]));
 }
