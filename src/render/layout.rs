@@ -309,15 +309,23 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
         rows: averages,
     });
     Chapter {
-        title: format!("{model}: {candidate} vs {baseline}"),
+        title: format!("{}: {candidate} vs {baseline}", shown_model(model)),
         tables,
+    }
+}
+
+/// How a model is named in titles and heads: runs that name none are "model not named".
+fn shown_model(model: &str) -> &str {
+    match model {
+        "" => "model not named",
+        named => named,
     }
 }
 
 /// The per-model averages of one candidate side by side, with their mean.
 fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> Chapter {
     let mut head = vec!["metric".to_string()];
-    head.extend(models.iter().cloned());
+    head.extend(models.iter().map(|m| shown_model(m).to_string()));
     head.push("mean".into());
     let rows = report
         .spec
@@ -421,7 +429,7 @@ fn values_chapter(report: &Report, model: &str) -> Chapter {
         });
     }
     Chapter {
-        title: format!("{model}: values per load"),
+        title: format!("{}: values per load", shown_model(model)),
         tables,
     }
 }
@@ -458,7 +466,7 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
         return None;
     }
     Some(Chapter {
-        title: format!("{model}: peaks over the loads"),
+        title: format!("{}: peaks over the loads", shown_model(model)),
         tables: vec![Table {
             heading: "Best value of each metric (maximum where higher is better, minimum where \
                       lower is better) and where it occurs"
@@ -517,7 +525,7 @@ fn server_chapter(report: &Report, model: &str) -> Option<Chapter> {
         return None;
     }
     Some(Chapter {
-        title: format!("{model}: vLLM server"),
+        title: format!("{}: vLLM server", shown_model(model)),
         tables: vec![Table {
             heading: "The server's periodic stats while the benchmarks ran (from its log)".into(),
             head: [

@@ -96,6 +96,28 @@ fn runs_without_a_model_still_compare() {
     assert_eq!(rows.len(), 1);
     assert_eq!(rows[0].matched, "both");
     assert_eq!(rows[0].pct_change, Some(50.0));
+
+    let tables = frames::tables(&runs).unwrap();
+    let report = analyze::report(&tables, &CompareSpec::study("config", "base"), true).unwrap();
+    let text = tidybench::render::OutputFormat::Text
+        .renderer()
+        .render(&report)
+        .unwrap();
+    let titles: Vec<&str> = text.lines().filter(|l| l.starts_with("== ")).collect();
+    assert_eq!(
+        titles,
+        vec![
+            "== model not named: cand vs base ==",
+            "== model not named: peaks over the loads ==",
+            "== All models: cand vs base (mean % change per model) ==",
+        ]
+    );
+    assert!(
+        text.contains(
+            "  metric                                             model not named    mean\n"
+        ),
+        "{text}"
+    );
 }
 
 #[test]
