@@ -744,7 +744,19 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
                     spec.by
                 )));
             }
-            list.clone()
+            // The baseline is never compared with itself.
+            let list: Vec<String> = list
+                .iter()
+                .filter(|c| **c != spec.baseline)
+                .cloned()
+                .collect();
+            if list.is_empty() {
+                return Err(Error::Invalid(format!(
+                    "--candidates names only the baseline {}={}: nothing to compare",
+                    spec.by, spec.baseline
+                )));
+            }
+            list
         }
         None => present
             .into_iter()

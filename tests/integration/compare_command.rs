@@ -271,7 +271,10 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
     convert(
         dir.path(),
         "a",
-        &["0.5.4/concurrent/benchmarks-no-requests.json.gz"],
+        &[
+            "0.5.4/concurrent/console.log",
+            "0.5.4/concurrent/benchmarks-no-requests.json.gz",
+        ],
         &["config=a", "max_rate=5"],
     );
     convert(
@@ -293,8 +296,13 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
             "max_rate < 10 or max_rate >= 50",
         ],
     );
-    // Three metrics at two loads, for the model and for all models.
-    assert_eq!(all["deltas"].as_array().unwrap().len(), 12);
+    let matched: Vec<&str> = all["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["matched"].as_str().unwrap())
+        .collect();
+    assert_eq!(matched, vec!["both"; 6], "three metrics at two loads");
     assert_eq!(some["deltas"], all["deltas"]);
 
     for (condition, error) in [
@@ -454,4 +462,30 @@ fn throughput_over_different_request_statuses_is_unmatched_and_the_notes_say_why
     );
     let doc = json(dir.path(), &["a", "b", "--baseline", "old"]);
     assert_eq!(doc["status_gaps"], serde_json::json!([]));
+}
+
+#[test]
+fn the_baseline_among_the_candidates_is_not_compared_with_itself() {
+    let dir = datasets();
+    let doc = json(
+        dir.path(),
+        &["a", "b", "--baseline", "a", "--candidates", "a,b"],
+    );
+    assert_eq!(doc["candidates"], serde_json::json!(["b"]));
+    let candidates: Vec<&str> = doc["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["candidate"].as_str().unwrap())
+        .collect();
+    assert_eq!(candidates, vec!["b"; 6]);
+    let out = tidybench(
+        dir.path(),
+        &["compare", "a", "b", "--baseline", "a", "--candidates", "a"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: --candidates names only the baseline config=a: nothing to compare\n"
+    );
 }
