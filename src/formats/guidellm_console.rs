@@ -58,7 +58,7 @@ impl Format for GuidellmConsole {
                 .map(String::from),
             );
         for marker in markers {
-            if let Some(line) = head.lines().position(|l| l.contains(&marker)) {
+            if let Some(line) = head.lines().position(|l| printed(l, &marker)) {
                 return Some(format!("line {} holds GuideLLM's `{marker}`", line + 1));
             }
         }
@@ -457,6 +457,13 @@ fn is_border(text: &str) -> bool {
 
 fn is_rule(text: &str) -> bool {
     text.starts_with("|-")
+}
+
+/// True when `line` holds `marker` as GuideLLM prints it, not quoted in code or
+/// documentation about it (`"ℹ Run Summary Info"`, `` `ℹ Run Summary Info` ``).
+fn printed(line: &str, marker: &str) -> bool {
+    line.match_indices(marker)
+        .any(|(at, _)| !matches!(line[..at].chars().next_back(), Some('"' | '\'' | '`')))
 }
 
 /// Parses one table whose top border is `lines[start]`; returns the index after it and its

@@ -416,3 +416,27 @@ fn absurd_dates_and_rates_are_warnings() {
         "{err}"
     );
 }
+
+#[test]
+fn text_that_quotes_guidellm_titles_is_not_read_as_guidellm_output() {
+    // This project's own fixture notes and generator quote `ℹ Request Latency Statistics`.
+    for file in ["tests/fixtures/README.md", "tests/fixtures/hostile/make.py"] {
+        let blob = tidybench::ingest::Blob::read(&common::repo(file)).unwrap();
+        let err = tidybench::detect::detect(&blob)
+            .map(|f| f.name())
+            .unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "not a format tidybench reads (no known format recognised the first 64 KiB)"
+            ),
+            "{file}: {err}"
+        );
+    }
+    // The title as GuideLLM prints it, even behind a log prefix, still is.
+    let printed = "2026-02-13T10:00:00Z ℹ Request Latency Statistics (Completed Requests)\n";
+    let blob = tidybench::ingest::Blob::from_bytes("run.log", printed.as_bytes().to_vec());
+    assert_eq!(
+        tidybench::detect::detect(&blob).map(|f| f.name()).unwrap(),
+        "guidellm-console"
+    );
+}
