@@ -2,7 +2,7 @@
 //! directories and tar archives, parsed in parallel, each on its own so that one bad input
 //! does not stop the others; run directories label their runs.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 
@@ -205,6 +205,8 @@ pub fn read_sources(
     // Each file's warnings, with the sources of its benchmark runs: printed once runs given
     // twice are merged, which may settle them.
     let mut file_warnings: Vec<(Vec<PathBuf>, Vec<Warning>)> = Vec::new();
+    // The run directory of each source's runs.
+    let mut configs: HashMap<PathBuf, RunConfig> = HashMap::new();
     for item in &items {
         if let Item::Config(config) = item {
             problems::warn(&config.warnings, quiet);
@@ -227,7 +229,9 @@ pub fn read_sources(
                     read.file_sha256.insert(path.clone(), sha256);
                 }
                 if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
-                    runs.iter_mut().for_each(|run| config.apply(run));
+                    for run in &runs {
+                        configs.insert(run.source_path.clone(), config.clone());
+                    }
                 }
                 if let Some(pattern) = &options.labels_from {
                     let text = path.to_string_lossy();
@@ -264,6 +268,19 @@ pub fn read_sources(
     }
     let mut warnings = Vec::new();
     tidybench::reconcile::merge(&mut read.runs, &mut warnings);
+    // Run directories label the runs once merged: a label the config file and a results file
+    // both give is the results file's, whichever copy of the run was kept.
+    let mut warned = HashSet::new();
+    for run in &mut read.runs {
+        if let Some(config) = configs.get(&run.source_path) {
+            let disagreements: Vec<Warning> = config
+                .apply(run)
+                .into_iter()
+                .filter(|w| warned.insert(w.to_string()))
+                .collect();
+            problems::warn(&disagreements, quiet);
+        }
+    }
     // For each source that still has runs: whether every one of them names a model.
     let mut modelled: HashMap<&Path, bool> = HashMap::new();
     for run in &read.runs {

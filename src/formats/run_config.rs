@@ -22,6 +22,10 @@ pub struct RunConfig {
     /// Label name and value, in file order (config file first, then what only the directory
     /// name says).
     pub labels: Vec<(String, String)>,
+    /// The config file.
+    pub path: PathBuf,
+    /// The config file line of each label (`None`: from the directory name).
+    pub lines: Vec<Option<usize>>,
     /// Disagreements between the directory name and the config file.
     pub warnings: Vec<Warning>,
 }
@@ -139,9 +143,12 @@ pub fn parse(dir: &Path, blob: &Blob) -> RunConfig {
             None => labels.push((key, value)),
         }
     }
+    let lines = (0..labels.len()).map(|i| line_of.get(i).copied()).collect();
     RunConfig {
         dir: dir.to_path_buf(),
         labels,
+        path,
+        lines,
         warnings,
     }
 }
@@ -159,23 +166,58 @@ const FILL_ONLY: [&str; 8] = [
     "max_seconds",
 ];
 
+/// The run's own value of a [`FILL_ONLY`] label, as text.
+fn own_value(run: &Run, key: &str) -> Option<String> {
+    let labels = &run.labels;
+    let number = |n: Option<i64>| n.map(|n| n.to_string());
+    match key {
+        "model" => run.model.clone(),
+        "prompt_tokens" => number(labels.prompt_tokens),
+        "output_tokens" => number(labels.output_tokens),
+        "prefix_tokens" => number(labels.prefix_tokens),
+        "turns" => number(labels.turns),
+        "random_seed" => number(labels.random_seed),
+        "rate_type" => labels.rate_type.clone(),
+        "max_seconds" => labels.max_seconds.map(|n| n.to_string()),
+        _ => None,
+    }
+}
+
+/// True when two label texts say the same: equal numbers, or equal text but for case.
+fn same_value(a: &str, b: &str) -> bool {
+    match (a.trim().parse::<f64>(), b.trim().parse::<f64>()) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a.trim().eq_ignore_ascii_case(b.trim()),
+    }
+}
+
+/// Strategies whose load is the rate or concurrency the driver asked for (a sweep computes
+/// its own rates).
+const RATE_IS_LOAD: [&str; 3] = ["concurrent", "constant", "poisson"];
+
 impl RunConfig {
     /// Labels `run` with this directory's labels (see [`FILL_ONLY`]); vLLM arguments also give
-    /// the KV connector, its CPU blocks and the GPU memory utilization.
-    pub fn apply(&self, run: &mut Run) {
-        for (key, value) in &self.labels {
-            let has = match key.as_str() {
-                "model" => run.model.is_some(),
-                "prompt_tokens" => run.labels.prompt_tokens.is_some(),
-                "output_tokens" => run.labels.output_tokens.is_some(),
-                "prefix_tokens" => run.labels.prefix_tokens.is_some(),
-                "turns" => run.labels.turns.is_some(),
-                "random_seed" => run.labels.random_seed.is_some(),
-                "rate_type" => run.labels.rate_type.is_some(),
-                "max_seconds" => run.labels.max_seconds.is_some(),
-                _ => false,
-            };
-            if has && FILL_ONLY.contains(&key.as_str()) {
+    /// the KV connector, its CPU blocks and the GPU memory utilization. Returns where the
+    /// config file disagrees with the run: a label the run has otherwise, or loads that are
+    /// not among the config's rates (the run's own values are kept).
+    pub fn apply(&self, run: &mut Run) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        for (i, (key, value)) in self.labels.iter().enumerate() {
+            if let Some(own) = FILL_ONLY
+                .contains(&key.as_str())
+                .then(|| own_value(run, key))
+                .flatten()
+            {
+                if !same_value(&own, value) {
+                    warnings.push(Warning {
+                        path: self.path.clone(),
+                        line: self.lines.get(i).copied().flatten(),
+                        message: format!(
+                            "the config file says {key}={value}, the results in its directory \
+                             {key}={own}; the results' value is kept"
+                        ),
+                    });
+                }
                 continue;
             }
             if key == "vllm_args" {
@@ -191,6 +233,38 @@ impl RunConfig {
         }
         run.extra_labels
             .insert("run_dir".into(), self.dir.display().to_string());
+        warnings.extend(self.rates_disagree(run));
+        warnings
+    }
+
+    /// A warning when the run's loads are not all among the config file's rates, for the
+    /// strategies whose load is the rate asked for.
+    fn rates_disagree(&self, run: &Run) -> Option<Warning> {
+        let i = self.labels.iter().position(|(k, _)| k == "rates")?;
+        let rates = super::guidellm_console::parse_number_list(&self.labels[i].1)?;
+        let strategy = |p: &super::LoadPoint| RATE_IS_LOAD.contains(&p.strategy.as_str());
+        let loads: Vec<f64> = run
+            .load_points
+            .iter()
+            .filter(|p| strategy(p))
+            .filter_map(|p| p.load)
+            .collect();
+        let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * a.abs().max(b.abs()).max(1.0);
+        let strays: Vec<String> = loads
+            .iter()
+            .filter(|load| !rates.iter().any(|rate| close(**load, *rate)))
+            .map(|load| load.to_string())
+            .collect();
+        (!strays.is_empty()).then(|| Warning {
+            path: self.path.clone(),
+            line: self.lines.get(i).copied().flatten(),
+            message: format!(
+                "the config file's rates are {}; the results in its directory also have loads \
+                 {} (kept as the results say)",
+                self.labels[i].1,
+                strays.join(", ")
+            ),
+        })
     }
 }
 

@@ -612,3 +612,52 @@ fn shards_keep_every_file_of_a_run_together() {
     let all: Vec<String> = all.lines().skip(1).map(String::from).collect();
     assert_eq!(ids, all, "the shards hold every run exactly once");
 }
+
+#[test]
+fn a_config_file_that_disagrees_with_its_results_is_named_once() {
+    // A GuideLLM 0.5.4 run (console log, JSON, CSV and HTML report: one run four times) in a
+    // directory whose config file describes another run.
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir.path().join("results/r1");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::copy(
+        repo(&format!(
+            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+        )),
+        run.join("benchmark-config.txt"),
+    )
+    .unwrap();
+    for entry in std::fs::read_dir(repo("tests/fixtures/guidellm/0.5.4/concurrent")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, run.join(path.file_name().unwrap())).unwrap();
+    }
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let warnings: Vec<String> = stderr(&out)
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .map(String::from)
+        .collect();
+    let config = "results/r1/benchmark-config.txt";
+    assert_eq!(
+        warnings,
+        vec![
+            format!(
+                "warning: {config}:6: the config file says max_seconds=120, the results in its \
+                 directory max_seconds=8; the results' value is kept"
+            ),
+            format!(
+                "warning: {config}:15: the config file says model=Qwen/Qwen3-14B, the results in \
+                 its directory model=llama-3.1-8b-instruct; the results' value is kept"
+            ),
+            format!(
+                "warning: {config}:5: the config file's rates are 1,50,100,150,300,400,500,650; \
+                 the results in its directory also have loads 5, 25 (kept as the results say)"
+            ),
+        ]
+    );
+    assert_eq!(
+        query(dir.path(), "out", "select model, max_seconds from runs"),
+        "model,max_seconds\nllama-3.1-8b-instruct,8.0\n"
+    );
+}
