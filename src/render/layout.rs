@@ -247,6 +247,14 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
                 cells.extend(repeat_cells(row));
             }
         }
+        // Several strategies (a sweep: synchronous, throughput, constant rates): say which.
+        if rows.iter().any(|r| r.strategy != first.strategy) {
+            head.insert(0, "strategy".into());
+            right.insert(0, false);
+            for (cells, row) in cells.iter_mut().zip(&rows) {
+                cells.insert(0, row.strategy.clone());
+            }
+        }
         tables.push(Table {
             heading: format!(
                 "{} [{}, {}]",

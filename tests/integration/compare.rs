@@ -83,6 +83,30 @@ fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
     assert!(rows
         .iter()
         .all(|r| r.load.is_none() && r.verdict == "better"));
+
+    // A table of several strategies says which each row is.
+    let tables = frames::tables(&runs).unwrap();
+    let report = analyze::report(&tables, &CompareSpec::study("config", "base"), true).unwrap();
+    let text = tidybench::render::OutputFormat::Text
+        .renderer()
+        .render(&report)
+        .unwrap();
+    let table: Vec<&str> = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Requests per second"))
+        .skip(1)
+        .take_while(|l| !l.is_empty())
+        .collect();
+    assert_eq!(
+        table,
+        vec![
+            "  strategy     load  base  cand  difference   change  verdict",
+            "  constant        ?   3.0   6.0        +3.0  +100.0%  better~",
+            "  constant        ?   6.0  12.0        +6.0  +100.0%  better~",
+            "  synchronous     ?   1.0   2.0        +1.0  +100.0%  better~",
+            "  throughput      ?   9.0  18.0        +9.0  +100.0%  better~",
+        ]
+    );
 }
 
 #[test]
