@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use polars::prelude::*;
 use rayon::prelude::*;
-use tidybench::formats::{ParseOptions, Run};
+use tidybench::formats::{ParseOptions, Run, Warning};
 use tidybench::frames;
 use tidybench::ingest::blob::SourceSha256;
 use tidybench::ingest::discover::STDIN;
@@ -175,8 +175,18 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .unwrap_or_default();
     let Some(old) = old else {
+        if sources.is_empty() && args.shard.is_none() {
+            let inputs: Vec<String> = args
+                .inputs
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
+            eprintln!("error: no files to convert in {}", inputs.join(", "));
+            return Ok(super::EXIT_ALL_FAILED);
+        }
         return convert(args, &sources, &BTreeSet::new(), None, started);
     };
+    removed_note(&args.output, &removed, args.prune, args.quiet);
     if dirty.is_empty() && (removed.is_empty() || !args.prune) {
         if !args.quiet {
             eprintln!(
@@ -251,6 +261,48 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .cloned()
         .collect();
     convert(args, &sources, &kept, Some(&old), started)
+}
+
+/// Says what becomes of the runs of sources converted earlier into `dataset` that are not
+/// among the inputs now (`removed`): removed with `--prune`; else kept, which is a warning
+/// only for sources that no longer exist (converting other inputs into the same dataset keeps
+/// the earlier ones, as meant).
+fn removed_note(dataset: &Path, removed: &[String], prune: bool, quiet: bool) {
+    let named = |keys: &[&String]| {
+        let mut list: Vec<&str> = keys.iter().take(3).map(|k| k.as_str()).collect();
+        if keys.len() > 3 {
+            list.push("…");
+        }
+        list.join(", ")
+    };
+    if prune {
+        let all: Vec<&String> = removed.iter().collect();
+        if !all.is_empty() && !quiet {
+            eprintln!(
+                "removing the runs of {} source(s) no longer among the inputs: {}",
+                all.len(),
+                named(&all)
+            );
+        }
+        return;
+    }
+    let gone: Vec<&String> = removed
+        .iter()
+        .filter(|k| !Path::new(k.as_str()).exists())
+        .collect();
+    if !gone.is_empty() {
+        let warning = Warning {
+            path: dataset.to_path_buf(),
+            line: None,
+            message: format!(
+                "{} source(s) converted earlier no longer exist: {}; their runs are kept \
+                 (--prune removes them)",
+                gone.len(),
+                named(&gone)
+            ),
+        };
+        super::problems::warn(&[warning], quiet);
+    }
 }
 
 /// The group of a source key: its directory (all files of a run directory are read and

@@ -86,11 +86,14 @@ fn converting_only_unusable_inputs_exits_3_with_or_without_a_dataset_there() {
     write(dir.path(), "empty.log", "");
     std::fs::create_dir(dir.path().join("notes")).unwrap();
     write(dir.path(), "notes/readme.txt", "nothing to see here\n");
-    for input in ["empty.log", "notes"] {
+    std::fs::create_dir(dir.path().join("nothing")).unwrap();
+    for input in ["empty.log", "notes", "nothing"] {
         let out = tidybench(dir.path(), &["convert", input, "-o", "out"]);
         assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
         assert!(!dir.path().join("out/runs.parquet").exists());
     }
+    let out = tidybench(dir.path(), &["convert", "nothing", "-o", "out"]);
+    assert_eq!(stderr(&out), "error: no files to convert in nothing\n");
 
     let out = tidybench(dir.path(), &["convert", "study.log", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));

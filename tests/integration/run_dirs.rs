@@ -290,9 +290,18 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
             .join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload"),
     )
     .unwrap();
-    assert!(convert(&[]).starts_with("out is up to date: 8 source(s) unchanged"));
+    let err = convert(&[]);
+    assert!(
+        err.starts_with("warning: out: 4 source(s) converted earlier no longer exist: ")
+            && err.contains("; their runs are kept (--prune removes them)\nout is up to date: 8 source(s) unchanged"),
+        "{err}"
+    );
     assert_eq!(run_count(dir.path()), "runs,ids\n3,3\n");
     let err = convert(&["--prune"]);
+    assert!(
+        err.starts_with("removing the runs of 4 source(s) no longer among the inputs: "),
+        "{err}"
+    );
     assert!(
         err.contains("8 unchanged source(s) kept: 2 run(s)"),
         "{err}"
@@ -659,5 +668,62 @@ fn a_config_file_that_disagrees_with_its_results_is_named_once() {
     assert_eq!(
         query(dir.path(), "out", "select model, max_seconds from runs"),
         "model,max_seconds\nllama-3.1-8b-instruct,8.0\n"
+    );
+}
+
+#[test]
+fn a_deleted_source_is_named_and_prune_says_what_it_removes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    std::fs::copy(common::study_log(), dir.path().join("runs/a.log")).unwrap();
+    std::fs::copy(
+        repo("tests/fixtures/guidellm/0.8.1/concurrent/console.log"),
+        dir.path().join("runs/b.log"),
+    )
+    .unwrap();
+    let first = tidybench(dir.path(), &["convert", "runs", "-o", "out", "-q"]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    let b = std::fs::canonicalize(dir.path().join("runs/b.log")).unwrap();
+    std::fs::remove_file(&b).unwrap();
+
+    let kept = tidybench(dir.path(), &["convert", "runs", "-o", "out"]);
+    assert_eq!(kept.status.code(), Some(0));
+    assert!(
+        stderr(&kept).starts_with(&format!(
+            "warning: out: 1 source(s) converted earlier no longer exist: {}; their runs are \
+             kept (--prune removes them)\nout is up to date: 1 source(s) unchanged",
+            b.display()
+        )),
+        "{}",
+        stderr(&kept)
+    );
+    assert_eq!(run_count(dir.path()), "runs,ids\n5,5\n");
+
+    let pruned = tidybench(dir.path(), &["convert", "runs", "-o", "out", "--prune"]);
+    assert_eq!(pruned.status.code(), Some(0));
+    assert!(
+        stderr(&pruned).starts_with(&format!(
+            "removing the runs of 1 source(s) no longer among the inputs: {}\nconverted 1 of 1 \
+             file(s): 4 run(s)",
+            b.display()
+        )),
+        "{}",
+        stderr(&pruned)
+    );
+    assert_eq!(run_count(dir.path()), "runs,ids\n4,4\n");
+
+    // Converting other inputs into the same dataset keeps the earlier ones, unremarked.
+    std::fs::create_dir(dir.path().join("more")).unwrap();
+    std::fs::copy(
+        repo("tests/fixtures/guidellm/0.8.1/concurrent/console.log"),
+        dir.path().join("more/c.log"),
+    )
+    .unwrap();
+    let other = tidybench(dir.path(), &["convert", "more", "-o", "out"]);
+    assert_eq!(other.status.code(), Some(0));
+    assert!(
+        stderr(&other).starts_with("converted 1 of 1 file(s)"),
+        "{}",
+        stderr(&other)
     );
 }
