@@ -178,11 +178,17 @@ fn holds(report: &Run, summary: &Run) -> bool {
             })
 }
 
+/// [`merge_copies`], then [`attach_server_logs`].
+pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+    merge_copies(runs, warnings);
+    attach_server_logs(runs, warnings);
+}
+
 /// Keeps one run per GuideLLM run id (see [`drop_copies`]), then merges every console run that
 /// a report among `runs` also holds: the report's numbers and
 /// requests under the console run's labels, the console's load values where the report has
 /// none. A console number that disagrees with the report is a warning.
-pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
     drop_copies(runs);
     let reports: Vec<usize> = (0..runs.len()).filter(|&i| is_report(&runs[i])).collect();
     let mut merged = Vec::new();
@@ -239,7 +245,6 @@ pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
         drop.push((console.source_path.clone(), console.position));
     }
     runs.retain(|r| is_report(r) || !drop.contains(&(r.source_path.clone(), r.position)));
-    attach_server_logs(runs, warnings);
 }
 
 /// Label of a run naming the server logs joined to it.
@@ -250,7 +255,7 @@ pub const SERVER_LOG_LABEL: &str = "server_log";
 /// with several, each sample joins the run whose start and end hold its time. The log's
 /// startup facts label the runs it joins (never replacing a label the run has; a different KV
 /// connector is a warning). Samples no run takes stay with the log's own run, so none is lost.
-fn attach_server_logs(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+pub fn attach_server_logs(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
     let is_log = |r: &Run| r.source_format == vllm_server_log::NAME;
     let mut emptied = Vec::new();
     for li in 0..runs.len() {

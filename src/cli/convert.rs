@@ -39,8 +39,8 @@ pub struct ConvertArgs {
     /// that matches becomes a run label, e.g. `results/(?P<hardware>[^_/]+)_(?P<software>[^_/]+)_`.
     #[arg(long, value_name = "REGEX")]
     pub labels_from: Option<regex::Regex>,
-    /// Convert only the sources whose stable path hash falls in shard K of N (1 ≤ K ≤ N), so
-    /// N machines can share one archive, each writing its own dataset.
+    /// Convert only the sources whose directory's stable hash falls in shard K of N
+    /// (1 ≤ K ≤ N), so N machines can share one archive, each writing its own dataset.
     #[arg(long, value_name = "K/N")]
     pub shard: Option<Shard>,
     /// Remove from the dataset the runs of sources converted earlier that are not among the
@@ -83,23 +83,42 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
-    /// True when `source` belongs to this shard: SHA-256 of its directory relative to the
-    /// directory input it was found in (as given when the file is named directly), so every
+    /// True when `source` belongs to this shard: SHA-256 of its directory, named by the
+    /// directory input it was found in and the path below it (`results/run-7`), or by the last
+    /// two parts of its directory when the file is named itself (`0.6.1/concurrent`), so every
     /// machine agrees wherever the archive is mounted. A directory goes to one shard whole:
     /// the files of one run (console log, JSON, CSV, HTML report, config, server log) are read
     /// as one run only when read together.
     fn owns(&self, source: &Source) -> bool {
         use sha2::{Digest, Sha256};
-        let file = match &source.root {
-            Some(root) => source.path.strip_prefix(root).unwrap_or(&source.path),
-            None => &source.path,
-        };
-        let directory = file.parent().unwrap_or(Path::new(""));
-        let digest = Sha256::digest(directory.to_string_lossy().replace('\\', "/").as_bytes());
+        let directory = shard_key(source);
+        let digest = Sha256::digest(directory.as_bytes());
         let mut first = [0u8; 8];
         first.copy_from_slice(&digest[..8]);
         u64::from_be_bytes(first) % self.n == self.k - 1
     }
+}
+
+/// The directory of `source` as [`Shard::owns`] names it.
+fn shard_key(source: &Source) -> String {
+    let parts = |path: &Path| -> Vec<String> {
+        path.components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect()
+    };
+    let canonical = parts(source.canonical.parent().unwrap_or(Path::new("")));
+    let below_root = match &source.root {
+        Some(root) => source
+            .path
+            .strip_prefix(root)
+            .ok()
+            .and_then(Path::parent)
+            .map(|p| parts(p).len()),
+        None => None,
+    };
+    // The root's own name, then the path below it; or the directory's last two parts.
+    let keep = below_root.map_or(2, |depth| depth + 1);
+    canonical[canonical.len().saturating_sub(keep)..].join("/")
 }
 
 /// The options that change what a conversion writes, as recorded in the manifest.

@@ -229,7 +229,8 @@ pub fn read_sources(
                     read.file_sha256.insert(path.clone(), sha256);
                 }
                 if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
-                    for run in &runs {
+                    for run in &mut runs {
+                        config.apply(run);
                         configs.insert(run.source_path.clone(), config.clone());
                     }
                 }
@@ -267,20 +268,27 @@ pub fn read_sources(
         }
     }
     let mut warnings = Vec::new();
-    tidybench::reconcile::merge(&mut read.runs, &mut warnings);
-    // Run directories label the runs once merged: a label the config file and a results file
-    // both give is the results file's, whichever copy of the run was kept.
+    tidybench::reconcile::merge_copies(&mut read.runs, &mut warnings);
+    // What a results file knows better (model, workload, duration) is filled from its run
+    // directory once its copies are merged, so a report that lacks it takes its console log's,
+    // and before a server log's startup facts fill what is left.
     let mut warned = HashSet::new();
     for run in &mut read.runs {
-        if let Some(config) = configs.get(&run.source_path) {
+        let console = run.extra_labels.get("console_source").map(PathBuf::from);
+        let config = configs
+            .get(&run.source_path)
+            .or_else(|| configs.get(console.as_ref()?));
+        if let Some(config) = config {
             let disagreements: Vec<Warning> = config
-                .apply(run)
+                .fill(run)
                 .into_iter()
+                .filter(|_| run.source_format != vllm_server_log::NAME)
                 .filter(|w| warned.insert(w.to_string()))
                 .collect();
             problems::warn(&disagreements, quiet);
         }
     }
+    tidybench::reconcile::attach_server_logs(&mut read.runs, &mut warnings);
     // For each source that still has runs: whether every one of them names a model.
     let mut modelled: HashMap<&Path, bool> = HashMap::new();
     for run in &read.runs {

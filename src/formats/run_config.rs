@@ -196,28 +196,12 @@ fn same_value(a: &str, b: &str) -> bool {
 const RATE_IS_LOAD: [&str; 3] = ["concurrent", "constant", "poisson"];
 
 impl RunConfig {
-    /// Labels `run` with this directory's labels (see [`FILL_ONLY`]); vLLM arguments also give
-    /// the KV connector, its CPU blocks and the GPU memory utilization. Returns where the
-    /// config file disagrees with the run: a label the run has otherwise, or loads that are
-    /// not among the config's rates (the run's own values are kept).
-    pub fn apply(&self, run: &mut Run) -> Vec<Warning> {
-        let mut warnings = Vec::new();
-        for (i, (key, value)) in self.labels.iter().enumerate() {
-            if let Some(own) = FILL_ONLY
-                .contains(&key.as_str())
-                .then(|| own_value(run, key))
-                .flatten()
-            {
-                if !same_value(&own, value) {
-                    warnings.push(Warning {
-                        path: self.path.clone(),
-                        line: self.lines.get(i).copied().flatten(),
-                        message: format!(
-                            "the config file says {key}={value}, the results in its directory \
-                             {key}={own}; the results' value is kept"
-                        ),
-                    });
-                }
+    /// Labels `run` with this directory's labels but those a results file knows better
+    /// ([`FILL_ONLY`], see [`RunConfig::fill`]); vLLM arguments also give the KV connector, its
+    /// CPU blocks and the GPU memory utilization.
+    pub fn apply(&self, run: &mut Run) {
+        for (key, value) in &self.labels {
+            if FILL_ONLY.contains(&key.as_str()) {
                 continue;
             }
             if key == "vllm_args" {
@@ -233,6 +217,35 @@ impl RunConfig {
         }
         run.extra_labels
             .insert("run_dir".into(), self.dir.display().to_string());
+    }
+
+    /// Fills the [`FILL_ONLY`] labels `run` lacks from this directory's, once the copies of a
+    /// run are merged (a report that lacks the model takes it from its console log, not from
+    /// here). Returns where the config file disagrees with the run's results: a label they
+    /// give otherwise, or loads that are not among the config's rates (the results are kept).
+    pub fn fill(&self, run: &mut Run) -> Vec<Warning> {
+        let mut warnings = Vec::new();
+        for (i, (key, value)) in self.labels.iter().enumerate() {
+            if !FILL_ONLY.contains(&key.as_str()) {
+                continue;
+            }
+            match own_value(run, key) {
+                None => {
+                    if run.set_label(key, value).is_err() {
+                        run.extra_labels.insert(key.clone(), value.clone());
+                    }
+                }
+                Some(own) if !same_value(&own, value) => warnings.push(Warning {
+                    path: self.path.clone(),
+                    line: self.lines.get(i).copied().flatten(),
+                    message: format!(
+                        "the config file says {key}={value}, the results in its directory \
+                         {key}={own}; the results' value is kept"
+                    ),
+                }),
+                Some(_) => {}
+            }
+        }
         warnings.extend(self.rates_disagree(run));
         warnings
     }

@@ -605,21 +605,54 @@ fn shards_keep_every_file_of_a_run_together() {
     let all = query(dir.path(), "all", "select run_id from runs order by run_id");
     assert_eq!(all.lines().count(), 1 + 4, "{all}");
 
-    let mut ids = Vec::new();
-    for shard in ["1/3", "2/3", "3/3"] {
-        let out = format!("out-{}", &shard[..1]);
-        let done = tidybench(
-            dir.path(),
-            &["convert", "results", "-o", &out, "--shard", shard, "-q"],
-        );
-        // A shard that holds no directory writes an empty dataset.
-        assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
-        let q = query(dir.path(), &out, "select run_id from runs");
-        ids.extend(q.lines().skip(1).map(String::from));
-    }
-    ids.sort();
     let all: Vec<String> = all.lines().skip(1).map(String::from).collect();
-    assert_eq!(ids, all, "the shards hold every run exactly once");
+    // The directory given, its run directories given one by one, and their files named.
+    let files: Vec<String> = ["0.5.4", "0.6.1", "0.7.4", "0.8.1"]
+        .iter()
+        .flat_map(|v| {
+            std::fs::read_dir(dir.path().join("results").join(v))
+                .unwrap()
+                .map(|e| format!("results/{v}/{}", e.unwrap().file_name().to_string_lossy()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let directories = [
+        "results/0.5.4",
+        "results/0.6.1",
+        "results/0.7.4",
+        "results/0.8.1",
+    ];
+    let forms: [Vec<&str>; 3] = [
+        vec!["results"],
+        directories.to_vec(),
+        files.iter().map(String::as_str).collect(),
+    ];
+    for inputs in forms {
+        let mut ids = Vec::new();
+        let mut sizes = Vec::new();
+        for shard in ["1/3", "2/3", "3/3"] {
+            let out = format!("out-{}", &shard[..1]);
+            let _ = std::fs::remove_dir_all(dir.path().join(&out));
+            let mut args = vec!["convert"];
+            args.extend(&inputs);
+            args.extend(["-o", &out, "--shard", shard, "-q"]);
+            let done = tidybench(dir.path(), &args);
+            // A shard that holds no directory writes an empty dataset.
+            assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
+            let q = query(dir.path(), &out, "select run_id from runs");
+            sizes.push(q.lines().count() - 1);
+            ids.extend(q.lines().skip(1).map(String::from));
+        }
+        ids.sort();
+        assert_eq!(
+            ids, all,
+            "{inputs:?}: the shards hold every run exactly once"
+        );
+        assert!(
+            sizes.iter().all(|&n| n < 4),
+            "{inputs:?}: one shard took all: {sizes:?}"
+        );
+    }
 }
 
 #[test]
@@ -725,5 +758,76 @@ fn a_deleted_source_is_named_and_prune_says_what_it_removes() {
         stderr(&other).starts_with("converted 1 of 1 file(s)"),
         "{}",
         stderr(&other)
+    );
+}
+
+#[test]
+fn a_config_file_ranks_below_results_and_labels_from_paths_above_a_server_log() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = repo(&format!(
+        "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+    ));
+    let copy = |from: &str, to: &str| {
+        let to = dir.path().join(to);
+        std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+        std::fs::copy(repo(from), to).unwrap();
+    };
+    // A report without a model beside a server log naming its model by a path.
+    let g = "tests/fixtures/guidellm";
+    copy(
+        &format!("{g}/0.5.4/concurrent/benchmarks-no-requests.json.gz"),
+        "results/hw_sw_x/benchmarks.json.gz",
+    );
+    copy(
+        "tests/fixtures/vllm/server-logs/v1_club3090-issue91_startup-kvcache-nondefault-args_v0.20.1.log",
+        "results/hw_sw_x/vllm.log",
+    );
+    std::fs::copy(
+        &config,
+        dir.path().join("results/hw_sw_x/benchmark-config.txt"),
+    )
+    .unwrap();
+    // A console log in a run directory whose report sits elsewhere.
+    copy(
+        &format!("{g}/0.5.4/concurrent/console.log"),
+        "rd/console.log",
+    );
+    std::fs::copy(&config, dir.path().join("rd/benchmark-config.txt")).unwrap();
+    copy(
+        &format!("{g}/0.5.4/concurrent/benchmarks-no-requests.json.gz"),
+        "other/benchmarks.json.gz",
+    );
+
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "results",
+            "-o",
+            "a",
+            "--labels-from",
+            "results/(?P<hardware>[^_/]+)_(?P<software>[^_/]+)_(?P<config>[^_/]+)/",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("says model="), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "a",
+            "select model, hardware, software, config from runs"
+        ),
+        "model,hardware,software,config\nQwen/Qwen3-14B,hw,sw,x\n"
+    );
+
+    let out = tidybench(dir.path(), &["convert", "rd", "other", "-o", "b"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "b",
+            "select model, hardware, config, source_format from runs"
+        ),
+        "model,hardware,config,source_format\nllama-3.1-8b-instruct,1x2xL40S,native-offload,guidellm-json\n"
     );
 }
