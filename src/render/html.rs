@@ -395,7 +395,7 @@ impl Renderer for Html {
             let _ = write!(
                 out,
                 "<section class=\"model\"><h2>{}</h2><div class=\"charts\">",
-                escape(&model)
+                escape(super::layout::shown_model(&model))
             );
             for pick in 0..report.spec.picks.len() {
                 let figures = if report.candidates.is_empty() {
@@ -409,7 +409,7 @@ impl Renderer for Html {
             for chapter in doc
                 .chapters
                 .iter()
-                .filter(|c| c.title.starts_with(&format!("{model}: ")))
+                .filter(|c| c.model.as_deref() == Some(model.as_str()))
             {
                 let _ = write!(out, "<h3>{}</h3>", escape(&chapter.title));
                 for table in &chapter.tables {

@@ -22,6 +22,8 @@ pub struct Table {
 
 /// One comparison of a candidate with the baseline (for one model, or across models).
 pub struct Chapter {
+    /// The model it is about (`""` for runs that name none); `None` for all models.
+    pub model: Option<String>,
     /// "Qwen/Qwen3-8B: native-offload vs no-offload".
     pub title: String,
     /// Its tables, in order.
@@ -317,13 +319,14 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
         rows: averages,
     });
     Chapter {
+        model: Some(model.to_string()),
         title: format!("{}: {candidate} vs {baseline}", shown_model(model)),
         tables,
     }
 }
 
 /// How a model is named in titles and heads: runs that name none are "model not named".
-fn shown_model(model: &str) -> &str {
+pub fn shown_model(model: &str) -> &str {
     match model {
         "" => "model not named",
         named => named,
@@ -354,6 +357,7 @@ fn cross_model_chapter(report: &Report, models: &[String], candidate: &str) -> C
     let mut right = vec![false];
     right.extend(std::iter::repeat_n(true, models.len() + 1));
     Chapter {
+        model: None,
         title: format!(
             "All models: {candidate} vs {} (mean % change per model)",
             report.spec.baseline
@@ -437,6 +441,7 @@ fn values_chapter(report: &Report, model: &str) -> Chapter {
         });
     }
     Chapter {
+        model: Some(model.to_string()),
         title: format!("{}: values per load", shown_model(model)),
         tables,
     }
@@ -474,6 +479,7 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
         return None;
     }
     Some(Chapter {
+        model: Some(model.to_string()),
         title: format!("{}: peaks over the loads", shown_model(model)),
         tables: vec![Table {
             heading: "Best value of each metric (maximum where higher is better, minimum where \
@@ -533,6 +539,7 @@ fn server_chapter(report: &Report, model: &str) -> Option<Chapter> {
         return None;
     }
     Some(Chapter {
+        model: Some(model.to_string()),
         title: format!("{}: vLLM server", shown_model(model)),
         tables: vec![Table {
             heading: "The server's periodic stats while the benchmarks ran (from its log)".into(),

@@ -142,6 +142,17 @@ fn runs_without_a_model_still_compare() {
         ),
         "{text}"
     );
+    let html = tidybench::render::OutputFormat::Html
+        .renderer()
+        .render(&report)
+        .unwrap();
+    for part in [
+        "<h2>model not named</h2>",
+        "<h3>model not named: cand vs base</h3>",
+        "<h3>model not named: peaks over the loads</h3>",
+    ] {
+        assert_eq!(html.matches(part).count(), 1, "{part}");
+    }
 }
 
 #[test]
