@@ -427,10 +427,15 @@ fn strings(frame: &DataFrame, column: &str) -> Result<Vec<Option<String>>> {
 }
 
 /// The rows of one pick: its metric and statistic, and per model the first of its statuses
-/// (preferred, then fallbacks) that every configuration of that model has, so both sides of a
+/// (preferred, then fallbacks) that every configuration of that model has (every one
+/// `compared`, when the candidates are named), so both sides of a
 /// comparison use the same status (GuideLLM 0.4.0 prints throughput over successful requests
 /// only, later versions over all requests).
-fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<(Expr, Vec<StatusGap>)> {
+fn pick_condition(
+    labelled: &LazyFrame,
+    pick: &Pick,
+    compared: Option<&[String]>,
+) -> Result<(Expr, Vec<StatusGap>)> {
     let base = col(m::METRIC)
         .eq(lit(pick.metric.clone()))
         .and(col(m::STAT).eq(lit(pick.stat.clone())));
@@ -440,9 +445,18 @@ fn pick_condition(labelled: &LazyFrame, pick: &Pick) -> Result<(Expr, Vec<Status
             Vec::new(),
         ));
     }
+    // Only the values compared choose (a third configuration must not hide a status the
+    // baseline and the candidates named share).
+    let of_compared = match compared {
+        Some(values) => {
+            let values = Series::new("compared".into(), values);
+            col("by").is_in(lit(values).implode(false), false)
+        }
+        None => lit(true),
+    };
     let present = labelled
         .clone()
-        .filter(base.clone())
+        .filter(base.clone().and(of_compared))
         .select([col(m::MODEL), col("by"), col(m::STATUS)])
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
@@ -542,8 +556,14 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     }
     let mut pick_index: Option<Expr> = None;
     let mut status_gaps = Vec::new();
+    let compared: Option<Vec<String>> = spec.candidates.as_ref().map(|list| {
+        std::iter::once(&spec.baseline)
+            .chain(list)
+            .cloned()
+            .collect()
+    });
     for (i, pick) in spec.picks.iter().enumerate().rev() {
-        let (cond, gaps) = pick_condition(&labelled, pick)?;
+        let (cond, gaps) = pick_condition(&labelled, pick, compared.as_deref())?;
         status_gaps.splice(0..0, gaps);
         let otherwise = pick_index.unwrap_or(lit(NULL).cast(DataType::Int32));
         pick_index = Some(when(cond).then(lit(i as i32)).otherwise(otherwise));

@@ -450,6 +450,36 @@ fn throughput_over_different_request_statuses_is_unmatched_and_the_notes_say_why
          versions over all requests; GuideLLM's JSON output holds every status).\n"
     ));
 
+    // A third configuration with both statuses: compared alone with the old one, they share
+    // successful requests.
+    convert(
+        dir.path(),
+        "c",
+        &[
+            "0.6.1/concurrent/console.log",
+            "0.6.1/concurrent/benchmarks-no-requests.json.gz",
+        ],
+        &["config=both"],
+    );
+    let doc = json(
+        dir.path(),
+        &["a", "b", "c", "--baseline", "old", "--candidates", "both"],
+    );
+    assert_eq!(doc["status_gaps"], serde_json::json!([]));
+    let rps: Vec<(&str, &str)> = doc["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| d["metric"] == "requests_per_second")
+        .map(|d| {
+            (
+                d["status"].as_str().unwrap(),
+                d["matched"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rps, vec![("successful", "both"), ("successful", "both")]);
+
     // With the 0.5.0 run's JSON beside its console log, the all-requests values are there.
     convert(
         dir.path(),
