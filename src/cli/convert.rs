@@ -193,20 +193,20 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
                 .collect()
         })
         .unwrap_or_default();
+    if sources.is_empty() && args.shard.is_none() {
+        let inputs: Vec<String> = args
+            .inputs
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect();
+        eprintln!("error: no files to convert in {}", inputs.join(", "));
+        return Ok(super::EXIT_ALL_FAILED);
+    }
     let Some(old) = old else {
-        if sources.is_empty() && args.shard.is_none() {
-            let inputs: Vec<String> = args
-                .inputs
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect();
-            eprintln!("error: no files to convert in {}", inputs.join(", "));
-            return Ok(super::EXIT_ALL_FAILED);
-        }
-        return convert(args, &sources, &BTreeSet::new(), None, started);
+        return convert(args, &sources, &BTreeSet::new(), None, &removed, started);
     };
-    removed_note(&args.output, &removed, args.prune, args.quiet);
     if dirty.is_empty() && (removed.is_empty() || !args.prune) {
+        removed_note(&args.output, &removed, args.prune, args.quiet);
         if !args.quiet {
             eprintln!(
                 "{} is up to date: {} source(s) unchanged since it was written ({:.2}s)",
@@ -279,7 +279,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !args.prune))
         .cloned()
         .collect();
-    convert(args, &sources, &kept, Some(&old), started)
+    convert(args, &sources, &kept, Some(&old), &removed, started)
 }
 
 /// Says what becomes of the runs of sources converted earlier into `dataset` that are not
@@ -352,15 +352,18 @@ struct Totals {
 
 /// Converts every source not in `kept`, group by group and a chunk of groups at a time (their
 /// parts written as they finish), and commits the dataset with the `kept` sources' runs and
-/// parts (from the dataset's manifest `old`) unchanged.
+/// parts (from the dataset's manifest `old`) unchanged; `removed`: the sources of `old` no
+/// longer among the inputs. With no input usable, the dataset is left as it was.
 fn convert(
     args: &ConvertArgs,
     sources: &[Source],
     kept: &BTreeSet<String>,
     old: Option<&Manifest>,
+    removed: &[String],
     started: Instant,
 ) -> tidybench::Result<u8> {
     let dir = &args.output;
+    let existed = dir.exists();
     let options = ReadOptions {
         parse: ParseOptions {
             keep_text: args.keep_text,
@@ -495,6 +498,11 @@ fn convert(
         && !kept_in_use
         && !empty_shard
     {
+        // Parts written on the way (a kept part's rows carried out of it) are not listed.
+        store::discard_unlisted(dir)?;
+        if !existed {
+            let _ = std::fs::remove_dir(dir);
+        }
         let left = match old {
             Some(_) => format!("; {} left as it was", dir.display()),
             None => String::new(),
@@ -511,6 +519,7 @@ fn convert(
     let part_count = parts.len();
     store::commit(dir, runs, &parts)?;
     manifest.write(dir)?;
+    removed_note(dir, removed, args.prune, args.quiet);
     if !args.quiet {
         let skipped = match (totals.skipped, totals.failures) {
             (0, 0) => String::new(),

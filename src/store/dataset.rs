@@ -313,6 +313,21 @@ pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf>
         remove_part(dir, stale)?;
     }
     // Parts of ours no `runs.parquet` lists: left by a write that was killed.
+    discard_unlisted(dir)?;
+    Ok(runs_path)
+}
+
+/// Removes every part of ours under `dir` that its `runs.parquet` does not list (every one
+/// when there is none): those a killed or abandoned write left.
+pub fn discard_unlisted(dir: &Path) -> Result<()> {
+    let runs_path = dir.join(RUNS_FILE);
+    let listed: BTreeSet<PathBuf> = if runs_path.exists() {
+        listed_parts(dir, &checked_footer(&runs_path)?)?
+            .into_iter()
+            .collect()
+    } else {
+        BTreeSet::new()
+    };
     for table in &PARTITIONED {
         for orphan in our_parts(&dir.join(table.dir)) {
             if !listed.contains(&orphan) {
@@ -320,7 +335,7 @@ pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf>
             }
         }
     }
-    Ok(runs_path)
+    Ok(())
 }
 
 /// The part files under `root` named as this crate names them (`part-<16 hex>.parquet`).

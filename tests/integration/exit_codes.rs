@@ -19,6 +19,18 @@ fn snapshot(dir: &Path) -> Vec<(String, Vec<u8>)> {
     files
 }
 
+/// Asserts that `after` holds the same files with the same bytes as `before`, naming any
+/// that differ.
+fn assert_unchanged(before: &[(String, Vec<u8>)], after: &[(String, Vec<u8>)], case: &str) {
+    let names = |files: &[(String, Vec<u8>)]| -> Vec<String> {
+        files.iter().map(|(n, _)| n.clone()).collect()
+    };
+    assert_eq!(names(after), names(before), "{case}: files differ");
+    for ((name, a), (_, b)) in after.iter().zip(before) {
+        assert!(a == b, "{case}: {name} changed");
+    }
+}
+
 fn walk(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir)
         .unwrap()
@@ -90,32 +102,69 @@ fn converting_only_unusable_inputs_exits_3_with_or_without_a_dataset_there() {
     for input in ["empty.log", "notes", "nothing"] {
         let out = tidybench(dir.path(), &["convert", input, "-o", "out"]);
         assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
-        assert!(!dir.path().join("out/runs.parquet").exists());
+        assert!(!dir.path().join("out").exists(), "{input}");
     }
-    let out = tidybench(dir.path(), &["convert", "nothing", "-o", "out"]);
-    assert_eq!(stderr(&out), "error: no files to convert in nothing\n");
 
     let out = tidybench(dir.path(), &["convert", "study.log", "-o", "out"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let before = snapshot(dir.path());
-    for (input, message) in [
-        (
-            "empty.log",
-            "error: none of the 1 input(s) could be converted; out left as it was\n",
-        ),
-        (
-            "notes",
-            "error: none of the 1 input(s) could be converted; out left as it was\n",
-        ),
+    let failed = "error: none of the 1 input(s) could be converted; out left as it was\n";
+    let nothing = "error: no files to convert in nothing\n";
+    for (args, message) in [
+        (&["empty.log"][..], failed),
+        (&["notes"][..], failed),
+        (&["nothing"][..], nothing),
+        // --prune would remove study.log's runs, but nothing is converted.
+        (&["notes", "--prune"][..], failed),
+        (&["nothing", "--prune"][..], nothing),
     ] {
         // Twice: a failed input is not recorded, so it is read (and fails) again.
         for _ in 0..2 {
-            let out = tidybench(dir.path(), &["convert", input, "-o", "out"]);
-            assert_eq!(out.status.code(), Some(3), "{input}: {}", stderr(&out));
-            assert!(stderr(&out).ends_with(message), "{input}: {}", stderr(&out));
-            assert_eq!(snapshot(dir.path()), before, "{input}");
+            let mut all = vec!["convert", "-o", "out"];
+            all.extend(args);
+            let out = tidybench(dir.path(), &all);
+            assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+            assert!(
+                stderr(&out).ends_with(message),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            assert!(
+                !stderr(&out).contains("removing"),
+                "{args:?}: {}",
+                stderr(&out)
+            );
+            assert_unchanged(&before, &snapshot(dir.path()), &format!("{args:?}"));
         }
     }
+
+    // Converting again a source whose runs share a part with another's copies those rows
+    // into a part of their own; when the source then fails, that part is not left behind.
+    let both = tempfile::tempdir().unwrap();
+    let fixtures = crate::common::repo("tests/fixtures/guidellm");
+    for (run, version) in [("x", "0.5.4"), ("y", "0.8.1")] {
+        std::fs::create_dir(both.path().join(run)).unwrap();
+        std::fs::copy(
+            fixtures.join(version).join("concurrent/console.log"),
+            both.path().join(run).join("console.log"),
+        )
+        .unwrap();
+    }
+    let out = tidybench(both.path(), &["convert", "x", "y", "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = snapshot(both.path());
+    write(
+        both.path(),
+        "y/console.log",
+        "ℹ Run Summary Info\n|===| cut\n",
+    );
+    let out = tidybench(both.path(), &["convert", "y", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_unchanged(
+        &before,
+        &snapshot(both.path()),
+        "a failed source sharing a part",
+    );
 
     // With a usable input beside it, the unusable one fails alone.
     let out = tidybench(
