@@ -283,13 +283,14 @@ fn join_runs(metrics: LazyFrame, runs: LazyFrame) -> LazyFrame {
 
 /// `metrics` rows with the `runs` columns and labels the `--where` condition `filter` (the
 /// expression of `condition`) names that `metrics` lacks: hardware, a label of your own, ...
-/// A name that is neither is an error listing those there are.
+/// A name that is neither is an error listing those there are. Also returns the labels read
+/// as numbers.
 fn with_filter_columns(
     metrics: LazyFrame,
     runs: LazyFrame,
     filter: &Expr,
     condition: &str,
-) -> Result<LazyFrame> {
+) -> Result<(LazyFrame, Vec<String>)> {
     let (mut metrics, mut runs) = (metrics, runs);
     let have = metrics
         .collect_schema()
@@ -307,6 +308,7 @@ fn with_filter_columns(
         .collect();
     let (from_runs, from_labels): (Vec<&str>, Vec<&str>) =
         lacking.into_iter().partition(|n| runs_schema.contains(n));
+    let mut numeric = Vec::new();
     if !from_runs.is_empty() {
         let columns = std::iter::once(schema::runs::RUN_ID)
             .chain(from_runs)
@@ -326,11 +328,16 @@ fn with_filter_columns(
                 _ => numbers_if_all(c.clone()),
             })
             .collect();
+        numeric = columns
+            .iter()
+            .filter(|c| c.dtype().is_float())
+            .map(|c| c.name().to_string())
+            .collect();
         let labels =
             DataFrame::new_infer_height(columns).map_err(polars_err("building the label table"))?;
         metrics = join_runs(metrics, labels.lazy());
     }
-    Ok(metrics)
+    Ok((metrics, numeric))
 }
 
 /// The labels of the `labels` JSON column of `runs`: `run_id` and one text column per key of
@@ -537,7 +544,8 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     if let Some(condition) = &spec.filter {
         let expr = polars::sql::sql_expr(condition)
             .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
-        labelled = with_filter_columns(labelled, runs, &expr, condition)?;
+        let numeric;
+        (labelled, numeric) = with_filter_columns(labelled, runs, &expr, condition)?;
         // A condition Polars cannot apply (`load >= 'abc'`) fails on no rows as on many: tried
         // on none first, it is named as the condition's fault, without Polars' plan.
         let schema = labelled
@@ -550,7 +558,16 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
         {
             let text = e.to_string();
             let first_line = text.lines().next().unwrap_or_default();
-            return Err(Error::Invalid(format!("--where {condition}: {first_line}")));
+            let hint = match numeric.is_empty() {
+                true => String::new(),
+                false => format!(
+                    " (labels read as numbers, every value being one: {})",
+                    numeric.join(", ")
+                ),
+            };
+            return Err(Error::Invalid(format!(
+                "--where {condition}: {first_line}{hint}"
+            )));
         }
         labelled = labelled.filter(expr);
     }

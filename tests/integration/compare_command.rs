@@ -315,6 +315,11 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
             "error: --where load >= 'abc': cannot compare string with numeric type (f64)\n",
         ),
         (
+            "max_rate = '5'",
+            "error: --where max_rate = '5': cannot compare string with numeric type (f64) \
+             (labels read as numbers, every value being one: max_rate)\n",
+        ),
+        (
             "config = 'a' and nosuch = 1",
             "error: --where config = 'a' and nosuch = 1: `nosuch` is no column of metrics or \
              runs, nor a label; labels are: ",
