@@ -91,7 +91,8 @@ pub struct AverageRow {
     pub count: u32,
     /// Some level's values came from rounded text.
     pub rounded: bool,
-    /// Every level's change is within the noise of repeated runs.
+    /// No level's change is decisively better or worse, and some are within the noise of
+    /// repeated runs.
     pub within_noise: bool,
     /// Position of the pick in the spec.
     #[serde(skip)]
@@ -165,9 +166,14 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
                 .alias("geomean_pct_change"),
             col(c::PCT_CHANGE).count().alias("count"),
             col(c::ROUNDED).any(true).alias(c::ROUNDED),
+            // No level decisively better or worse, and some within the noise: the mean of
+            // their changes is noise too.
             col(c::VERDICT)
-                .eq(lit("within noise"))
-                .all(true)
+                .eq(lit("better"))
+                .or(col(c::VERDICT).eq(lit("worse")))
+                .any(true)
+                .not()
+                .and(col(c::VERDICT).eq(lit("within noise")).any(true))
                 .alias("within_noise"),
             directed(by_gain(col(c::LOAD), true).first()).alias("best_load"),
             directed(by_gain(col(c::PCT_CHANGE), true).first()).alias("best_pct"),

@@ -311,3 +311,43 @@ fn loads_equal_to_nine_significant_digits_are_one_level() {
         ]
     );
 }
+
+#[test]
+fn an_average_of_noise_and_tolerance_is_noise_not_a_gain() {
+    // Repeated runs: at load 5 the runs scatter (+6.7% within noise), at load 10 they agree
+    // (+0.5% within tolerance). Their mean, +3.6%, is no gain.
+    let repeat = |config: &str, k: usize, at5: f64, at10: f64| {
+        let mut r = run(
+            Some("m"),
+            config,
+            &[
+                ("concurrent", Some(5.0), at5),
+                ("concurrent", Some(10.0), at10),
+            ],
+            "total",
+        );
+        r.source_sha256 = format!("{config}{k}").into();
+        for point in &mut r.load_points {
+            point.observations[0].decimals = None;
+        }
+        r
+    };
+    let runs = [
+        repeat("base", 0, 1.0, 10.0),
+        repeat("base", 1, 2.0, 10.0001),
+        repeat("cand", 0, 1.1, 10.05),
+        repeat("cand", 1, 2.1, 10.0501),
+    ];
+    let tables = frames::tables(&runs).unwrap();
+    let report = analyze::report(&tables, &CompareSpec::study("config", "base"), true).unwrap();
+    let verdicts: Vec<&str> = report.deltas.iter().map(|r| r.verdict.as_str()).collect();
+    assert_eq!(verdicts, vec!["within noise", "within tolerance"]);
+    let average = &report.averages[0];
+    assert!((average.mean_pct_change.unwrap() - 3.583_332_083).abs() < 1e-6);
+    assert!(average.within_noise);
+    let text = tidybench::render::OutputFormat::Text
+        .renderer()
+        .render(&report)
+        .unwrap();
+    assert!(text.contains("+3.6%  within noise"), "{text}");
+}
