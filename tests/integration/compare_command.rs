@@ -67,6 +67,22 @@ fn json(dir: &Path, args: &[&str]) -> serde_json::Value {
     serde_json::from_str(&compare(dir, &all)).unwrap()
 }
 
+/// The text fields `keys` of each delta row of a JSON report whose `metric` is `metric` (any
+/// when `None`), e.g. `["metric", "matched"]`.
+fn delta_texts(doc: &serde_json::Value, metric: Option<&str>, keys: &[&str]) -> Vec<Vec<String>> {
+    doc["deltas"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|d| metric.is_none_or(|m| d["metric"] == m))
+        .map(|d| {
+            keys.iter()
+                .map(|k| d[*k].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-9 * b.abs().max(1.0)
 }
@@ -296,13 +312,11 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
             "max_rate < 10 or max_rate >= 50",
         ],
     );
-    let matched: Vec<&str> = all["deltas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["matched"].as_str().unwrap())
-        .collect();
-    assert_eq!(matched, vec!["both"; 6], "three metrics at two loads");
+    assert_eq!(
+        delta_texts(&all, None, &["matched"]),
+        vec![vec!["both"]; 6],
+        "three metrics at two loads"
+    );
     assert_eq!(some["deltas"], all["deltas"]);
 
     for (condition, error) in [
@@ -342,23 +356,14 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
 #[test]
 fn stat_and_status_without_metrics_apply_to_the_default_metrics() {
     let dir = datasets();
-    let picked = |args: &[&str]| -> Vec<(String, String, String)> {
+    let picked = |args: &[&str]| -> Vec<Vec<String>> {
         let mut all = vec!["a", "b", "--baseline", "a"];
         all.extend_from_slice(args);
-        let doc = json(dir.path(), &all);
-        let mut picked: Vec<(String, String, String)> = doc["deltas"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| {
-                let text = |k: &str| d[k].as_str().unwrap().to_string();
-                (text("metric"), text("stat"), text("status"))
-            })
-            .collect();
+        let mut picked = delta_texts(&json(dir.path(), &all), None, &["metric", "stat", "status"]);
         picked.dedup();
         picked
     };
-    let triple = |m: &str, st: &str, s: &str| (m.to_string(), st.to_string(), s.to_string());
+    let triple = |m: &str, st: &str, s: &str| vec![m.to_string(), st.to_string(), s.to_string()];
     assert_eq!(
         picked(&[]),
         vec![
@@ -424,27 +429,16 @@ fn throughput_over_different_request_statuses_is_unmatched_and_the_notes_say_why
             "statuses": {"new": ["total"], "old": ["successful"]}
         }])
     );
-    let matched: Vec<(&str, &str)> = doc["deltas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["model"] == "llama-3.1-8b-instruct")
-        .map(|d| {
-            (
-                d["metric"].as_str().unwrap(),
-                d["matched"].as_str().unwrap(),
-            )
-        })
-        .collect();
+    let pair = |a: &str, b: &str| vec![a.to_string(), b.to_string()];
     assert_eq!(
-        matched,
+        delta_texts(&doc, None, &["metric", "matched"]),
         vec![
-            ("requests_per_second", "candidate only"),
-            ("requests_per_second", "candidate only"),
-            ("request_latency", "both"),
-            ("request_latency", "both"),
-            ("ttft", "both"),
-            ("ttft", "both"),
+            pair("requests_per_second", "candidate only"),
+            pair("requests_per_second", "candidate only"),
+            pair("request_latency", "both"),
+            pair("request_latency", "both"),
+            pair("ttft", "both"),
+            pair("ttft", "both"),
         ]
     );
     let text = compare(dir.path(), &["a", "b", "--baseline", "old"]);
@@ -471,19 +465,10 @@ fn throughput_over_different_request_statuses_is_unmatched_and_the_notes_say_why
         &["a", "b", "c", "--baseline", "old", "--candidates", "both"],
     );
     assert_eq!(doc["status_gaps"], serde_json::json!([]));
-    let rps: Vec<(&str, &str)> = doc["deltas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|d| d["metric"] == "requests_per_second")
-        .map(|d| {
-            (
-                d["status"].as_str().unwrap(),
-                d["matched"].as_str().unwrap(),
-            )
-        })
-        .collect();
-    assert_eq!(rps, vec![("successful", "both"), ("successful", "both")]);
+    assert_eq!(
+        delta_texts(&doc, Some("requests_per_second"), &["status", "matched"]),
+        vec![pair("successful", "both"), pair("successful", "both")]
+    );
 
     // With the 0.5.0 run's JSON beside its console log, the all-requests values are there.
     convert(
@@ -507,13 +492,10 @@ fn the_baseline_among_the_candidates_is_not_compared_with_itself() {
         &["a", "b", "--baseline", "a", "--candidates", "a,b"],
     );
     assert_eq!(doc["candidates"], serde_json::json!(["b"]));
-    let candidates: Vec<&str> = doc["deltas"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["candidate"].as_str().unwrap())
-        .collect();
-    assert_eq!(candidates, vec!["b"; 6]);
+    assert_eq!(
+        delta_texts(&doc, None, &["candidate"]),
+        vec![vec!["b".to_string()]; 6]
+    );
     let out = tidybench(
         dir.path(),
         &["compare", "a", "b", "--baseline", "a", "--candidates", "a"],
