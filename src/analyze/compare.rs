@@ -540,37 +540,60 @@ fn pick_condition(
 /// value match on their position in the run instead. Repeated runs of the same model,
 /// configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
-    let mut labelled = with_label(metrics, runs.clone(), &spec.by)?;
-    if let Some(condition) = &spec.filter {
-        let expr = polars::sql::sql_expr(condition)
-            .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
-        let numeric;
-        (labelled, numeric) = with_filter_columns(labelled, runs, &expr, condition)?;
-        // A condition Polars cannot apply (`load >= 'abc'`) fails on no rows as on many: tried
-        // on none first, it is named as the condition's fault, without Polars' plan.
-        let schema = labelled
-            .collect_schema()
-            .map_err(polars_err("reading the columns"))?;
-        if let Err(e) = DataFrame::empty_with_schema(&schema)
-            .lazy()
-            .filter(expr.clone())
-            .collect()
-        {
-            let text = e.to_string();
-            let first_line = text.lines().next().unwrap_or_default();
-            let hint = match numeric.is_empty() {
-                true => String::new(),
-                false => format!(
-                    " (labels read as numbers, every value being one: {})",
-                    numeric.join(", ")
-                ),
-            };
-            return Err(Error::Invalid(format!(
-                "--where {condition}: {first_line}{hint}"
-            )));
-        }
-        labelled = labelled.filter(expr);
+    let labelled = with_label(metrics, runs.clone(), &spec.by)?;
+    let Some(condition) = &spec.filter else {
+        return compare_labelled(labelled, spec);
+    };
+    let labelled = filtered(labelled, runs, condition)?;
+    // A condition that fails only on some rows (`cast(config as int) > 1`) fails when the
+    // rows are read: when the condition alone fails on them, it is named as the fault.
+    compare_labelled(labelled.clone(), spec).map_err(|e| match e {
+        Error::Polars { .. } => match labelled.select([len()]).collect() {
+            Err(fault) => where_error(condition, &fault, ""),
+            Ok(_) => e,
+        },
+        e => e,
+    })
+}
+
+/// `--where {condition}: ` and the first line of Polars' error, without its plan.
+fn where_error(condition: &str, e: &PolarsError, hint: &str) -> Error {
+    let text = e.to_string();
+    let first_line = text.lines().next().unwrap_or_default();
+    Error::Invalid(format!("--where {condition}: {first_line}{hint}"))
+}
+
+/// The rows of `labelled` (with the `runs` columns and labels it names) that meet the
+/// `--where` condition.
+fn filtered(labelled: LazyFrame, runs: LazyFrame, condition: &str) -> Result<LazyFrame> {
+    let expr = polars::sql::sql_expr(condition)
+        .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
+    let (labelled, numeric) = with_filter_columns(labelled, runs, &expr, condition)?;
+    // A condition Polars cannot apply (`load >= 'abc'`) fails on no rows as on many: tried on
+    // none first, it is named as the condition's fault.
+    let mut with_columns = labelled.clone();
+    let schema = with_columns
+        .collect_schema()
+        .map_err(polars_err("reading the columns"))?;
+    if let Err(e) = DataFrame::empty_with_schema(&schema)
+        .lazy()
+        .filter(expr.clone())
+        .collect()
+    {
+        let hint = match numeric.is_empty() {
+            true => String::new(),
+            false => format!(
+                " (labels read as numbers, every value being one: {})",
+                numeric.join(", ")
+            ),
+        };
+        return Err(where_error(condition, &e, &hint));
     }
+    Ok(labelled.filter(expr))
+}
+
+/// [`compare`] over `labelled`: the metrics rows with the `by` label (and filtered).
+fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
     let mut pick_index: Option<Expr> = None;
     let mut status_gaps = Vec::new();
     let compared: Option<Vec<String>> = spec.candidates.as_ref().map(|list| {

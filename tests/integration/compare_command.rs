@@ -329,6 +329,11 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
             "error: --where load >= 'abc': cannot compare string with numeric type (f64)\n",
         ),
         (
+            "cast(config as int) > 1",
+            "error: --where cast(config as int) > 1: conversion from `str` to `i32` failed in \
+             column 'config' for 1 out of 1 values: [\"",
+        ),
+        (
             "max_rate = '5'",
             "error: --where max_rate = '5': cannot compare string with numeric type (f64) \
              (labels read as numbers, every value being one: max_rate)\n",
