@@ -544,13 +544,14 @@ pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Resul
     let Some(condition) = &spec.filter else {
         return compare_labelled(labelled, spec);
     };
-    let labelled = filtered(labelled, runs, condition)?;
+    let (named, labelled) = filtered(labelled, runs, condition)?;
     // A condition that fails only on some rows (`cast(config as int) > 1`) fails when the
-    // rows are read: when the condition alone fails on them, it is named as the fault.
+    // rows are read: when the columns it names read and it fails on them, it is the fault
+    // (not a damaged file).
     compare_labelled(labelled.clone(), spec).map_err(|e| match e {
-        Error::Polars { .. } => match labelled.select([len()]).collect() {
-            Err(fault) => where_error(condition, &fault, ""),
-            Ok(_) => e,
+        Error::Polars { .. } => match (named.collect(), labelled.select([len()]).collect()) {
+            (Ok(_), Err(fault)) => where_error(condition, &fault, ""),
+            _ => e,
         },
         e => e,
     })
@@ -563,9 +564,13 @@ fn where_error(condition: &str, e: &PolarsError, hint: &str) -> Error {
     Error::Invalid(format!("--where {condition}: {first_line}{hint}"))
 }
 
-/// The rows of `labelled` (with the `runs` columns and labels it names) that meet the
-/// `--where` condition.
-fn filtered(labelled: LazyFrame, runs: LazyFrame, condition: &str) -> Result<LazyFrame> {
+/// The columns the `--where` condition names (from `labelled`, or the `runs` columns and
+/// labels it names), and the rows of `labelled` that meet the condition.
+fn filtered(
+    labelled: LazyFrame,
+    runs: LazyFrame,
+    condition: &str,
+) -> Result<(LazyFrame, LazyFrame)> {
     let expr = polars::sql::sql_expr(condition)
         .map_err(|e| Error::Invalid(format!("--where {condition}: {e}")))?;
     let (labelled, numeric) = with_filter_columns(labelled, runs, &expr, condition)?;
@@ -589,7 +594,14 @@ fn filtered(labelled: LazyFrame, runs: LazyFrame, condition: &str) -> Result<Laz
         };
         return Err(where_error(condition, &e, &hint));
     }
-    Ok(labelled.filter(expr))
+    let named: Vec<Expr> = expr
+        .clone()
+        .meta()
+        .root_names()
+        .into_iter()
+        .map(col)
+        .collect();
+    Ok((labelled.clone().select(named), labelled.filter(expr)))
 }
 
 /// [`compare`] over `labelled`: the metrics rows with the `by` label (and filtered).

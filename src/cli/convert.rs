@@ -498,10 +498,13 @@ fn convert(
         && !kept_in_use
         && !empty_shard
     {
-        // Parts written on the way (a kept part's rows carried out of it) are not listed.
-        store::discard_unlisted(dir)?;
-        if !existed {
-            let _ = std::fs::remove_dir(dir);
+        // The parts written on the way (a kept part's rows carried out of it) go; a directory
+        // this conversion made goes whole.
+        match existed {
+            true => store::discard_unlisted(dir, &parts)?,
+            false => {
+                let _ = std::fs::remove_dir_all(dir);
+            }
         }
         let left = match old {
             Some(_) => format!("; {} left as it was", dir.display()),

@@ -452,6 +452,8 @@ impl RunDirs {
                     match run_config::read(dir) {
                         Ok(config) => Some(config),
                         Err(e) => {
+                            // A file of its own that failed: the results beside it still count.
+                            read.files += 1;
                             read.fail(e);
                             None
                         }

@@ -418,11 +418,7 @@ impl Renderer for Html {
             }
             out.push_str("</section>");
         }
-        for chapter in doc
-            .chapters
-            .iter()
-            .filter(|c| c.title.starts_with("All models"))
-        {
+        for chapter in doc.chapters.iter().filter(|c| c.model.is_none()) {
             let _ = write!(
                 out,
                 "<section class=\"across\"><h2>{}</h2>",

@@ -313,13 +313,19 @@ pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf>
         remove_part(dir, stale)?;
     }
     // Parts of ours no `runs.parquet` lists: left by a write that was killed.
-    discard_unlisted(dir)?;
+    for table in &PARTITIONED {
+        for orphan in our_parts(&dir.join(table.dir)) {
+            if !listed.contains(&orphan) {
+                remove_part(dir, &orphan)?;
+            }
+        }
+    }
     Ok(runs_path)
 }
 
-/// Removes every part of ours under `dir` that its `runs.parquet` does not list (every one
-/// when there is none): those a killed or abandoned write left.
-pub fn discard_unlisted(dir: &Path) -> Result<()> {
+/// Removes those of `written` (parts a conversion wrote and then abandoned) that the
+/// dataset's `runs.parquet` does not list; nothing else is touched.
+pub fn discard_unlisted(dir: &Path, written: &[PathBuf]) -> Result<()> {
     let runs_path = dir.join(RUNS_FILE);
     let listed: BTreeSet<PathBuf> = if runs_path.exists() {
         listed_parts(dir, &checked_footer(&runs_path)?)?
@@ -328,12 +334,8 @@ pub fn discard_unlisted(dir: &Path) -> Result<()> {
     } else {
         BTreeSet::new()
     };
-    for table in &PARTITIONED {
-        for orphan in our_parts(&dir.join(table.dir)) {
-            if !listed.contains(&orphan) {
-                remove_part(dir, &orphan)?;
-            }
-        }
+    for part in written.iter().filter(|p| !listed.contains(*p)) {
+        remove_part(dir, part)?;
     }
     Ok(())
 }

@@ -359,6 +359,53 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
 }
 
 #[test]
+fn a_damaged_dataset_is_not_blamed_on_the_where_condition() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let out = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "ds", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let part = walk_parts(&dir.path().join("ds/metrics")).remove(0);
+    let mut bytes = std::fs::read(&part).unwrap();
+    bytes[8..2000].fill(0);
+    std::fs::write(&part, bytes).unwrap();
+    let out = tidybench(
+        dir.path(),
+        &[
+            "compare",
+            "ds",
+            "--baseline",
+            "no-offload",
+            "--where",
+            "load > 0",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with("error: comparing: listing statuses: parquet: "),
+        "{}",
+        stderr(&out)
+    );
+}
+
+/// The Parquet files under `dir`, sorted.
+fn walk_parts(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(walk_parts(&path));
+        } else if path.extension().is_some_and(|e| e == "parquet") {
+            found.push(path);
+        }
+    }
+    found.sort();
+    found
+}
+
+#[test]
 fn stat_and_status_without_metrics_apply_to_the_default_metrics() {
     let dir = datasets();
     let picked = |args: &[&str]| -> Vec<Vec<String>> {

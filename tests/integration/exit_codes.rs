@@ -179,3 +179,46 @@ fn converting_only_unusable_inputs_exits_3_with_or_without_a_dataset_there() {
         stderr(&out)
     );
 }
+
+#[test]
+fn a_failed_conversion_touches_no_file_it_did_not_write() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.log", "");
+    // An output directory that is not a dataset yet, holding a file named like a part.
+    let foreign = dir
+        .path()
+        .join("out/metrics/model=x/part-0123456789abcdef.parquet");
+    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    std::fs::write(&foreign, b"someone else's").unwrap();
+    let out = tidybench(dir.path(), &["convert", "empty.log", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(3), "{}", stderr(&out));
+    assert_eq!(std::fs::read(&foreign).unwrap(), b"someone else's");
+}
+
+#[test]
+fn a_broken_run_config_fails_alone_and_the_results_beside_it_convert() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("rd")).unwrap();
+    std::fs::copy(
+        crate::common::repo("tests/fixtures/guidellm/0.5.4/concurrent/console.log"),
+        dir.path().join("rd/console.log"),
+    )
+    .unwrap();
+    write(
+        dir.path(),
+        "rd/benchmark-config.txt",
+        b"\x1f\x8b\x08\x00junk",
+    );
+    let out = tidybench(dir.path(), &["convert", "rd", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: rd/benchmark-config.txt:1: expected complete gzip data"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(
+        stderr(&out).contains("converted 1 of 2 file(s) (1 failed): 1 run(s)"),
+        "{}",
+        stderr(&out)
+    );
+}
