@@ -11,7 +11,7 @@ use tidybench::formats::{ParseOptions, Run, Warning};
 use tidybench::frames;
 use tidybench::ingest::blob::SourceSha256;
 use tidybench::ingest::discover::STDIN;
-use tidybench::ingest::{discover, Source};
+use tidybench::ingest::{archive, discover, Source};
 use tidybench::store::{self, manifest, Manifest, SourceState};
 use tidybench::Error;
 
@@ -83,12 +83,9 @@ impl std::str::FromStr for Shard {
 }
 
 impl Shard {
-    /// True when `source` belongs to this shard: SHA-256 of its directory, named by the
-    /// directory input it was found in and the path below it (`results/run-7`), or by the last
-    /// two parts of its directory when the file is named itself (`0.6.1/concurrent`), so every
-    /// machine agrees wherever the archive is mounted. A directory goes to one shard whole:
-    /// the files of one run (console log, JSON, CSV, HTML report, config, server log) are read
-    /// as one run only when read together.
+    /// True when `source` belongs to this shard: SHA-256 of its directory ([`shard_key`]). A
+    /// directory goes to one shard whole: the files of one run (console log, JSON, CSV, HTML
+    /// report, config, server log) are read as one run only when read together.
     fn owns(&self, source: &Source) -> bool {
         use sha2::{Digest, Sha256};
         let directory = shard_key(source);
@@ -99,26 +96,36 @@ impl Shard {
     }
 }
 
-/// The directory of `source` as [`Shard::owns`] names it.
+/// The directory of `source` as [`Shard::owns`] names it: its path below the directory input
+/// it was found in, or its own name when that is the input itself or the file was named
+/// itself, so that `results`, `results/run-7` and `results/run-7/*.json` give `run-7` alike,
+/// wherever `results` is mounted. A tar archive is a directory of its own.
 fn shard_key(source: &Source) -> String {
-    let parts = |path: &Path| -> Vec<String> {
-        path.components()
-            .map(|c| c.as_os_str().to_string_lossy().into_owned())
-            .collect()
+    let text = |path: &Path| path.to_string_lossy().replace('\\', "/");
+    let below_root = source
+        .root
+        .as_ref()
+        .and_then(|root| source.path.strip_prefix(root).ok())
+        .and_then(Path::parent)
+        .filter(|p| !p.as_os_str().is_empty());
+    let directory = match below_root {
+        Some(below) => text(below),
+        None => source
+            .canonical
+            .parent()
+            .and_then(Path::file_name)
+            .map_or_else(String::new, |name| text(Path::new(name))),
     };
-    let canonical = parts(source.canonical.parent().unwrap_or(Path::new("")));
-    let below_root = match &source.root {
-        Some(root) => source
-            .path
-            .strip_prefix(root)
-            .ok()
-            .and_then(Path::parent)
-            .map(|p| parts(p).len()),
-        None => None,
-    };
-    // The root's own name, then the path below it; or the directory's last two parts.
-    let keep = below_root.map_or(2, |depth| depth + 1);
-    canonical[canonical.len().saturating_sub(keep)..].join("/")
+    match archive::is_tar(&source.path) {
+        Ok(true) => format!(
+            "{directory}/{}",
+            source
+                .path
+                .file_name()
+                .map_or_else(String::new, |n| text(Path::new(n)))
+        ),
+        _ => directory,
+    }
 }
 
 /// The options that change what a conversion writes, as recorded in the manifest.
@@ -161,8 +168,14 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         ));
     }
     let mut sources = discover(&args.inputs)?;
+    // Sources of the inputs that belong to other shards (after a change of N, or of how
+    // shards are chosen): their runs leave this shard's dataset.
+    let mut elsewhere = BTreeSet::new();
     if let Some(shard) = args.shard {
-        sources.retain(|s| shard.owns(s));
+        let (mine, others): (Vec<Source>, Vec<Source>) =
+            sources.into_iter().partition(|s| shard.owns(s));
+        elsewhere = others.iter().map(key).collect();
+        sources = mine;
     }
     let options = fingerprint(args);
     let old = (!args.full && store::is_dataset(&args.output))
@@ -202,11 +215,15 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         eprintln!("error: no files to convert in {}", inputs.join(", "));
         return Ok(super::EXIT_ALL_FAILED);
     }
+    // The runs of a source not among this conversion's go with --prune, or when the source
+    // belongs to another shard.
+    let drops = |k: &String| args.prune || elsewhere.contains(k);
     let Some(old) = old else {
-        return convert(args, &sources, &BTreeSet::new(), None, &removed, started);
+        return convert(args, &sources, &BTreeSet::new(), None, (&[], &[]), started);
     };
-    if dirty.is_empty() && (removed.is_empty() || !args.prune) {
-        removed_note(&args.output, &removed, args.prune, args.quiet);
+    let (dropped, left): (Vec<String>, Vec<String>) = removed.iter().cloned().partition(drops);
+    if dirty.is_empty() && dropped.is_empty() {
+        removed_note(&args.output, &dropped, &left, args.quiet);
         if !args.quiet {
             eprintln!(
                 "{} is up to date: {} source(s) unchanged since it was written ({:.2}s)",
@@ -236,15 +253,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         }
     }
     // A directory (or archive) is converted as a whole: its parts hold all its runs.
-    let dirty_groups: BTreeSet<String> = dirty
-        .iter()
-        .chain(if args.prune {
-            removed.iter()
-        } else {
-            [].iter()
-        })
-        .map(|k| group(k))
-        .collect();
+    let dirty_groups: BTreeSet<String> = dirty.iter().chain(&dropped).map(|k| group(k)).collect();
     for source in &sources {
         if dirty_groups.contains(&group(&key(source))) {
             dirty.insert(key(source));
@@ -276,17 +285,24 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let kept: BTreeSet<String> = old
         .sources
         .keys()
-        .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !args.prune))
+        .filter(|k| !dirty.contains(*k) && (current.contains(*k) || !drops(k)))
         .cloned()
         .collect();
-    convert(args, &sources, &kept, Some(&old), &removed, started)
+    convert(
+        args,
+        &sources,
+        &kept,
+        Some(&old),
+        (&dropped, &left),
+        started,
+    )
 }
 
 /// Says what becomes of the runs of sources converted earlier into `dataset` that are not
-/// among the inputs now (`removed`): removed with `--prune`; else kept, which is a warning
-/// only for sources that no longer exist (converting other inputs into the same dataset keeps
-/// the earlier ones, as meant).
-fn removed_note(dataset: &Path, removed: &[String], prune: bool, quiet: bool) {
+/// among this conversion's: `dropped` (with `--prune`, or of another shard) are removed; the
+/// `left` are kept, which is a warning only for sources that no longer exist (converting other
+/// inputs into the same dataset keeps the earlier ones, as meant).
+fn removed_note(dataset: &Path, dropped: &[String], left: &[String], quiet: bool) {
     let named = |keys: &[&String]| {
         let mut list: Vec<&str> = keys.iter().take(3).map(|k| k.as_str()).collect();
         if keys.len() > 3 {
@@ -294,18 +310,15 @@ fn removed_note(dataset: &Path, removed: &[String], prune: bool, quiet: bool) {
         }
         list.join(", ")
     };
-    if prune {
-        let all: Vec<&String> = removed.iter().collect();
-        if !all.is_empty() && !quiet {
-            eprintln!(
-                "removing the runs of {} source(s) no longer among the inputs: {}",
-                all.len(),
-                named(&all)
-            );
-        }
-        return;
+    if !dropped.is_empty() && !quiet {
+        let all: Vec<&String> = dropped.iter().collect();
+        eprintln!(
+            "removing the runs of {} source(s) not among this conversion's: {}",
+            all.len(),
+            named(&all)
+        );
     }
-    let gone: Vec<&String> = removed
+    let gone: Vec<&String> = left
         .iter()
         .filter(|k| !Path::new(k.as_str()).exists())
         .collect();
@@ -352,14 +365,15 @@ struct Totals {
 
 /// Converts every source not in `kept`, group by group and a chunk of groups at a time (their
 /// parts written as they finish), and commits the dataset with the `kept` sources' runs and
-/// parts (from the dataset's manifest `old`) unchanged; `removed`: the sources of `old` no
-/// longer among the inputs. With no input usable, the dataset is left as it was.
+/// parts (from the dataset's manifest `old`) unchanged; `removed`: the sources of `old` not
+/// among this conversion's, dropped and left (see [`removed_note`]). With no input usable,
+/// the dataset is left as it was.
 fn convert(
     args: &ConvertArgs,
     sources: &[Source],
     kept: &BTreeSet<String>,
     old: Option<&Manifest>,
-    removed: &[String],
+    removed: (&[String], &[String]),
     started: Instant,
 ) -> tidybench::Result<u8> {
     let dir = &args.output;
@@ -522,7 +536,7 @@ fn convert(
     let part_count = parts.len();
     store::commit(dir, runs, &parts)?;
     manifest.write(dir)?;
-    removed_note(dir, removed, args.prune, args.quiet);
+    removed_note(dir, removed.0, removed.1, args.quiet);
     if !args.quiet {
         let skipped = match (totals.skipped, totals.failures) {
             (0, 0) => String::new(),

@@ -299,7 +299,7 @@ fn a_re_run_converts_only_what_changed_and_prune_removes_what_disappeared() {
     assert_eq!(run_count(dir.path()), "runs,ids\n3,3\n");
     let err = convert(&["--prune"]);
     assert!(
-        err.starts_with("removing the runs of 4 source(s) no longer among the inputs: "),
+        err.starts_with("removing the runs of 4 source(s) not among this conversion's: "),
         "{err}"
     );
     assert!(
@@ -622,37 +622,83 @@ fn shards_keep_every_file_of_a_run_together() {
         "results/0.7.4",
         "results/0.8.1",
     ];
-    let forms: [Vec<&str>; 3] = [
+    // Each form splits the runs alike, wherever `results` is mounted (here or as `mounted`).
+    std::os::unix::fs::symlink(dir.path().join("results"), dir.path().join("mounted")).unwrap();
+    let forms: [Vec<&str>; 4] = [
         vec!["results"],
+        vec!["mounted/"],
         directories.to_vec(),
         files.iter().map(String::as_str).collect(),
     ];
-    for inputs in forms {
-        let mut ids = Vec::new();
-        let mut sizes = Vec::new();
-        for shard in ["1/3", "2/3", "3/3"] {
-            let out = format!("out-{}", &shard[..1]);
-            let _ = std::fs::remove_dir_all(dir.path().join(&out));
-            let mut args = vec!["convert"];
-            args.extend(&inputs);
-            args.extend(["-o", &out, "--shard", shard, "-q"]);
-            let done = tidybench(dir.path(), &args);
-            // A shard that holds no directory writes an empty dataset.
-            assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
-            let q = query(dir.path(), &out, "select run_id from runs");
-            sizes.push(q.lines().count() - 1);
-            ids.extend(q.lines().skip(1).map(String::from));
-        }
+    let shard_runs = |inputs: &[&str], out: &str, shard: &str| -> Vec<String> {
+        let mut args = vec!["convert"];
+        args.extend(inputs);
+        args.extend(["-o", out, "--shard", shard, "-q"]);
+        let done = tidybench(dir.path(), &args);
+        // A shard that holds no directory writes an empty dataset.
+        assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
+        let q = query(dir.path(), out, "select run_id from runs order by run_id");
+        q.lines().skip(1).map(String::from).collect()
+    };
+    let mut splits = Vec::new();
+    for inputs in &forms {
+        let split: Vec<Vec<String>> = ["1/3", "2/3", "3/3"]
+            .iter()
+            .map(|shard| {
+                let out = format!("out-{}", &shard[..1]);
+                let _ = std::fs::remove_dir_all(dir.path().join(&out));
+                shard_runs(inputs, &out, shard)
+            })
+            .collect();
+        let mut ids: Vec<String> = split.concat();
         ids.sort();
         assert_eq!(
             ids, all,
             "{inputs:?}: the shards hold every run exactly once"
         );
         assert!(
-            sizes.iter().all(|&n| n < 4),
-            "{inputs:?}: one shard took all: {sizes:?}"
+            split.iter().all(|runs| runs.len() < 4),
+            "{inputs:?}: one shard took all: {split:?}"
         );
+        splits.push(split);
     }
+    assert!(splits.iter().all(|split| *split == splits[0]), "{splits:?}");
+
+    // Shards chosen again (3 → 2): a dataset holds its new shard's runs only.
+    let again = shard_runs(&["results"], "out-1", "1/2");
+    let _ = std::fs::remove_dir_all(dir.path().join("fresh"));
+    assert_eq!(again, shard_runs(&["results"], "fresh", "1/2"));
+}
+
+#[test]
+fn tar_archives_in_one_directory_spread_across_shards() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("archives")).unwrap();
+    for version in ["0.5.4", "0.6.1", "0.7.4", "0.8.1"] {
+        let mut tar = tar::Builder::new(Vec::new());
+        tar.append_path_with_name(
+            repo(&format!(
+                "tests/fixtures/guidellm/{version}/concurrent/console.log"
+            )),
+            "run/console.log",
+        )
+        .unwrap();
+        let bytes = tar.into_inner().unwrap();
+        std::fs::write(dir.path().join(format!("archives/{version}.tar")), bytes).unwrap();
+    }
+    let mut sizes = Vec::new();
+    for shard in ["1/3", "2/3", "3/3"] {
+        let out = format!("out-{}", &shard[..1]);
+        let done = tidybench(
+            dir.path(),
+            &["convert", "archives", "-o", &out, "--shard", shard, "-q"],
+        );
+        assert_eq!(done.status.code(), Some(0), "{shard}: {}", stderr(&done));
+        let q = query(dir.path(), &out, "select count(*) as n from runs");
+        sizes.push(q.lines().nth(1).unwrap().parse::<usize>().unwrap());
+    }
+    assert_eq!(sizes.iter().sum::<usize>(), 4);
+    assert!(sizes.iter().all(|&n| n < 4), "{sizes:?}");
 }
 
 #[test]
@@ -736,7 +782,7 @@ fn a_deleted_source_is_named_and_prune_says_what_it_removes() {
     assert_eq!(pruned.status.code(), Some(0));
     assert!(
         stderr(&pruned).starts_with(&format!(
-            "removing the runs of 1 source(s) no longer among the inputs: {}\nconverted 1 of 1 \
+            "removing the runs of 1 source(s) not among this conversion's: {}\nconverted 1 of 1 \
              file(s): 4 run(s)",
             b.display()
         )),
