@@ -437,7 +437,8 @@ struct RunDirs {
 impl RunDirs {
     /// The run directory of the file at `path`: the nearest directory holding a
     /// `benchmark-config.txt`, from the file's own up to `root` (the directory input or the
-    /// archive it was found in; only its own directory for a file named on the command line).
+    /// archive it was found in, and then the archive's own directory; only its own directory
+    /// for a file named on the command line).
     fn config_of(
         &mut self,
         path: &Path,
@@ -446,6 +447,12 @@ impl RunDirs {
         quiet: bool,
     ) -> Option<RunConfig> {
         let mut dir = path.parent()?;
+        // An archive's entries are below `archive!`; the archive itself sits in a directory.
+        let archive_dir = root
+            .and_then(|r| r.to_str()?.strip_suffix('!'))
+            .and_then(|archive| Path::new(archive).parent())
+            .map(|d| d.to_path_buf());
+        let mut beside_archive = false;
         loop {
             if !self.known.contains_key(dir) {
                 let config = if dir.join(run_config::FILE_NAME).is_file() {
@@ -471,7 +478,13 @@ impl RunDirs {
             }
             match (root, dir.parent()) {
                 (Some(root), Some(parent)) if dir != root => dir = parent,
-                _ => return None,
+                _ => match &archive_dir {
+                    Some(archive_dir) if !beside_archive => {
+                        beside_archive = true;
+                        dir = archive_dir;
+                    }
+                    _ => return None,
+                },
             }
         }
     }

@@ -877,3 +877,36 @@ fn a_config_file_ranks_below_results_and_labels_from_paths_above_a_server_log() 
         "model,hardware,config,source_format\nllama-3.1-8b-instruct,1x2xL40S,native-offload,guidellm-json\n"
     );
 }
+
+#[test]
+fn an_archive_in_a_run_directory_takes_its_labels() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir
+        .path()
+        .join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload");
+    std::fs::create_dir_all(&run).unwrap();
+    std::fs::copy(
+        repo(&format!(
+            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+        )),
+        run.join("benchmark-config.txt"),
+    )
+    .unwrap();
+    let mut tar = tar::Builder::new(Vec::new());
+    tar.append_path_with_name(
+        repo("tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz"),
+        "guidellm-results.json.gz",
+    )
+    .unwrap();
+    std::fs::write(run.join("results.tar"), tar.into_inner().unwrap()).unwrap();
+    let out = tidybench(dir.path(), &["convert", "results", "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "out",
+            "select model, hardware, config from runs"
+        ),
+        "model,hardware,config\nQwen/Qwen3-14B,1x2xL40S,native-offload\n"
+    );
+}
