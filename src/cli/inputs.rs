@@ -228,7 +228,12 @@ pub fn read_sources(
                 if let Some(sha256) = file_sha256 {
                     read.file_sha256.insert(path.clone(), sha256);
                 }
-                if let Some(config) = run_dirs.config_of(&path, root.as_deref(), &mut read, quiet) {
+                // Standard input is in no directory.
+                let config = match path.as_os_str() == "<stdin>" {
+                    true => None,
+                    false => run_dirs.config_of(&path, root.as_deref(), &mut read, quiet),
+                };
+                if let Some(config) = config {
                     for run in &mut runs {
                         config.apply(run);
                         configs.insert(run.source_path.clone(), config.clone());

@@ -392,7 +392,14 @@ fn labels_from_paths_globs_and_standard_input() {
         labels.contains(r#"""variant"":""native-offload"""#),
         "{labels}"
     );
-    // Standard input.
+    // Standard input, in a directory holding a run config: it is in no run directory.
+    std::fs::copy(
+        repo(&format!(
+            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+        )),
+        dir.path().join("benchmark-config.txt"),
+    )
+    .unwrap();
     let log = std::fs::read(common::study_log()).unwrap();
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidybench"))
         .args(["convert", "-", "-o", "stdin-out", "-q"])
@@ -407,12 +414,13 @@ fn labels_from_paths_globs_and_standard_input() {
         &[
             "query",
             "stdin-out",
-            "select count(*) as runs from runs",
+            "select count(*) as runs, sum(case when labels like '%run_dir%' then 1 else 0 end) \
+             as in_run_dir from runs",
             "--format",
             "csv",
         ],
     );
-    assert_eq!(stdout(&q), "runs\n4\n");
+    assert_eq!(stdout(&q), "runs,in_run_dir\n4,0\n");
 }
 
 #[test]
