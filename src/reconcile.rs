@@ -91,7 +91,8 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
 
 /// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
 /// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
-/// subset of the report's numbers, each equal to it); and one of each vLLM result found in
+/// subset of the report's numbers, each equal to it), and of equals the one in a run directory;
+/// and one of each vLLM result found in
 /// several files (a sweep's `run=N.json` before its `summary.json`, or copies). An HTML
 /// report, which has no run id, is dropped when one of those holds all its numbers. The run
 /// kept lists the other files in its `also_in` label.
@@ -115,7 +116,11 @@ fn drop_copies(runs: &mut Vec<Run>) {
     let groups: Vec<Vec<usize>> = by_id.into_values().filter(|g| g.len() > 1).collect();
     let mut keep = vec![true; runs.len()];
     for mut group in groups {
-        group.sort_by_key(|&j| rank(&runs[j]));
+        // The most precise, and of equals one in a run directory (it has the run's labels).
+        group.sort_by_key(|&j| {
+            let in_run_dir = runs[j].extra_labels.contains_key("run_dir");
+            (rank(&runs[j]), !in_run_dir)
+        });
         let others: Vec<String> = group[1..]
             .iter()
             .map(|&j| runs[j].source_path.display().to_string())

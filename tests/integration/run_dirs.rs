@@ -918,3 +918,38 @@ fn an_archive_in_a_run_directory_takes_its_labels() {
         "model,hardware,config\nQwen/Qwen3-14B,1x2xL40S,native-offload\n"
     );
 }
+
+#[test]
+fn of_two_copies_of_a_report_the_one_in_a_run_directory_is_kept() {
+    let dir = tempfile::tempdir().unwrap();
+    let run = dir
+        .path()
+        .join("cp/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload");
+    let backup = dir.path().join("cp/0backup");
+    for d in [&run, &backup] {
+        std::fs::create_dir_all(d).unwrap();
+        std::fs::copy(
+            repo("tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz"),
+            d.join("benchmarks.json.gz"),
+        )
+        .unwrap();
+    }
+    std::fs::copy(
+        repo(&format!(
+            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+        )),
+        run.join("benchmark-config.txt"),
+    )
+    .unwrap();
+    let out = tidybench(dir.path(), &["convert", "cp", "-o", "out", "-q"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "out",
+            "select hardware, config, source_path from runs"
+        ),
+        "hardware,config,source_path\n1x2xL40S,native-offload,\
+         cp/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmarks.json.gz\n"
+    );
+}
