@@ -406,6 +406,8 @@ fn convert(
     let mut parts: Vec<PathBuf> = Vec::new();
     let kept_rows = keep(dir, kept, old, &mut manifest, &mut parts)?;
     let mut totals = Totals::default();
+    // The messages of the sources that failed, which are not recorded.
+    let mut failed: Vec<String> = Vec::new();
     let mut run_frames = Vec::new();
     let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![Vec::new()];
     for next in groups {
@@ -451,6 +453,8 @@ fn convert(
             .map_err(|_| Error::Invalid("the part writer stopped".into()))?;
         for ((chunk_sources, failures, file_sha256), written) in read.into_iter().zip(written) {
             let (written, runs_frame, runs_of) = written?;
+            let failures: Vec<String> = failures.iter().map(Error::to_string).collect();
+            failed.extend(failures.iter().cloned());
             run_frames.push(runs_frame);
             totals.metric_rows += written.metric_rows;
             totals.request_rows += written.request_rows;
@@ -468,7 +472,8 @@ fn convert(
         }
         Ok(())
     })?;
-    // Run configs hold no runs, but a change to one relabels its directory next time.
+    // Run configs hold no runs, but a change to one relabels its directory next time (and one
+    // that could not be read is tried again).
     let configs: Vec<Source> = sources
         .iter()
         .filter(|s| is_run_config(s) && !kept.contains(&key(s)))
@@ -479,7 +484,7 @@ fn convert(
         &fingerprint(args),
         &configs,
         BTreeMap::new(),
-        &[],
+        &failed,
         &BTreeMap::new(),
         &HashMap::new(),
     )?;
@@ -744,7 +749,7 @@ fn record(
     options: &str,
     sources: &[Source],
     mut runs_of: BTreeMap<String, Vec<String>>,
-    failures: &[Error],
+    failures: &[String],
     parts_of_runs: &BTreeMap<&str, Vec<String>>,
     file_sha256: &HashMap<PathBuf, SourceSha256>,
 ) -> tidybench::Result<()> {
@@ -754,7 +759,6 @@ fn record(
         .collect();
     let failed: BTreeSet<String> = failures
         .iter()
-        .map(|e| e.to_string())
         .flat_map(|text| {
             given
                 .iter()
