@@ -219,6 +219,10 @@ fn a_broken_run_config_fails_alone_and_the_results_beside_it_convert() {
             "{}",
             stderr(&out)
         );
-        assert!(stderr(&out).contains("1 failed"), "{}", stderr(&out));
+        assert!(
+            stderr(&out).contains("converted 1 of 2 file(s) (1 failed): 1 run(s)"),
+            "{}",
+            stderr(&out)
+        );
     }
 }
