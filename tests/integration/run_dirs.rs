@@ -13,6 +13,14 @@ const CONFIGS: &str = "tests/fixtures/llm-d-run-configs";
 
 /// A run directory named `name` with the real config of `config_dir`, the GuideLLM JSON
 /// `report` as `guidellm-results.json.zst`, and unreadable extras.
+/// The run config of a real llm-d 0.4.0 native-offload run (`Hardware: 1x2xL40S`, `Model:
+/// Qwen/Qwen3-14B`, `Rate: 1,50,…,650`).
+fn native_offload_config() -> std::path::PathBuf {
+    repo(&format!(
+        "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
+    ))
+}
+
 fn run_dir(root: &Path, name: &str, config_dir: &str, report: &str) {
     let dir = root.join(name);
     std::fs::create_dir_all(dir.join("pcp-archives")).unwrap();
@@ -394,9 +402,7 @@ fn labels_from_paths_globs_and_standard_input() {
     );
     // Standard input, in a directory holding a run config: it is in no run directory.
     std::fs::copy(
-        repo(&format!(
-            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
-        )),
+        native_offload_config(),
         dir.path().join("benchmark-config.txt"),
     )
     .unwrap();
@@ -716,13 +722,7 @@ fn a_config_file_that_disagrees_with_its_results_is_named_once() {
     let dir = tempfile::tempdir().unwrap();
     let run = dir.path().join("results/r1");
     std::fs::create_dir_all(&run).unwrap();
-    std::fs::copy(
-        repo(&format!(
-            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
-        )),
-        run.join("benchmark-config.txt"),
-    )
-    .unwrap();
+    std::fs::copy(native_offload_config(), run.join("benchmark-config.txt")).unwrap();
     for entry in std::fs::read_dir(repo("tests/fixtures/guidellm/0.5.4/concurrent")).unwrap() {
         let path = entry.unwrap().path();
         std::fs::copy(&path, run.join(path.file_name().unwrap())).unwrap();
@@ -818,9 +818,7 @@ fn a_deleted_source_is_named_and_prune_says_what_it_removes() {
 #[test]
 fn a_config_file_ranks_below_results_and_labels_from_paths_above_a_server_log() {
     let dir = tempfile::tempdir().unwrap();
-    let config = repo(&format!(
-        "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
-    ));
+    let config = native_offload_config();
     let copy = |from: &str, to: &str| {
         let to = dir.path().join(to);
         std::fs::create_dir_all(to.parent().unwrap()).unwrap();
@@ -893,13 +891,7 @@ fn an_archive_in_a_run_directory_takes_its_labels() {
         .path()
         .join("results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload");
     std::fs::create_dir_all(&run).unwrap();
-    std::fs::copy(
-        repo(&format!(
-            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
-        )),
-        run.join("benchmark-config.txt"),
-    )
-    .unwrap();
+    std::fs::copy(native_offload_config(), run.join("benchmark-config.txt")).unwrap();
     let mut tar = tar::Builder::new(Vec::new());
     tar.append_path_with_name(
         repo("tests/fixtures/guidellm/0.5.4/concurrent/benchmarks-no-requests.json.gz"),
@@ -934,13 +926,7 @@ fn of_two_copies_of_a_report_the_one_in_a_run_directory_is_kept() {
         )
         .unwrap();
     }
-    std::fs::copy(
-        repo(&format!(
-            "{CONFIGS}/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_native-offload/benchmark-config.txt"
-        )),
-        run.join("benchmark-config.txt"),
-    )
-    .unwrap();
+    std::fs::copy(native_offload_config(), run.join("benchmark-config.txt")).unwrap();
     let out = tidybench(dir.path(), &["convert", "cp", "-o", "out", "-q"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(
