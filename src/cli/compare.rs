@@ -41,7 +41,7 @@ pub struct CompareArgs {
     #[arg(long = "where", value_name = "CONDITION")]
     pub filter: Option<String>,
     /// Changes within this many percent count as "within tolerance".
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::percent)]
     pub tolerance: f64,
     /// Output format.
     #[arg(long, value_enum, default_value = "text")]

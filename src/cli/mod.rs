@@ -25,6 +25,17 @@ pub const EXIT_SOME_FAILED: u8 = 2;
 /// Exit code: no input could be used.
 pub const EXIT_ALL_FAILED: u8 = 3;
 
+/// A percentage option (`--tolerance`): a finite number, not negative.
+pub fn percent(text: &str) -> Result<f64, String> {
+    match text.trim().parse::<f64>() {
+        Ok(pct) if pct.is_finite() && pct >= 0.0 => Ok(pct),
+        Ok(_) => Err(format!(
+            "expected a finite percentage of 0 or more, found {text:?}"
+        )),
+        Err(e) => Err(e.to_string()),
+    }
+}
+
 /// Writes `text` to `path` (via a temporary file and a rename; into it when it is a device or a
 /// pipe, such as `/dev/null`) or to standard output.
 pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {

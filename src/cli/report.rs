@@ -24,7 +24,7 @@ pub struct ReportArgs {
     #[arg(long, value_delimiter = ',')]
     pub candidates: Option<Vec<String>>,
     /// Changes within this many percent count as "within tolerance".
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = 1.0, value_parser = super::percent)]
     pub tolerance: f64,
     /// Set a run label on every run read from source files (repeatable, as in `convert`).
     #[arg(long = "label", value_name = "KEY=VALUE")]

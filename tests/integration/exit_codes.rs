@@ -54,6 +54,16 @@ fn usage_errors_exit_1_and_help_and_version_exit_0() {
             "error: invalid value 'abc' for '--tolerance <TOLERANCE>': invalid float literal",
         ),
         (
+            &["report", "study.log", "--tolerance", "NaN"][..],
+            "error: invalid value 'NaN' for '--tolerance <TOLERANCE>': expected a finite \
+             percentage of 0 or more",
+        ),
+        (
+            &["compare", "study.log", "--baseline", "x", "--tolerance=-5"][..],
+            "error: invalid value '-5' for '--tolerance <TOLERANCE>': expected a finite \
+             percentage of 0 or more",
+        ),
+        (
             &["convert", "study.log"][..],
             "error: the following required arguments were not provided:\n  --output <OUTPUT>",
         ),
