@@ -156,7 +156,7 @@ use col_names as c;
 pub const NO_LABEL: &str = "—";
 
 /// Join key of a load point: its load (to [`LOAD_DIGITS`]), or -(index + 1) when unknown.
-const LOAD_KEY: &str = "load_key";
+pub(crate) const LOAD_KEY: &str = "load_key";
 
 /// Significant digits of a load that tell load levels apart.
 const LOAD_DIGITS: i32 = 9;

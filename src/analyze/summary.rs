@@ -292,6 +292,9 @@ pub struct ValueRow {
     pub strategy: String,
     /// Load value (null when the source did not give it).
     pub load: Option<f64>,
+    /// Without a load value, the load point's place in its run (from 0), which tells such
+    /// points apart.
+    pub load_index: Option<u32>,
     /// Metric.
     pub metric: String,
     /// Statistic.
@@ -335,6 +338,7 @@ pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
         cols.text(m::STATUS)?,
         cols.text(m::UNIT)?,
     );
+    let load_key = cols.float(super::compare::LOAD_KEY)?;
     let (load, value, decimals, runs, sd, pick) = (
         cols.float(c::LOAD)?,
         cols.float("value")?,
@@ -352,6 +356,9 @@ pub fn value_rows(comparison: &Comparison) -> Result<Vec<ValueRow>> {
             config: take_text(&mut config[i]),
             strategy: take_text(&mut strategy[i]),
             load: load[i],
+            load_index: load_key[i]
+                .filter(|key| *key < 0.0)
+                .map(|key| (-key - 1.0) as u32),
             metric: take_text(&mut metric[i]),
             stat: take_text(&mut stat[i]),
             status: take_text(&mut status[i]),

@@ -49,7 +49,8 @@ impl Renderer for Csv {
 /// A single configuration: one row per model, strategy, load and compared value.
 fn values_csv(report: &Report) -> Result<String> {
     let mut out = String::from(
-        "by,config,model,strategy,load,metric,stat,status,unit,value,runs,ci_half_width,decimals\n",
+        "by,config,model,strategy,load,load_index,metric,stat,status,unit,value,runs,ci_half_width,\
+         decimals\n",
     );
     let field = |text: &str| {
         if text.contains([',', '"', '\n']) {
@@ -67,6 +68,7 @@ fn values_csv(report: &Report) -> Result<String> {
                 field(&v.model),
                 field(&v.strategy),
                 number(v.load),
+                v.load_index.map_or_else(String::new, |i| i.to_string()),
                 field(&v.metric),
                 field(&v.stat),
                 field(&v.status),

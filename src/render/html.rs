@@ -234,7 +234,12 @@ fn value_chart(report: &Report, model: &str, pick: usize) -> Option<String> {
     let first = rows.first()?;
     let mixed = rows.iter().any(|r| r.strategy != first.strategy);
     let label = |v: &ValueRow| {
-        let load = v.load.map_or_else(|| "?".into(), display_load);
+        // Points without a load are told apart by their place in the run.
+        let load = match (v.load, v.load_index) {
+            (Some(load), _) => display_load(load),
+            (None, Some(index)) => format!("? #{}", index + 1),
+            (None, None) => "?".into(),
+        };
         if mixed {
             format!("{} {load}", v.strategy)
         } else {

@@ -385,24 +385,30 @@ fn values_chapter(report: &Report, model: &str) -> Chapter {
         configs.sort();
         configs.dedup();
         let repeated = rows.iter().any(|v| v.runs > 1);
-        let mut levels: Vec<(String, Option<f64>)> = Vec::new();
+        let mut levels: Vec<(String, Option<f64>, Option<u32>)> = Vec::new();
         for v in &rows {
-            if !levels.contains(&(v.strategy.clone(), v.load)) {
-                levels.push((v.strategy.clone(), v.load));
+            let level = (v.strategy.clone(), v.load, v.load_index);
+            if !levels.contains(&level) {
+                levels.push(level);
             }
         }
         let mut head = vec!["strategy".to_string(), "load".to_string()];
         head.extend(configs.iter().map(|c| c.to_string()));
         let cells = levels
             .iter()
-            .map(|(strategy, load)| {
+            .map(|(strategy, load, load_index)| {
                 let mut row = vec![
                     strategy.clone(),
                     load.map_or_else(|| "?".into(), display_load),
                 ];
                 row.extend(configs.iter().map(|config| {
                     rows.iter()
-                        .find(|v| v.config == *config && v.strategy == *strategy && v.load == *load)
+                        .find(|v| {
+                            v.config == *config
+                                && v.strategy == *strategy
+                                && v.load == *load
+                                && v.load_index == *load_index
+                        })
                         .map_or_else(
                             || "—".into(),
                             |v| {

@@ -153,5 +153,5 @@ fn a_single_configuration_gets_value_charts() {
     assert_eq!(page.matches("<svg class=\"chart values\"").count(), 3);
     assert_eq!(page.matches("<svg class=\"chart changes\"").count(), 0);
     // The sweep's four strategies on the x axis.
-    assert!(page.contains(">synchronous ?</text>") && page.contains(">throughput 512</text>"));
+    assert!(page.contains(">synchronous ? #1</text>") && page.contains(">throughput 512</text>"));
 }

@@ -340,14 +340,14 @@ fn a_single_configuration_reports_its_values() {
     assert_eq!(
         csv.lines().nth(1),
         Some(
-            "config,—,llama-3.1-8b-instruct,constant,2.333333333333333,requests_per_second,mean,\
+            "config,—,llama-3.1-8b-instruct,constant,2.333333333333333,,requests_per_second,mean,\
              total,req/s,1.5,1,,"
         )
     );
     assert_eq!(
         csv.lines().nth(2),
         Some(
-            "config,—,llama-3.1-8b-instruct,constant,4,requests_per_second,mean,total,req/s,\
+            "config,—,llama-3.1-8b-instruct,constant,4,,requests_per_second,mean,total,req/s,\
              2.6666666666666665,1,,"
         )
     );
@@ -404,4 +404,45 @@ fn an_output_that_is_a_pipe_is_written_into_not_replaced() {
     }
     let left: Vec<_> = std::fs::read_dir(dir.path()).unwrap().collect();
     assert_eq!(left.len(), 2, "no temporary files are left");
+}
+
+#[test]
+fn load_points_without_a_load_keep_a_row_each_in_a_single_configuration_report() {
+    // GuideLLM 0.3's HTML page gives no loads: its two benchmarks are told apart by place.
+    let page = common::repo("tests/fixtures/guidellm/0.3.0/concurrent/benchmarks.html.gz");
+    let page = page.to_str().unwrap();
+    let report = |args: &[&str]| {
+        let mut all = vec!["report", page];
+        all.extend_from_slice(args);
+        let out = tidybench(&std::env::temp_dir(), &all);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let text = report(&[]);
+    assert!(
+        text.contains(
+            "Time to first token (median, successful requests) [ms, lower is better]\n\
+             \x20 strategy    load       —\n\
+             \x20 concurrent     ?  141.71\n\
+             \x20 concurrent     ?  430.09\n"
+        ),
+        "{text}"
+    );
+    let csv = report(&["--format", "csv"]);
+    let rps: Vec<&str> = csv
+        .lines()
+        .filter(|l| l.contains(",requests_per_second,"))
+        .collect();
+    assert_eq!(
+        rps,
+        vec![
+            "config,—,llama-3.1-8b-instruct,concurrent,,0,requests_per_second,mean,successful,req/s,3.2985515768151497,1,,",
+            "config,—,llama-3.1-8b-instruct,concurrent,,1,requests_per_second,mean,successful,req/s,11.550691818116759,1,,",
+        ]
+    );
+    let html = report(&["--format", "html"]);
+    assert!(
+        html.contains(">? #1<") && html.contains(">? #2<"),
+        "x labels"
+    );
 }
