@@ -153,7 +153,7 @@ fn a_run_given_as_console_and_json_becomes_the_json_run_and_compares() {
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let csv = stdout(&out);
     assert!(
-        csv.lines().any(|l| l == "config,—,google/gemma-4-26B-A4B-it,poisson,0.1,requests_per_second,mean,successful,req/s,0.1,1,,2"),
+        csv.lines().any(|l| l == "config,—,google/gemma-4-26B-A4B-it,poisson,0.1,,requests_per_second,mean,successful,req/s,0.1,1,,2"),
         "{csv}"
     );
 }
