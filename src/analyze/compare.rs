@@ -957,7 +957,9 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         ])
         .with_column(
             when(base.clone().neq(lit(0.0)))
-                .then(diff.clone() / base.clone() * lit(100.0))
+                // Of the baseline's size, so that a change keeps its sign when the baseline
+                // is negative (a hostile or corrupted input).
+                .then(diff.clone() / abs(base.clone()) * lit(100.0))
                 .otherwise(lit(NULL).cast(DataType::Float64))
                 .alias(c::PCT_CHANGE),
         )

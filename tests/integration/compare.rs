@@ -351,3 +351,26 @@ fn an_average_of_noise_and_tolerance_is_noise_not_a_gain() {
         .unwrap();
     assert!(text.contains("+3.6%  within noise"), "{text}");
 }
+
+#[test]
+fn a_change_from_a_negative_baseline_keeps_the_sign_of_the_difference() {
+    // A negative value (hostile or corrupted input) is kept; its % change is of its size.
+    let runs = [
+        run(
+            Some("m"),
+            "base",
+            &[("concurrent", Some(5.0), -10.0)],
+            "total",
+        ),
+        run(
+            Some("m"),
+            "cand",
+            &[("concurrent", Some(5.0), 5.0)],
+            "total",
+        ),
+    ];
+    let rows = deltas(&runs, &CompareSpec::study("config", "base"));
+    assert_eq!(rows[0].difference, Some(15.0));
+    assert_eq!(rows[0].pct_change, Some(150.0));
+    assert_eq!(rows[0].verdict, "better");
+}
