@@ -196,3 +196,31 @@ fn warnings_a_report_settles_are_not_printed() {
         stderr(&out)
     );
 }
+
+#[test]
+fn every_output_of_six_guidellm_versions_gives_each_run_once() {
+    // 0.3.1 – 0.8.1: 64 files (console logs, JSON, YAML, CSV and HTML reports) of 19 runs.
+    let dir = tempfile::tempdir().unwrap();
+    let versions = ["0.3.1", "0.4.0", "0.5.4", "0.6.1", "0.7.4", "0.8.1"];
+    let mut args = vec!["convert".to_string()];
+    for version in versions {
+        for scenario in ["concurrent", "concurrent-tty", "poisson", "sweep"] {
+            let path = common::repo(&format!("tests/fixtures/guidellm/{version}/{scenario}"));
+            if path.is_dir() {
+                args.push(path.display().to_string());
+            }
+        }
+    }
+    args.extend(["-o".into(), "out".into(), "-q".into()]);
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let out = common::tidybench(dir.path(), &args);
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert_eq!(
+        common::query(
+            dir.path(),
+            "out",
+            "select count(*) as runs, count(distinct source_path) as sources from runs"
+        ),
+        "runs,sources\n19,19\n"
+    );
+}
