@@ -497,7 +497,7 @@ fn pick_condition(
         let status = match preference.iter().find(|s| has_everywhere(s)) {
             Some(status) => status,
             None => {
-                let held = configs
+                let held: std::collections::BTreeMap<String, Vec<String>> = configs
                     .iter()
                     .map(|config| {
                         let name = config.as_deref().unwrap_or(NO_LABEL).to_string();
@@ -505,12 +505,15 @@ fn pick_condition(
                         (name, own.map(|s| s.to_string()).collect())
                     })
                     .collect();
-                gaps.push(StatusGap {
-                    model: model.clone(),
-                    metric: pick.metric.clone(),
-                    stat: pick.stat.clone(),
-                    statuses: held,
-                });
+                // A value holding none of the statuses lacks data; it is not a gap.
+                if !held.values().any(Vec::is_empty) {
+                    gaps.push(StatusGap {
+                        model: model.clone(),
+                        metric: pick.metric.clone(),
+                        stat: pick.stat.clone(),
+                        statuses: held,
+                    });
+                }
                 &preference[0]
             }
         };
@@ -1011,25 +1014,6 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         .with_columns(as_text(&level_text))
         .collect()
         .map_err(polars_err("collecting levels"))?;
-    // Gaps among the values compared only.
-    let compared_values: Vec<&String> =
-        std::iter::once(&spec.baseline).chain(&candidates).collect();
-    let status_gaps: Vec<StatusGap> = status_gaps
-        .into_iter()
-        .filter_map(|mut gap| {
-            gap.statuses
-                .retain(|value, _| compared_values.contains(&value));
-            // A value without the metric at all lacks data, not a shared status.
-            if gap.statuses.values().any(Vec::is_empty) {
-                return None;
-            }
-            let mut held = gap.statuses.values();
-            let first = held.next()?;
-            let rest: Vec<&Vec<String>> = held.collect();
-            let shared = first.iter().any(|s| rest.iter().all(|h| h.contains(s)));
-            (!rest.is_empty() && !shared).then_some(gap)
-        })
-        .collect();
     Ok(Comparison {
         spec: spec.clone(),
         candidates,
