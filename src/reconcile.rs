@@ -9,7 +9,9 @@ use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
 use crate::formats::vllm_server_log::{self, resolve_log_time, LABEL_PREFIX};
-use crate::formats::{guidellm_csv, guidellm_html, vllm_bench, vllm_bench_json, vllm_sweep};
+use crate::formats::{
+    guidellm_csv, guidellm_html, run_config, vllm_bench, vllm_bench_json, vllm_sweep,
+};
 use crate::formats::{LoadPoint, Observation, Run, ServerLog, ServerSample, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
@@ -118,7 +120,7 @@ fn drop_copies(runs: &mut Vec<Run>) {
     for mut group in groups {
         // The most precise, and of equals one in a run directory (it has the run's labels).
         group.sort_by_key(|&j| {
-            let in_run_dir = runs[j].extra_labels.contains_key("run_dir");
+            let in_run_dir = runs[j].extra_labels.contains_key(run_config::RUN_DIR_LABEL);
             (rank(&runs[j]), !in_run_dir)
         });
         let others: Vec<String> = group[1..]
@@ -244,13 +246,16 @@ pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
                 .or_insert(value.clone());
         }
         report.extra_labels.insert(
-            "console_source".into(),
+            CONSOLE_SOURCE_LABEL.into(),
             console.source_path.display().to_string(),
         );
         drop.push((console.source_path.clone(), console.position));
     }
     runs.retain(|r| is_report(r) || !drop.contains(&(r.source_path.clone(), r.position)));
 }
+
+/// Label of a run read from a report naming the console log merged into it.
+pub const CONSOLE_SOURCE_LABEL: &str = "console_source";
 
 /// Label of a run naming the server logs joined to it.
 pub const SERVER_LOG_LABEL: &str = "server_log";

@@ -720,7 +720,8 @@ fn runs_of<'a>(
     for run in runs {
         let id = frames::run_id(run);
         let merged = [
-            run.extra_labels.get("console_source"),
+            run.extra_labels
+                .get(tidybench::reconcile::CONSOLE_SOURCE_LABEL),
             run.extra_labels.get("also_in"),
             run.extra_labels.get(tidybench::reconcile::SERVER_LOG_LABEL),
         ];

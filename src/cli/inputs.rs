@@ -25,6 +25,9 @@ use tidybench::{store, Error};
 use super::problems;
 use super::{EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED};
 
+/// The name standard input's contents go by (`-` on the command line).
+const STDIN_NAME: &str = "<stdin>";
+
 /// The runs read from the command line's inputs, and what went wrong with the others.
 pub struct Inputs {
     /// Runs parsed from source files.
@@ -229,7 +232,7 @@ pub fn read_sources(
                     read.file_sha256.insert(path.clone(), sha256);
                 }
                 // Standard input is in no directory.
-                let config = match path.as_os_str() == "<stdin>" {
+                let config = match path.as_os_str() == STDIN_NAME {
                     true => None,
                     false => run_dirs.config_of(&path, root.as_deref(), &mut read, quiet),
                 };
@@ -279,7 +282,10 @@ pub fn read_sources(
     // and before a server log's startup facts fill what is left.
     let mut warned = HashSet::new();
     for run in &mut read.runs {
-        let console = run.extra_labels.get("console_source").map(PathBuf::from);
+        let console = run
+            .extra_labels
+            .get(tidybench::reconcile::CONSOLE_SOURCE_LABEL)
+            .map(PathBuf::from);
         let config = configs
             .get(&run.source_path)
             .or_else(|| configs.get(console.as_ref()?));
@@ -338,9 +344,9 @@ fn read_source(source: &Source, options: &ReadOptions) -> Vec<Item> {
     if source.path.as_os_str() == STDIN {
         let mut bytes = Vec::new();
         let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
-            .map_err(|e| Error::io("<stdin>", e))
-            .and_then(|_| decompress("<stdin>".as_ref(), bytes, options.max_decompressed))
-            .map(|bytes| Blob::from_bytes("<stdin>", bytes));
+            .map_err(|e| Error::io(STDIN_NAME, e))
+            .and_then(|_| decompress(STDIN_NAME.as_ref(), bytes, options.max_decompressed))
+            .map(|bytes| Blob::from_bytes(STDIN_NAME, bytes));
         return vec![parse(read, None, options, false)];
     }
     match archive::is_tar(&source.path) {

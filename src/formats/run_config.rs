@@ -14,6 +14,9 @@ use crate::ingest::Blob;
 /// The name of the file that makes a directory a run directory.
 pub const FILE_NAME: &str = "benchmark-config.txt";
 
+/// The label naming the run directory of a run.
+pub const RUN_DIR_LABEL: &str = "run_dir";
+
 /// The labels of one run directory.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RunConfig {
@@ -216,7 +219,7 @@ impl RunConfig {
             }
         }
         run.extra_labels
-            .insert("run_dir".into(), self.dir.display().to_string());
+            .insert(RUN_DIR_LABEL.into(), self.dir.display().to_string());
     }
 
     /// Fills the [`FILL_ONLY`] labels `run` lacks from this directory's, once the copies of a
