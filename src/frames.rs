@@ -21,6 +21,23 @@ pub struct Tables {
     pub server_samples: LazyFrame,
 }
 
+impl Tables {
+    /// True when the metrics table has no rows: the inputs measured nothing (a log cut before
+    /// its result tables, server samples alone). A table that cannot be read counts as empty.
+    pub fn no_metric_rows(&self) -> bool {
+        no_rows(&self.metrics)
+    }
+
+    /// True when the server samples table has no rows (see [`Tables::no_metric_rows`]).
+    pub fn no_server_samples(&self) -> bool {
+        no_rows(&self.server_samples)
+    }
+}
+
+fn no_rows(frame: &LazyFrame) -> bool {
+    frame.clone().limit(1).collect().map_or(true, |f| f.height() == 0)
+}
+
 /// Stable id of a run: hash of its source's content id and its position in that source (the
 /// content id is quick to compute; the source's SHA-256 may still be under way).
 pub fn run_id(run: &Run) -> String {

@@ -53,7 +53,7 @@ pub struct Report {
 pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<Report> {
     let comparison = match compare(tables.metrics.clone(), tables.runs.clone(), spec) {
         Ok(comparison) => comparison,
-        Err(e) if only_server_samples(tables) => {
+        Err(e) if tables.no_metric_rows() && !tables.no_server_samples() => {
             return Err(crate::error::Error::Invalid(format!(
                 "{e}; the inputs hold only vLLM server samples, no benchmark results: give \
                  them with the benchmark's results (a run directory), or convert them and \
@@ -152,12 +152,4 @@ fn compared_rows(comparison: &Comparison) -> Result<Compared> {
         sections,
         average_at,
     })
-}
-
-/// True when `tables` hold server samples but no metric rows.
-fn only_server_samples(tables: &Tables) -> bool {
-    let rows = |frame: &polars::prelude::LazyFrame| {
-        frame.clone().limit(1).collect().map_or(0, |f| f.height())
-    };
-    rows(&tables.metrics) == 0 && rows(&tables.server_samples) > 0
 }

@@ -131,7 +131,15 @@ pub(super) fn run_spec(
     }
     let tables = read.tables()?;
     let renderer = output.format.renderer();
-    let report = analyze::report(&tables, spec, renderer.shows_peaks())?;
+    let report = match analyze::report(&tables, spec, renderer.shows_peaks()) {
+        Ok(report) => report,
+        // The inputs read, but none of them measured anything: no input could be used.
+        Err(e) if tables.no_metric_rows() => {
+            super::problems::fail(&e);
+            return Ok(super::EXIT_ALL_FAILED);
+        }
+        Err(e) => return Err(e),
+    };
     if output.every_pick {
         if let Some(pick) = report.missing.first() {
             return Err(tidybench::Error::Invalid(format!(

@@ -236,3 +236,40 @@ fn a_broken_run_config_fails_alone_and_the_results_beside_it_convert() {
         );
     }
 }
+
+#[test]
+fn a_report_of_inputs_that_measured_nothing_exits_3_and_an_unknown_metric_exits_1() {
+    let dir = tempfile::tempdir().unwrap();
+    // Cut before its first result table: the run reads, with a warning, but holds no numbers.
+    let cut: String = study_text()
+        .lines()
+        .take(80)
+        .map(|line| format!("{line}\n"))
+        .collect();
+    write(dir.path(), "cut.log", &cut);
+    write(dir.path(), "study.log", study_text());
+    for args in [
+        &["report", "cut.log"][..],
+        &["compare", "cut.log", "--baseline", "no-offload"][..],
+    ] {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("error: no rows to compare"),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+        assert!(out.stdout.is_empty(), "{args:?}");
+    }
+    // Numbers were read, just not the ones asked for: the argument is at fault.
+    let out = tidybench(
+        dir.path(),
+        &["compare", "study.log", "--baseline", "no-offload", "--metrics", "nope"],
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stderr(&out).starts_with("error: no rows to compare: metric nope"),
+        "{}",
+        stderr(&out)
+    );
+}
