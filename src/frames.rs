@@ -22,20 +22,20 @@ pub struct Tables {
 }
 
 impl Tables {
-    /// True when the metrics table has no rows: the inputs measured nothing (a log cut before
-    /// its result tables, server samples alone). A table that cannot be read counts as empty.
+    /// True when the metrics table reads and has no rows: the inputs measured nothing (a log
+    /// cut before its result tables, server samples alone). False when it cannot be read.
     pub fn no_metric_rows(&self) -> bool {
         no_rows(&self.metrics)
     }
 
-    /// True when the server samples table has no rows (see [`Tables::no_metric_rows`]).
+    /// True when the server samples table reads and has no rows.
     pub fn no_server_samples(&self) -> bool {
         no_rows(&self.server_samples)
     }
 }
 
 fn no_rows(frame: &LazyFrame) -> bool {
-    frame.clone().limit(1).collect().map_or(true, |f| f.height() == 0)
+    frame.clone().limit(1).collect().is_ok_and(|f| f.height() == 0)
 }
 
 /// Stable id of a run: hash of its source's content id and its position in that source (the
