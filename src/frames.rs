@@ -35,7 +35,11 @@ impl Tables {
 }
 
 fn no_rows(frame: &LazyFrame) -> bool {
-    frame.clone().limit(1).collect().is_ok_and(|f| f.height() == 0)
+    frame
+        .clone()
+        .limit(1)
+        .collect()
+        .is_ok_and(|f| f.height() == 0)
 }
 
 /// Stable id of a run: hash of its source's content id and its position in that source (the

@@ -161,8 +161,8 @@ pub(crate) const LOAD_KEY: &str = "load_key";
 /// Significant digits of a load that tell load levels apart.
 const LOAD_DIGITS: i32 = 9;
 
-/// The unrounded load of a level, while the rows are grouped.
-const REAL_LOAD: &str = "real_load";
+/// The unrounded load of a level, until it replaces the level's key.
+const LEVEL_LOAD: &str = "level_load";
 
 /// A model whose compared values hold a pick's metric over different request statuses and none
 /// in common (GuideLLM 0.5.0 and earlier print throughput over successful requests only, later
@@ -675,18 +675,7 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
             .map(|k| col(*k).cast(DataType::String))
             .collect()
     };
-    // Of loads keyed alike, the one nearest the key (then the least): 3.0 rather than
-    // 2.9999999999999996, and 2.333333333333333 as it was, not the key 2.33333333.
-    let nearest = |load: Expr| {
-        let distance = (load.clone() - col(LOAD_KEY)) * (load.clone() - col(LOAD_KEY));
-        load.clone()
-            .sort_by([distance, load], SortMultipleOptions::default())
-            .first()
-    };
-    let level_load = nearest(col(REAL_LOAD))
-        .over(keys.iter().map(|k| col(*k)).collect::<Vec<_>>())
-        .map_err(polars_err("keying the loads"))?;
-    let picked = labelled
+    let picked_rows = labelled
         .filter(wanted)
         .with_columns([pick_index.alias(c::PICK), load_key.alias(LOAD_KEY)])
         .filter(col(c::PICK).is_not_null())
@@ -697,6 +686,34 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
                 .map(|k| col(*k).cast(categorical.clone()))
                 .collect::<Vec<_>>(),
         )
+        // Read once: grouped below, and searched for each level's load.
+        .collect()
+        .map_err(polars_err("reading the compared values"))?
+        .lazy();
+    // A level's load is the same on every side: of the loads keyed alike, the one nearest the
+    // key (then the least): 3.0 rather than 2.9999999999999996, and 2.333333333333333 as it
+    // was, not the key 2.33333333. Found by one sort of the rows, not per group (a sort
+    // inside each of tens of thousands of groups cost more than the grouping itself).
+    let distance = (col(m::LOAD) - col(LOAD_KEY)) * (col(m::LOAD) - col(LOAD_KEY));
+    let key_columns: Vec<Expr> = keys.iter().map(|k| col(*k)).collect();
+    let level_loads = picked_rows
+        .clone()
+        .filter(col(LOAD_KEY).gt_eq(lit(0.0)))
+        .select(
+            key_columns
+                .iter()
+                .cloned()
+                .chain([col(m::LOAD)])
+                .collect::<Vec<_>>(),
+        )
+        .sort_by_exprs([distance, col(m::LOAD)], SortMultipleOptions::default())
+        // A group keeps its rows' order: its first is the nearest.
+        .group_by(key_columns.clone())
+        .agg([col(m::LOAD).first().alias(LEVEL_LOAD)]);
+    let mut level_join = JoinArgs::new(JoinType::Left);
+    level_join.maintain_order = MaintainOrderJoin::Left;
+    level_join.nulls_equal = true;
+    let picked = picked_rows
         // Both groupings in order of first appearance, so that each configuration's runs are
         // aggregated in input order: their mean and standard deviation are then the same to
         // the last digit from one invocation to the next.
@@ -710,7 +727,6 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         .agg([
             col(m::VALUE).mean().alias("value"),
             col(m::DECIMALS).max().alias("decimals"),
-            nearest(col(m::LOAD)).alias(REAL_LOAD),
         ])
         .group_by_stable(group)
         .agg([
@@ -718,16 +734,15 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
             col("value").std(1).alias("sd"),
             col("value").count().cast(DataType::UInt32).alias("runs"),
             col("decimals").max(),
-            nearest(col(REAL_LOAD)),
         ])
-        // A level's load is the same on every side.
+        .join(level_loads, key_columns.clone(), key_columns, level_join)
         .with_column(
             when(col(LOAD_KEY).lt(lit(0.0)))
                 .then(col(LOAD_KEY))
-                .otherwise(level_load)
+                .otherwise(col(LEVEL_LOAD))
                 .alias(LOAD_KEY),
         )
-        .drop(by_name([REAL_LOAD], true, false))
+        .drop(by_name([LEVEL_LOAD], true, false))
         // Small (one row per configuration and level): read the data once, reuse it below.
         .collect()
         .map_err(polars_err("reading the compared values"))?

@@ -264,7 +264,14 @@ fn a_report_of_inputs_that_measured_nothing_exits_3_and_an_unknown_metric_exits_
     // Numbers were read, just not the ones asked for: the argument is at fault.
     let out = tidybench(
         dir.path(),
-        &["compare", "study.log", "--baseline", "no-offload", "--metrics", "nope"],
+        &[
+            "compare",
+            "study.log",
+            "--baseline",
+            "no-offload",
+            "--metrics",
+            "nope",
+        ],
     );
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
     assert!(
