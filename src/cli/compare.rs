@@ -138,7 +138,7 @@ pub(super) fn run_spec(
             super::problems::fail(&e);
             return Ok(super::EXIT_ALL_FAILED);
         }
-        Err(e) => return Err(e),
+        Err(e) => return Err(read.blame(e)),
     };
     if output.every_pick {
         if let Some(pick) = report.missing.first() {

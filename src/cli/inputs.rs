@@ -32,8 +32,8 @@ const STDIN_NAME: &str = "<stdin>";
 pub struct Inputs {
     /// Runs parsed from source files.
     pub runs: Vec<Run>,
-    /// Datasets written by `convert` that were given as inputs.
-    pub datasets: Vec<Tables>,
+    /// Datasets written by `convert` that were given as inputs, with their directories.
+    pub datasets: Vec<(PathBuf, Tables)>,
     /// Inputs that could not be read, with the reason.
     pub failures: Vec<Error>,
     /// Files found in directories or archives that are not in a format tidybench reads.
@@ -48,11 +48,19 @@ pub struct Inputs {
 impl Inputs {
     /// The tables to analyze: those of the parsed runs and of every dataset, together.
     pub fn tables(&self) -> tidybench::Result<Tables> {
-        let mut all = self.datasets.clone();
+        let mut all: Vec<Tables> = self.datasets.iter().map(|(_, t)| t.clone()).collect();
         if !self.runs.is_empty() || all.is_empty() {
             all.insert(0, frames::tables(&self.runs)?);
         }
         frames::concat_tables(all)
+    }
+
+    /// `error`, met while reading these inputs' tables, blamed on a damaged file of a dataset
+    /// given (see [`store::blame_damaged_file`]).
+    pub fn blame(&self, error: Error) -> Error {
+        self.datasets.iter().fold(error, |error, (dir, _)| {
+            store::blame_damaged_file(dir, error)
+        })
     }
 
     /// The exit code these inputs call for.
@@ -180,7 +188,7 @@ pub fn read_sources(
     };
     for dir in datasets {
         match store::open(dir) {
-            Ok(tables) => read.datasets.push(tables),
+            Ok(tables) => read.datasets.push((dir.clone(), tables)),
             Err(e) => read.fail(e),
         }
     }

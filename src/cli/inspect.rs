@@ -189,7 +189,7 @@ fn inspect(input: &Path) -> Result<Inspection> {
             tables: described,
             runs,
             warnings,
-        } = describe(&tables)?;
+        } = describe(&tables).map_err(|e| store::blame_damaged_file(input, e))?;
         let footer = read_footer(&input.join(store::dataset::RUNS_FILE))?.key_value;
         return Ok(Inspection {
             path: input.display().to_string(),

@@ -65,10 +65,10 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
         eprintln!("error: none of the {} input(s) could be read", read.files);
         return Ok(super::EXIT_ALL_FAILED);
     }
-    let frame = sql::query(&read.tables()?, &sql_text)?;
+    let frame = sql::query(&read.tables()?, &sql_text).map_err(|e| read.blame(e))?;
     let mut result = frame
         .collect()
-        .map_err(|e| Error::polars("running the query", e))?;
+        .map_err(|e| read.blame(Error::polars("running the query", e)))?;
     match (args.format, &args.output) {
         (FrameFormat::Parquet, Some(path)) => write_parquet(result, path)?,
         (format, output) => {

@@ -548,16 +548,6 @@ pub fn open(dir: &Path) -> Result<Tables> {
             ),
         });
     }
-    let scan = |path: &Path| {
-        let args = ScanArgsParquet {
-            hive_options: HiveOptions::new_disabled(),
-            // Paths are literal: a dataset in a directory named `d*` is not a pattern.
-            glob: false,
-            ..ScanArgsParquet::default()
-        };
-        LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), args)
-            .map_err(|e| Error::polars(format!("reading {}", path.display()), e))
-    };
     let runs = scan(&runs_path)?;
     let mut frames = Vec::new();
     for table in &PARTITIONED {
@@ -592,6 +582,47 @@ pub fn open(dir: &Path) -> Result<Tables> {
         requests,
         server_samples,
     })
+}
+
+/// A lazy scan of the Parquet file `path`.
+fn scan(path: &Path) -> Result<LazyFrame> {
+    let args = ScanArgsParquet {
+        hive_options: HiveOptions::new_disabled(),
+        // Paths are literal: a dataset in a directory named `d*` is not a pattern.
+        glob: false,
+        ..ScanArgsParquet::default()
+    };
+    LazyFrame::scan_parquet(PlRefPath::new(path.to_string_lossy().as_ref()), args)
+        .map_err(|e| Error::polars(format!("reading {}", path.display()), e))
+}
+
+/// `error`, met while reading the dataset in `dir`, blamed on the first of its files that
+/// cannot be read in full, when there is one: Polars' own errors name no file. Every file is
+/// read only here, once something has failed.
+pub fn blame_damaged_file(dir: &Path, error: Error) -> Error {
+    if !matches!(error, Error::Polars { .. }) {
+        return error;
+    }
+    let runs_path = dir.join(RUNS_FILE);
+    let Ok(parts) = checked_footer(&runs_path).and_then(|footer| listed_parts(dir, &footer)) else {
+        return error;
+    };
+    let damaged = std::iter::once(runs_path).chain(parts).find_map(|path| {
+        let read = scan(&path).and_then(|frame| {
+            frame
+                .collect()
+                .map_err(|e| Error::polars("reading".to_string(), e))
+        });
+        read.err().map(|e| (path, e))
+    });
+    match damaged {
+        Some((path, Error::Polars { source, .. })) => Error::Dataset {
+            path,
+            reason: format!("damaged, cannot be read: {source}"),
+        },
+        Some((_, other)) => other,
+        None => error,
+    }
 }
 
 /// Decodes a partition directory name written by [`encode_partition`].

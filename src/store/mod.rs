@@ -10,8 +10,8 @@ use std::path::{Path, PathBuf};
 use crate::error::{Error, Result};
 
 pub use dataset::{
-    carry_part, commit, discard_unlisted, is_dataset, open, prepare, write, write_parts, Parts,
-    WriteSummary,
+    blame_damaged_file, carry_part, commit, discard_unlisted, is_dataset, open, prepare, write,
+    write_parts, Parts, WriteSummary,
 };
 pub use manifest::{Manifest, SourceState};
 

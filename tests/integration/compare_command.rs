@@ -359,7 +359,7 @@ fn a_where_condition_reads_labels_of_your_own_as_numbers_and_names_its_faults() 
 }
 
 #[test]
-fn a_damaged_dataset_is_not_blamed_on_the_where_condition() {
+fn a_damaged_dataset_file_is_named_not_the_where_condition_or_the_step() {
     let dir = tempfile::tempdir().unwrap();
     let log = study_log();
     let out = tidybench(
@@ -383,11 +383,32 @@ fn a_damaged_dataset_is_not_blamed_on_the_where_condition() {
         ],
     );
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).starts_with("error: comparing: listing statuses: parquet: "),
-        "{}",
-        stderr(&out)
+    let damaged = format!(
+        "error: {}: damaged, cannot be read: parquet: ",
+        part.strip_prefix(dir.path()).unwrap().display()
     );
+    assert!(stderr(&out).starts_with(&damaged), "{}", stderr(&out));
+    // Every command that reads the dataset names the file, not only the step that failed.
+    for args in [
+        &["report", "ds"][..],
+        &["query", "ds", "select * from metrics"][..],
+        &["query", "ds", "select avg(value) from metrics"][..],
+        &["inspect", "ds"][..],
+    ] {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        assert!(
+            stderr(&out).starts_with(&damaged),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+    // What reads only the intact files still works.
+    let out = tidybench(
+        dir.path(),
+        &["query", "ds", "select count(*) as n from runs"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
 
 /// The Parquet files under `dir`, sorted.
