@@ -300,9 +300,17 @@ fn text(inspection: &Inspection) -> String {
     out
 }
 
-/// Runs `inspect`; returns the exit code.
+/// Runs `inspect`; returns the exit code: 3 when the file is there but cannot be read as any
+/// format (as `report` says of it).
 pub fn run(args: &InspectArgs) -> Result<u8> {
-    let inspection = inspect(&args.input)?;
+    let inspection = match inspect(&args.input) {
+        Ok(inspection) => inspection,
+        Err(e @ (Error::UnknownFormat { .. } | Error::Parse { .. })) => {
+            super::problems::fail(&e);
+            return Ok(super::EXIT_ALL_FAILED);
+        }
+        Err(e) => return Err(e),
+    };
     let rendered = match args.format {
         InspectFormat::Text => text(&inspection),
         InspectFormat::Json => {

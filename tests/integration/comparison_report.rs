@@ -221,7 +221,7 @@ fn a_report_without_tables_is_an_error_naming_its_last_line() {
     let header = header.split("Model: m").next().unwrap().trim_end();
     write(dir.path(), "header.txt", header);
     let out = tidybench(dir.path(), &["inspect", "header.txt"]);
-    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(out.status.code(), Some(3));
     assert_eq!(
         stderr(&out),
         "error: header.txt:9: expected a `Model:` section with a comparison table, found none \

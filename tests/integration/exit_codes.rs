@@ -280,3 +280,38 @@ fn a_report_of_inputs_that_measured_nothing_exits_3_and_an_unknown_metric_exits_
         stderr(&out)
     );
 }
+
+#[test]
+fn inspect_exits_as_report_does_on_a_file_no_format_reads() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.log", "");
+    write(dir.path(), "notes.txt", "nothing to see here\n");
+    write(dir.path(), "cut.json", "{\"benchmarks\": [");
+    for file in ["empty.log", "notes.txt", "cut.json"] {
+        let report = tidybench(dir.path(), &["report", file]);
+        let inspect = tidybench(dir.path(), &["inspect", file]);
+        assert_eq!(report.status.code(), Some(3), "{file}: {}", stderr(&report));
+        assert_eq!(
+            inspect.status.code(),
+            Some(3),
+            "{file}: {}",
+            stderr(&inspect)
+        );
+        // The same error, naming the file.
+        let first_line = |text: String| text.lines().next().unwrap_or_default().to_string();
+        assert_eq!(
+            first_line(stderr(&inspect)),
+            first_line(stderr(&report)),
+            "{file}"
+        );
+        assert!(
+            stderr(&inspect).starts_with(&format!("error: {file}")),
+            "{file}"
+        );
+    }
+    // A file that is not there is an I/O error before any work, for both.
+    for command in ["report", "inspect"] {
+        let out = tidybench(dir.path(), &[command, "nope.log"]);
+        assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
+    }
+}
