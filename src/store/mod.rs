@@ -38,6 +38,18 @@ pub fn temporary_path(path: &Path) -> PathBuf {
 pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
     let tmp = temporary_path(path);
     std::fs::write(&tmp, bytes)
+        .map_err(|e| {
+            let dir = tmp.parent().unwrap_or(Path::new("."));
+            // The directory is there but takes no new file (read-only, full, `/proc`): the
+            // system's reason alone would be about a file the user never named.
+            match dir.is_dir() {
+                true => std::io::Error::new(
+                    e.kind(),
+                    format!("cannot create a file in {} to write it: {e}", dir.display()),
+                ),
+                false => e,
+            }
+        })
         .and_then(|()| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
@@ -75,5 +87,23 @@ mod tests {
             .to_string();
         assert!(error.contains("blocked"), "{error}");
         assert!(!temporary_path(&blocked).exists());
+        // A directory that takes no new file is named as what is wrong; a missing one is not.
+        if cfg!(target_os = "linux") {
+            let error = write_bytes_atomic(Path::new("/proc/version"), b"text")
+                .unwrap_err()
+                .to_string();
+            assert_eq!(
+                error,
+                "/proc/version: cannot create a file in /proc to write it: No such file or \
+                 directory (os error 2)"
+            );
+        }
+        let error = write_bytes_atomic(&dir.path().join("nope/report.txt"), b"text")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.ends_with("nope/report.txt: No such file or directory (os error 2)"),
+            "{error}"
+        );
     }
 }
