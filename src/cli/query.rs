@@ -35,6 +35,18 @@ pub struct QueryArgs {
 /// Runs `query`; returns the exit code.
 pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
     let (inputs, sql_text) = match &args.file {
+        // SQL after the inputs as well (it names no file, and has spaces): one of the two.
+        Some(file)
+            if args.args.last().is_some_and(|last| {
+                last.contains(char::is_whitespace) && !std::path::Path::new(last).exists()
+            }) =>
+        {
+            return Err(Error::Invalid(format!(
+                "--file {} gives the SQL, and so does {:?}: give one of them",
+                file.display(),
+                args.args.last().map_or("", String::as_str)
+            )))
+        }
         Some(file) => (
             args.args.clone(),
             std::fs::read_to_string(file).map_err(|e| Error::io(file, e))?,

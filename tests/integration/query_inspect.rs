@@ -82,6 +82,13 @@ fn every_output_format() {
     std::fs::write(dir.path().join("q.sql"), sql).unwrap();
     let (_, from_file, _) = query(dir.path(), &["out", "--file", "q.sql", "--format", "csv"]);
     assert_eq!(from_file, csv);
+    // SQL given twice is refused, not read as an input named `select 2`.
+    let (code, out, err) = query(dir.path(), &["out", "--file", "q.sql", "select 2"]);
+    assert_eq!((code, out.as_str()), (Some(1), ""));
+    assert_eq!(
+        err,
+        "error: --file q.sql gives the SQL, and so does \"select 2\": give one of them\n"
+    );
 }
 
 #[test]
