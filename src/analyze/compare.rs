@@ -159,7 +159,7 @@ pub const NO_LABEL: &str = "—";
 pub(crate) const LOAD_KEY: &str = "load_key";
 
 /// Significant digits of a load that tell load levels apart.
-const LOAD_DIGITS: i32 = 9;
+pub(crate) const LOAD_DIGITS: i32 = 9;
 
 /// The unrounded load of a level, until it replaces the level's key.
 const LEVEL_LOAD: &str = "level_load";

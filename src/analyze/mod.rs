@@ -3,6 +3,7 @@
 
 pub mod compare;
 pub mod peaks;
+pub mod repeats;
 pub mod server;
 pub mod sql;
 pub mod stats;
@@ -10,6 +11,7 @@ pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick, StatusGap};
 pub use peaks::{peaks, PeakRow};
+pub use repeats::mixed_sweep_combinations;
 pub use server::{server_rows, ServerRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
 

@@ -1,7 +1,8 @@
 //! `vllm bench sweep serve` result folders (real ones, see `tests/fixtures/README.md`): each
 //! `run=N.json` is a run labelled by its combination's parameters and run number, the copies
 //! of those runs in `summary.json` are dropped, `summary.csv` is a listed skip, a warm-up is
-//! not a measured run, and `compare` aggregates the repeats of each combination.
+//! not a measured run, and `compare` aggregates the repeats of each combination (and warns
+//! when it would average runs of different combinations or sweeps as repeats).
 
 use crate::common;
 
@@ -289,4 +290,71 @@ fn compare_aggregates_the_repeats_of_each_combination() {
             ("3", "3", verdict)
         );
     }
+}
+
+#[test]
+fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about() {
+    let dir = tempfile::tempdir().unwrap();
+    let qwen = repo(&format!("{SWEEP}/Qwen3-32B"));
+    let qwen_sweep = format!("{}/baseline-c256/20260216_173849", qwen.display());
+    let gpt = repo(&format!("{SWEEP}/gpt-oss-120b"));
+    let sweep = |name: &str| format!("{}/{name}", gpt.display());
+    let warnings = |args: &[&str]| -> Vec<String> {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        stderr(&out)
+            .lines()
+            .filter(|l| l.starts_with("warning: "))
+            .map(String::from)
+            .collect()
+    };
+    // A warm-up and a profiled combination of one sweep, at the same concurrency.
+    assert_eq!(
+        warnings(&["report", qwen.to_str().unwrap()]),
+        [format!(
+            "warning: {qwen_sweep}: model Qwen/Qwen3-32B, config=—: the runs of 2 sweep \
+             combinations (BENCH--profiled, BENCH--warmup) are averaged as repeats of one \
+             configuration at 1 load level(s); they differ in _benchmark_name, profile: compare \
+             them with --by _benchmark_name"
+        )]
+    );
+    // Two sweeps of the same combinations (two samplers, told apart only by directory).
+    assert_eq!(
+        warnings(&["report", gpt.to_str().unwrap()]),
+        [format!(
+            "warning: {}: model openai/gpt-oss-120b, config=—: the runs of 2 sweeps ({}, {}) \
+             are averaged as repeats of one configuration at 9 load level(s); if they are \
+             different configurations, label each sweep's runs (convert them with --label \
+             config=… one sweep at a time, or --labels-from)",
+            sweep("baseline/20260211_140427"),
+            sweep("baseline/20260211_140427"),
+            sweep("fmms-triton/20260211_144327"),
+        )]
+    );
+    // Told apart, nothing to warn about.
+    let qwen = qwen.to_str().unwrap();
+    let by_name = [
+        "compare",
+        qwen,
+        "--by",
+        "_benchmark_name",
+        "--baseline",
+        "warmup",
+    ];
+    assert_eq!(warnings(&by_name), Vec::<String>::new());
+    let labelled = [
+        "convert",
+        gpt.to_str().unwrap(),
+        "-o",
+        "out",
+        "--labels-from",
+        "gpt-oss-120b/(?P<config>[^/]+)/",
+        "--quiet",
+    ];
+    assert_eq!(warnings(&labelled), Vec::<String>::new());
+    let by_sampler = ["report", "out", "--baseline", "baseline"];
+    assert_eq!(warnings(&by_sampler), Vec::<String>::new());
+    // Repeats of one combination (run=0, 1, 2 of each) are what a sweep's repeats are.
+    let one = sweep("baseline");
+    assert_eq!(warnings(&["report", &one]), Vec::<String>::new());
 }

@@ -1,0 +1,258 @@
+//! Runs that a comparison averages as repeats but that may not be repeats of one another: the
+//! `run=N.json` files of different combinations of a `vllm bench sweep` (different
+//! directories), or of different sweeps, that share a configuration, a model and a load.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::PathBuf;
+
+use polars::prelude::*;
+
+use super::compare::{with_label, CompareSpec, LOAD_DIGITS};
+use crate::error::Result;
+use crate::formats::vllm_bench_json::RESULT_ID_LABEL;
+use crate::formats::Warning;
+use crate::frames::{Columns, Tables};
+use crate::schema::{metrics as m, runs as r};
+
+/// Labels that tell the runs of one combination apart (when and from where it ran), not the
+/// parameters that make a combination.
+const PER_RUN_LABELS: [&str; 4] = ["date", "run_number", "also_in", RESULT_ID_LABEL];
+
+/// Runs-table columns that are not parameters of a run (its identity, source and times).
+const NOT_PARAMETERS: [&str; 7] = [
+    r::RUN_ID,
+    r::SOURCE_PATH,
+    r::SOURCE_FORMAT,
+    r::SOURCE_SHA256,
+    r::LABELS,
+    r::STARTED_AT,
+    r::ENDED_AT,
+];
+
+/// The `vllm bench sweep` output directory and combination (`BENCH--…`, `SERVE--…-BENCH--…`)
+/// that the run stored at `source_path` (`out/20260216_173849/BENCH--warmup/run=0.json`) is a
+/// repeat of; `None` for any other file.
+fn sweep_combination(source_path: &str) -> Option<(&str, &str)> {
+    let (rest, file) = source_path.rsplit_once('/')?;
+    let stored = [".gz", ".zst"]
+        .iter()
+        .find_map(|ext| file.strip_suffix(ext))
+        .unwrap_or(file);
+    let number = stored.strip_prefix("run=")?.strip_suffix(".json")?;
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let (sweep, combination) = rest.rsplit_once('/').unwrap_or(("", rest));
+    (!combination.is_empty()).then_some((sweep, combination))
+}
+
+/// One warning per model, value of `spec.by` and set of runs that `spec`'s comparison averages
+/// as repeats at the same strategy and load although they come from different combinations
+/// of a `vllm bench sweep` (naming the parameters they differ in), or from different sweeps
+/// (which may be different configurations left unlabelled). None when no two runs are a
+/// sweep's, or when the runs cannot be read (the comparison says why).
+pub fn mixed_sweep_combinations(tables: &Tables, spec: &CompareSpec) -> Vec<Warning> {
+    mixed(tables, spec).unwrap_or_default()
+}
+
+fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
+    let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let runs = tables.runs.clone().collect().map_err(polars)?;
+    let ids = Columns(&runs).text(r::RUN_ID)?;
+    let paths = Columns(&runs).text(r::SOURCE_PATH)?;
+    // Each swept run's row in `runs`, sweep directory and combination.
+    let swept: HashMap<&str, (usize, &str, &str)> = ids
+        .iter()
+        .zip(&paths)
+        .enumerate()
+        .filter_map(|(row, (id, path))| {
+            let (sweep, combination) = sweep_combination(path.as_deref()?)?;
+            Some((id.as_deref()?, (row, sweep, combination)))
+        })
+        .collect();
+    if swept.len() < 2 {
+        return Ok(Vec::new());
+    }
+    let swept_ids = Series::new("swept".into(), swept.keys().copied().collect::<Vec<&str>>());
+    let levels = with_label(tables.metrics.clone(), tables.runs.clone(), &spec.by)?
+        .filter(col(m::RUN_ID).is_in(lit(swept_ids).implode(false), false))
+        .select([
+            col("by"),
+            col(m::MODEL),
+            col(m::STRATEGY),
+            col(m::LOAD).round_sig_figs(LOAD_DIGITS),
+            col(m::RUN_ID),
+        ])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars)?;
+    let cols = Columns(&levels);
+    let (by, model, strategy, run) = (
+        cols.text("by")?,
+        cols.text(m::MODEL)?,
+        cols.text(m::STRATEGY)?,
+        cols.text(m::RUN_ID)?,
+    );
+    let load = cols.float(m::LOAD)?;
+    // The runs of each configuration, model and level (loads compared as their bits).
+    type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
+    let mut pooled: BTreeMap<Level, BTreeSet<&str>> = BTreeMap::new();
+    for i in 0..levels.height() {
+        let Some((&id, _)) = run[i].as_deref().and_then(|id| swept.get_key_value(id)) else {
+            continue;
+        };
+        pooled
+            .entry((
+                by[i].clone(),
+                model[i].clone(),
+                strategy[i].clone(),
+                load[i].map(f64::to_bits),
+            ))
+            .or_default()
+            .insert(id);
+    }
+    // The combinations and the sweeps that runs come from.
+    let spread = |ids: &BTreeSet<&str>| -> (BTreeSet<&str>, BTreeSet<&str>) {
+        ids.iter()
+            .filter_map(|id| swept.get(id))
+            .map(|&(_, sweep, combination)| (combination, sweep))
+            .unzip()
+    };
+    // The levels where runs of two or more combinations (else sweeps) meet, gathered per
+    // configuration, model and the combinations (else sweeps) met: their count and runs.
+    type Mixed<'a> = (Option<String>, Option<String>, bool, BTreeSet<&'a str>);
+    let mut mixed: BTreeMap<Mixed, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for ((by, model, _, _), ids) in pooled {
+        let (combinations, sweeps) = spread(&ids);
+        let key = match (combinations.len() > 1, sweeps.len() > 1) {
+            (true, _) => (by, model, true, combinations),
+            (false, true) => (by, model, false, sweeps),
+            (false, false) => continue,
+        };
+        let (levels, runs) = mixed.entry(key).or_default();
+        *levels += 1;
+        runs.extend(ids);
+    }
+    let parameters = Parameters::of(&runs)?;
+    Ok(mixed
+        .into_iter()
+        .map(|((by, model, combinations, names), (levels, ids))| {
+            let list = names.iter().copied().collect::<Vec<_>>().join(", ");
+            let (what, hint) = if combinations {
+                let rows: Vec<usize> = ids
+                    .iter()
+                    .filter_map(|id| swept.get(id))
+                    .map(|s| s.0)
+                    .collect();
+                let differ = parameters.differing(&rows);
+                (
+                    format!("{} sweep combinations ({list})", names.len()),
+                    match differ.first() {
+                        Some(first) => format!(
+                            "they differ in {}: compare them with --by {first}",
+                            differ.join(", ")
+                        ),
+                        None => "compare them with --by and a label that tells them apart".into(),
+                    },
+                )
+            } else {
+                (
+                    format!("{} sweeps ({list})", names.len()),
+                    "if they are different configurations, label each sweep's runs (convert \
+                     them with --label config=… one sweep at a time, or --labels-from)"
+                        .into(),
+                )
+            };
+            let sweep = ids.first().and_then(|id| swept.get(id)).map_or("", |s| s.1);
+            Warning {
+                path: PathBuf::from(sweep),
+                line: None,
+                message: format!(
+                    "model {}, {}={}: the runs of {what} are averaged as repeats of one \
+                     configuration at {levels} load level(s); {hint}",
+                    model.as_deref().unwrap_or("not named"),
+                    spec.by,
+                    by.as_deref().unwrap_or(super::compare::NO_LABEL),
+                ),
+            }
+        })
+        .collect())
+}
+
+/// Every run's parameters as text: the runs-table columns that describe a run, and its
+/// labels, but not those that tell repeats apart.
+struct Parameters(Vec<BTreeMap<String, String>>);
+
+impl Parameters {
+    fn of(runs: &DataFrame) -> Result<Parameters> {
+        let mut all = vec![BTreeMap::new(); runs.height()];
+        for column in runs.columns() {
+            let name = column.name().as_str();
+            if NOT_PARAMETERS.contains(&name) {
+                continue;
+            }
+            let polars = |e| crate::Error::polars("checking repeated runs", e);
+            let text = column.cast(&DataType::String).map_err(polars)?;
+            for (row, value) in text.str().map_err(polars)?.iter().enumerate() {
+                if let Some(value) = value {
+                    all[row].insert(name.to_string(), value.to_string());
+                }
+            }
+        }
+        for (row, labels) in Columns(runs).text(r::LABELS)?.into_iter().enumerate() {
+            let labels: BTreeMap<String, serde_json::Value> = labels
+                .and_then(|text| serde_json::from_str(&text).ok())
+                .unwrap_or_default();
+            for (key, value) in labels {
+                if !PER_RUN_LABELS.contains(&key.as_str()) {
+                    let value = value
+                        .as_str()
+                        .map_or_else(|| value.to_string(), String::from);
+                    all[row].insert(key, value);
+                }
+            }
+        }
+        Ok(Parameters(all))
+    }
+
+    /// The parameters whose values (or presence) differ among the runs at `rows`, sorted.
+    fn differing(&self, rows: &[usize]) -> Vec<String> {
+        let keys: BTreeSet<&String> = rows.iter().flat_map(|&i| self.0[i].keys()).collect();
+        keys.into_iter()
+            .filter(|key| {
+                let values: BTreeSet<Option<&String>> =
+                    rows.iter().map(|&i| self.0[i].get(*key)).collect();
+                values.len() > 1
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sweep_combination_is_the_directory_of_a_numbered_run() {
+        for (path, combination) in [
+            (
+                "out/BENCH--warmup/run=0.json",
+                Some(("out", "BENCH--warmup")),
+            ),
+            (
+                "a.tar.zst!/s/SERVE--x-BENCH--y/run=12.json.zst",
+                Some(("a.tar.zst!/s", "SERVE--x-BENCH--y")),
+            ),
+            ("BENCH--z/run=3.json.gz", Some(("", "BENCH--z"))),
+            ("run=0.json", None),
+            ("/run=0.json", None),
+            ("out/BENCH--a/run=.json", None),
+            ("out/BENCH--a/run=1a.json", None),
+            ("out/BENCH--a/summary.json", None),
+            ("out/BENCH--a/run=0.yaml", None),
+        ] {
+            assert_eq!(sweep_combination(path), combination, "{path}");
+        }
+    }
+}
