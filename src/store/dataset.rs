@@ -567,7 +567,16 @@ pub fn open(dir: &Path) -> Result<Tables> {
             })
             .collect::<Result<Vec<_>>>()?;
         frames.push(if scans.is_empty() {
-            (table.rows)(&[])?.named(&[])?.lazy()
+            // Built as for storage, read as every part is: an enum of no values as text (some
+            // Polars operations panic on an enum column without categories).
+            let empty = (table.rows)(&[])?.named(&[])?;
+            let as_text: Vec<Expr> = empty
+                .columns()
+                .iter()
+                .filter(|column| matches!(column.dtype(), DataType::Enum(..)))
+                .map(|column| col(column.name().clone()).cast(DataType::String))
+                .collect();
+            empty.lazy().with_columns(as_text)
         } else {
             concat(scans, UnionArgs::default())
                 .map_err(|e| Error::polars(format!("reading {}", root.display()), e))?

@@ -516,6 +516,46 @@ fn released_kv_transfer_lines_give_one_metric_per_key() {
 }
 
 #[test]
+fn a_dataset_of_a_server_log_alone_reads_and_reports_what_it_needs() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = repo(&format!("{LOGS}/{STATS}"));
+    let out = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "ds", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Its metrics table has no rows: queried, it is empty rather than a crash.
+    let out = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "ds",
+            "select distinct model, status from metrics",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "model,status\n");
+    for args in [
+        &["report", "ds"][..],
+        &["compare", "ds", "--baseline", "x"][..],
+    ] {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(3), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).ends_with(
+                "the inputs hold only vLLM server samples, no benchmark results: give them \
+                 with the benchmark's results (a run directory), or convert them and query the \
+                 server_samples table\n"
+            ),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+#[test]
 fn a_report_of_a_server_log_alone_says_what_it_needs() {
     let dir = tempfile::tempdir().unwrap();
     let log = repo(&format!("{LOGS}/{STATS}"));
