@@ -609,7 +609,7 @@ fn scan(path: &Path) -> Result<LazyFrame> {
 /// cannot be read in full, when there is one: Polars' own errors name no file. Every file is
 /// read only here, once something has failed.
 pub fn blame_damaged_file(dir: &Path, error: Error) -> Error {
-    if !matches!(error, Error::Polars { .. }) {
+    if !matches!(&error, Error::Polars { source, .. } if is_read_error(source)) {
         return error;
     }
     let runs_path = dir.join(RUNS_FILE);
@@ -631,6 +631,18 @@ pub fn blame_damaged_file(dir: &Path, error: Error) -> Error {
         },
         Some((_, other)) => other,
         None => error,
+    }
+}
+
+/// True when `error` comes from reading a file (its bytes, or their Parquet encoding), not
+/// from what was asked of the data (a cast, a type).
+fn is_read_error(error: &PolarsError) -> bool {
+    match error {
+        PolarsError::Context { error, .. } | PolarsError::ExprContext { error, .. } => {
+            is_read_error(error)
+        }
+        PolarsError::IO { .. } => true,
+        other => other.to_string().starts_with("parquet: "),
     }
 }
 

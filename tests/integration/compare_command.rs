@@ -403,12 +403,25 @@ fn a_damaged_dataset_file_is_named_not_the_where_condition_or_the_step() {
             stderr(&out)
         );
     }
-    // What reads only the intact files still works.
+    // What reads only the intact files still works, and a fault of the query itself is
+    // its own, not the damaged file's.
     let out = tidybench(
         dir.path(),
         &["query", "ds", "select count(*) as n from runs"],
     );
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = tidybench(
+        dir.path(),
+        &["query", "ds", "select cast(model as int) from runs"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).starts_with(
+            "error: running the query: conversion from `str` to `i32` failed in column 'model'"
+        ),
+        "{}",
+        stderr(&out)
+    );
 }
 
 /// The Parquet files under `dir`, sorted.
