@@ -35,12 +35,8 @@ pub struct QueryArgs {
 /// Runs `query`; returns the exit code.
 pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
     let (inputs, sql_text) = match &args.file {
-        // SQL after the inputs as well (it names no file, and has spaces): one of the two.
-        Some(file)
-            if args.args.last().is_some_and(|last| {
-                last.contains(char::is_whitespace) && !std::path::Path::new(last).exists()
-            }) =>
-        {
+        // SQL after the inputs as well (it names no file and reads as a query): one of the two.
+        Some(file) if args.args.last().is_some_and(|last| reads_as_sql(last)) => {
             return Err(Error::Invalid(format!(
                 "--file {} gives the SQL, and so does {:?}: give one of them",
                 file.display(),
@@ -89,4 +85,16 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
         }
     }
     Ok(read.exit_code())
+}
+
+/// True when `arg` names no file and begins as a query does (`select …`, `with …`).
+fn reads_as_sql(arg: &str) -> bool {
+    let words: Vec<String> = arg
+        .split_whitespace()
+        .take(2)
+        .map(str::to_ascii_lowercase)
+        .collect();
+    words.len() == 2
+        && ["select", "with"].contains(&words[0].as_str())
+        && !std::path::Path::new(arg).exists()
 }

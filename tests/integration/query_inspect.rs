@@ -89,6 +89,17 @@ fn every_output_format() {
         err,
         "error: --file q.sql gives the SQL, and so does \"select 2\": give one of them\n"
     );
+    // An input path with a space, or a pattern, is still an input.
+    std::fs::create_dir(dir.path().join("my runs")).unwrap();
+    std::fs::copy(study_log(), dir.path().join("my runs/study.log")).unwrap();
+    for input in ["my runs/study.log", "my runs/*.log"] {
+        let (code, from_file, err) = query(
+            dir.path(),
+            &["--file", "q.sql", "--format", "csv", "-q", input],
+        );
+        assert_eq!(code, Some(0), "{input}: {err}");
+        assert_eq!(from_file, csv, "{input}");
+    }
 }
 
 #[test]
