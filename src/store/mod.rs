@@ -45,7 +45,7 @@ pub fn write_bytes_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
             match dir.is_dir() {
                 true => std::io::Error::new(
                     e.kind(),
-                    format!("cannot create a file in {} to write it: {e}", dir.display()),
+                    format!("cannot write a new file in {}: {e}", dir.display()),
                 ),
                 false => e,
             }
@@ -94,7 +94,7 @@ mod tests {
                 .to_string();
             assert_eq!(
                 error,
-                "/proc/version: cannot create a file in /proc to write it: No such file or \
+                "/proc/version: cannot write a new file in /proc: No such file or \
                  directory (os error 2)"
             );
         }
