@@ -159,7 +159,7 @@ pub const NO_LABEL: &str = "—";
 pub(crate) const LOAD_KEY: &str = "load_key";
 
 /// Significant digits of a load that tell load levels apart.
-pub(crate) const LOAD_DIGITS: i32 = 9;
+const LOAD_DIGITS: i32 = 9;
 
 /// The unrounded load of a level, until it replaces the level's key.
 const LEVEL_LOAD: &str = "level_load";
@@ -228,6 +228,9 @@ pub struct Comparison {
     pub missing: Vec<Pick>,
     /// Models whose values of a pick share no request status.
     pub status_gaps: Vec<StatusGap>,
+    /// The run of each picked value, of every value of `by` (compared or not): `by`, model,
+    /// strategy, the level's load key and `run_id`, the text columns categorical.
+    pub value_runs: DataFrame,
 }
 
 fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
@@ -688,8 +691,11 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         )
         // Read once: grouped below, and searched for each level's load.
         .collect()
-        .map_err(polars_err("reading the compared values"))?
-        .lazy();
+        .map_err(polars_err("reading the compared values"))?;
+    let value_runs = picked_rows
+        .select(["by", m::MODEL, m::STRATEGY, LOAD_KEY, m::RUN_ID])
+        .map_err(polars_err("listing the runs compared"))?;
+    let picked_rows = picked_rows.lazy();
     // A level's load is the same on every side: of the loads keyed alike, the one nearest the
     // key (then the least): 3.0 rather than 2.9999999999999996, and 2.333333333333333 as it
     // was, not the key 2.33333333. Found by one sort of the rows, not per group (a sort
@@ -803,6 +809,7 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
             levels,
             missing,
             status_gaps: Vec::new(),
+            value_runs,
         });
     }
     if !present.contains(&spec.baseline) {
@@ -1036,6 +1043,7 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         levels,
         missing,
         status_gaps,
+        value_runs,
     })
 }
 

@@ -11,7 +11,6 @@ pub mod summary;
 
 pub use compare::{compare, CompareSpec, Comparison, Pick, StatusGap};
 pub use peaks::{peaks, PeakRow};
-pub use repeats::mixed_sweep_combinations;
 pub use server::{server_rows, ServerRow};
 pub use summary::{averages, context, AverageRow, Averages, Context, DeltaRow, ValueRow};
 
@@ -42,6 +41,8 @@ pub struct Report {
     pub values: Vec<ValueRow>,
     /// What the compared runs' vLLM server logs say, per model and configuration.
     pub server: Vec<ServerRow>,
+    /// Runs averaged as repeats that may not be (see [`repeats`]), for the command to print.
+    pub warnings: Vec<crate::formats::Warning>,
     /// The deltas as a frame (stable column names, for CSV and machines).
     pub deltas_frame: polars::prelude::DataFrame,
     /// Positions in `deltas` of each model, candidate and pick, in report order.
@@ -77,6 +78,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
                     Vec::new()
                 },
                 server_rows(tables, &comparison.spec, &comparison.candidates)?,
+                repeats::mixed_sweep_combinations(&tables.runs, &comparison),
             ))
         },
     );
@@ -86,7 +88,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
         sections,
         average_at,
     } = compared?;
-    let (context, values, peaks, server) = others?;
+    let (context, values, peaks, server, warnings) = others?;
     Ok(Report {
         sections,
         average_at,
@@ -100,6 +102,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
         status_gaps: comparison.status_gaps.clone(),
         values,
         server,
+        warnings,
         deltas_frame: comparison.deltas,
     })
 }

@@ -7,11 +7,11 @@ use std::path::PathBuf;
 
 use polars::prelude::*;
 
-use super::compare::{with_label, CompareSpec, LOAD_DIGITS};
+use super::compare::{Comparison, LOAD_KEY, NO_LABEL};
 use crate::error::Result;
-use crate::formats::vllm_bench_json::RESULT_ID_LABEL;
+use crate::formats::vllm_bench_json::{NAME as VLLM_BENCH_JSON, RESULT_ID_LABEL};
 use crate::formats::Warning;
-use crate::frames::{Columns, Tables};
+use crate::frames::Columns;
 use crate::schema::{metrics as m, runs as r};
 
 /// Labels that tell the runs of one combination apart (when and from where it ran), not the
@@ -31,9 +31,9 @@ const NOT_PARAMETERS: [&str; 7] = [
 
 /// The `vllm bench sweep` output directory and combination (`BENCH--…`, `SERVE--…-BENCH--…`)
 /// that the run stored at `source_path` (`out/20260216_173849/BENCH--warmup/run=0.json`) is a
-/// repeat of; `None` for any other file.
+/// repeat of; `None` for any other file name.
 fn sweep_combination(source_path: &str) -> Option<(&str, &str)> {
-    let (rest, file) = source_path.rsplit_once('/')?;
+    let (rest, file) = source_path.rsplit_once(['/', '\\'])?;
     let stored = [".gz", ".zst"]
         .iter()
         .find_map(|ext| file.strip_suffix(ext))
@@ -42,47 +42,61 @@ fn sweep_combination(source_path: &str) -> Option<(&str, &str)> {
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (sweep, combination) = rest.rsplit_once('/').unwrap_or(("", rest));
+    let (sweep, combination) = rest.rsplit_once(['/', '\\']).unwrap_or(("", rest));
     (!combination.is_empty()).then_some((sweep, combination))
 }
 
-/// One warning per model, value of `spec.by` and set of runs that `spec`'s comparison averages
-/// as repeats at the same strategy and load although they come from different combinations
-/// of a `vllm bench sweep` (naming the parameters they differ in), or from different sweeps
-/// (which may be different configurations left unlabelled). None when no two runs are a
-/// sweep's, or when the runs cannot be read (the comparison says why).
-pub fn mixed_sweep_combinations(tables: &Tables, spec: &CompareSpec) -> Vec<Warning> {
-    mixed(tables, spec).unwrap_or_default()
+/// One warning per model, compared value of `by` and set of combinations (or sweeps) whose
+/// runs `comparison` averaged as repeats at one strategy and load although they come from
+/// different combinations of a `vllm bench sweep` (naming the parameters they differ in), or
+/// from different sweeps (which may be different configurations left unlabelled). `runs` is
+/// the runs table. None when fewer than two runs are a sweep's, or when the runs cannot be
+/// read (the comparison has said why).
+pub fn mixed_sweep_combinations(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning> {
+    mixed(runs, comparison).unwrap_or_default()
 }
 
-fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
+fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     let polars = |e| crate::Error::polars("checking repeated runs", e);
-    let runs = tables.runs.clone().collect().map_err(polars)?;
-    let ids = Columns(&runs).text(r::RUN_ID)?;
-    let paths = Columns(&runs).text(r::SOURCE_PATH)?;
-    // Each swept run's row in `runs`, sweep directory and combination.
-    let swept: HashMap<&str, (usize, &str, &str)> = ids
-        .iter()
-        .zip(&paths)
-        .enumerate()
-        .filter_map(|(row, (id, path))| {
-            let (sweep, combination) = sweep_combination(path.as_deref()?)?;
-            Some((id.as_deref()?, (row, sweep, combination)))
+    let sources = runs
+        .clone()
+        .select([col(r::RUN_ID), col(r::SOURCE_PATH), col(r::SOURCE_FORMAT)])
+        .collect()
+        .map_err(polars)?;
+    let cols = Columns(&sources);
+    let (ids, paths, formats) = (
+        cols.text(r::RUN_ID)?,
+        cols.text(r::SOURCE_PATH)?,
+        cols.text(r::SOURCE_FORMAT)?,
+    );
+    // The sweep directory and combination of each run of a sweep.
+    let swept: HashMap<&str, (&str, &str)> = (0..sources.height())
+        .filter(|&i| formats[i].as_deref() == Some(VLLM_BENCH_JSON))
+        .filter_map(|i| {
+            let found = sweep_combination(paths[i].as_deref()?)?;
+            Some((ids[i].as_deref()?, found))
         })
         .collect();
     if swept.len() < 2 {
         return Ok(Vec::new());
     }
-    let swept_ids = Series::new("swept".into(), swept.keys().copied().collect::<Vec<&str>>());
-    let levels = with_label(tables.metrics.clone(), tables.runs.clone(), &spec.by)?
-        .filter(col(m::RUN_ID).is_in(lit(swept_ids).implode(false), false))
-        .select([
-            col("by"),
-            col(m::MODEL),
-            col(m::STRATEGY),
-            col(m::LOAD).round_sig_figs(LOAD_DIGITS),
-            col(m::RUN_ID),
-        ])
+    let spec = &comparison.spec;
+    let compared: Vec<String> = std::iter::once(&spec.baseline)
+        .chain(&comparison.candidates)
+        .cloned()
+        .collect();
+    let levels = comparison
+        .value_runs
+        .clone()
+        .lazy()
+        .with_columns(
+            ["by", m::MODEL, m::STRATEGY, m::RUN_ID].map(|name| col(name).cast(DataType::String)),
+        )
+        .with_column(col("by").fill_null(lit(NO_LABEL)))
+        .filter(col("by").is_in(
+            lit(Series::new("compared".into(), compared)).implode(false),
+            false,
+        ))
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
         .map_err(polars)?;
@@ -93,8 +107,8 @@ fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
         cols.text(m::STRATEGY)?,
         cols.text(m::RUN_ID)?,
     );
-    let load = cols.float(m::LOAD)?;
-    // The runs of each configuration, model and level (loads compared as their bits).
+    let load = cols.float(LOAD_KEY)?;
+    // The swept runs of each configuration, model and level (keys compared as their bits).
     type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
     let mut pooled: BTreeMap<Level, BTreeSet<&str>> = BTreeMap::new();
     for i in 0..levels.height() {
@@ -115,7 +129,7 @@ fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
     let spread = |ids: &BTreeSet<&str>| -> (BTreeSet<&str>, BTreeSet<&str>) {
         ids.iter()
             .filter_map(|id| swept.get(id))
-            .map(|&(_, sweep, combination)| (combination, sweep))
+            .map(|&(sweep, combination)| (combination, sweep))
             .unzip()
     };
     // The levels where runs of two or more combinations (else sweeps) meet, gathered per
@@ -133,18 +147,16 @@ fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
         *levels += 1;
         runs.extend(ids);
     }
-    let parameters = Parameters::of(&runs)?;
+    if mixed.is_empty() {
+        return Ok(Vec::new());
+    }
+    let parameters = Parameters::of(&runs.clone().collect().map_err(polars)?)?;
     Ok(mixed
         .into_iter()
         .map(|((by, model, combinations, names), (levels, ids))| {
             let list = names.iter().copied().collect::<Vec<_>>().join(", ");
             let (what, hint) = if combinations {
-                let rows: Vec<usize> = ids
-                    .iter()
-                    .filter_map(|id| swept.get(id))
-                    .map(|s| s.0)
-                    .collect();
-                let differ = parameters.differing(&rows);
+                let differ = parameters.differing(&ids);
                 (
                     format!("{} sweep combinations ({list})", names.len()),
                     match differ.first() {
@@ -163,35 +175,35 @@ fn mixed(tables: &Tables, spec: &CompareSpec) -> Result<Vec<Warning>> {
                         .into(),
                 )
             };
-            let sweep = ids.first().and_then(|id| swept.get(id)).map_or("", |s| s.1);
+            let sweep = ids.first().and_then(|id| swept.get(id)).map_or("", |s| s.0);
             Warning {
-                path: PathBuf::from(sweep),
+                path: PathBuf::from(if sweep.is_empty() { "." } else { sweep }),
                 line: None,
                 message: format!(
                     "model {}, {}={}: the runs of {what} are averaged as repeats of one \
                      configuration at {levels} load level(s); {hint}",
                     model.as_deref().unwrap_or("not named"),
                     spec.by,
-                    by.as_deref().unwrap_or(super::compare::NO_LABEL),
+                    by.as_deref().unwrap_or(NO_LABEL),
                 ),
             }
         })
         .collect())
 }
 
-/// Every run's parameters as text: the runs-table columns that describe a run, and its
-/// labels, but not those that tell repeats apart.
-struct Parameters(Vec<BTreeMap<String, String>>);
+/// Each run's parameters as text, by run id: the runs-table columns that describe a run, and
+/// its labels, but not those that tell repeats apart.
+struct Parameters(HashMap<String, BTreeMap<String, String>>);
 
 impl Parameters {
     fn of(runs: &DataFrame) -> Result<Parameters> {
+        let polars = |e| crate::Error::polars("checking repeated runs", e);
         let mut all = vec![BTreeMap::new(); runs.height()];
         for column in runs.columns() {
             let name = column.name().as_str();
             if NOT_PARAMETERS.contains(&name) {
                 continue;
             }
-            let polars = |e| crate::Error::polars("checking repeated runs", e);
             let text = column.cast(&DataType::String).map_err(polars)?;
             for (row, value) in text.str().map_err(polars)?.iter().enumerate() {
                 if let Some(value) = value {
@@ -212,16 +224,24 @@ impl Parameters {
                 }
             }
         }
-        Ok(Parameters(all))
+        let ids = Columns(runs).text(r::RUN_ID)?;
+        Ok(Parameters(
+            ids.into_iter()
+                .zip(all)
+                .filter_map(|(id, parameters)| Some((id?, parameters)))
+                .collect(),
+        ))
     }
 
-    /// The parameters whose values (or presence) differ among the runs at `rows`, sorted.
-    fn differing(&self, rows: &[usize]) -> Vec<String> {
-        let keys: BTreeSet<&String> = rows.iter().flat_map(|&i| self.0[i].keys()).collect();
+    /// The parameters whose values (or presence) differ among the runs `ids`, sorted.
+    fn differing(&self, ids: &BTreeSet<&str>) -> Vec<String> {
+        let runs: Vec<&BTreeMap<String, String>> =
+            ids.iter().filter_map(|id| self.0.get(*id)).collect();
+        let keys: BTreeSet<&String> = runs.iter().flat_map(|run| run.keys()).collect();
         keys.into_iter()
             .filter(|key| {
                 let values: BTreeSet<Option<&String>> =
-                    rows.iter().map(|&i| self.0[i].get(*key)).collect();
+                    runs.iter().map(|run| run.get(*key)).collect();
                 values.len() > 1
             })
             .cloned()

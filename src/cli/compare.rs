@@ -148,7 +148,7 @@ pub(super) fn run_spec(
             )));
         }
     }
-    super::problems::warn(&analyze::mixed_sweep_combinations(&tables, spec), quiet);
+    super::problems::warn(&report.warnings, quiet);
     let text = renderer.render(&report)?;
     super::write_output(output.path, &text)?;
     let code = read.exit_code();

@@ -357,4 +357,45 @@ fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about
     // Repeats of one combination (run=0, 1, 2 of each) are what a sweep's repeats are.
     let one = sweep("baseline");
     assert_eq!(warnings(&["report", &one]), Vec::<String>::new());
+    // Only the runs compared count: --where leaving one sweep, or a configuration not among
+    // the candidates.
+    let gpt = gpt.to_str().unwrap();
+    let one_sweep = [
+        "compare",
+        gpt,
+        "--label",
+        "config=x",
+        "--baseline",
+        "x",
+        "--where",
+        "source_path like '%/baseline/%'",
+    ];
+    assert_eq!(warnings(&one_sweep), Vec::<String>::new());
+    let with_qwen = [
+        "compare",
+        "out",
+        qwen,
+        "--label",
+        "config=q",
+        "--baseline",
+        "baseline",
+    ];
+    assert_eq!(warnings(&with_qwen).len(), 1);
+    let without_qwen = [&with_qwen[..], &["--candidates", "fmms-triton"]].concat();
+    assert_eq!(warnings(&without_qwen), Vec::<String>::new());
+    // Given from inside the sweep's directory, the warning names it as `.`.
+    let out = tidybench(
+        Path::new(&qwen_sweep),
+        &["report", "BENCH--warmup", "BENCH--profiled", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = tidybench(
+        Path::new(&qwen_sweep),
+        &["report", "BENCH--warmup", "BENCH--profiled"],
+    );
+    assert!(
+        stderr(&out).starts_with("warning: .: model Qwen/Qwen3-32B, config=—: the runs of 2"),
+        "{}",
+        stderr(&out)
+    );
 }
