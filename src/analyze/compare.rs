@@ -797,7 +797,9 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
                     .alias(c::LOAD),
             )
             // Sorted on the categorical codes (in the order of their texts), then made text.
+            .with_column(strategy_rank())
             .sort(level_order(&keys), level_sort_options(&keys))
+            .drop(by_name([STRATEGY_RANK], true, false))
             .with_columns(as_text(&level_text))
             .with_column(col("by").fill_null(lit(NO_LABEL)))
             .collect()
@@ -998,20 +1000,22 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         .map_err(polars_err("computing deltas"))?;
     let deltas = with_intervals(deltas)?
         .lazy()
-        .with_column(verdict.alias(c::VERDICT))
-        // Loads ascending; load points without a load (key -(index + 1)) in run order.
+        .with_columns([verdict.alias(c::VERDICT), strategy_rank()])
+        // A sweep's strategies as their loads rise; loads ascending; load points without a
+        // load (key -(index + 1)) in run order.
         .sort(
             [
                 c::MODEL,
                 c::CANDIDATE,
                 c::PICK,
+                STRATEGY_RANK,
                 c::STRATEGY,
                 c::LOAD,
                 LOAD_KEY,
             ],
             SortMultipleOptions::default()
                 .with_nulls_last(true)
-                .with_order_descending_multi([false, false, false, false, false, true]),
+                .with_order_descending_multi([false, false, false, false, false, false, true]),
         )
         // Sorted on the categorical codes (in the order of their texts), then made text.
         .with_columns(as_text(&text_keys))
@@ -1032,7 +1036,9 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
                 .alias(c::LOAD),
         )
         // Sorted on the categorical codes (in the order of their texts), then made text.
+        .with_column(strategy_rank())
         .sort(level_order(&keys), level_sort_options(&keys))
+        .drop(by_name([STRATEGY_RANK], true, false))
         .with_columns(as_text(&level_text))
         .collect()
         .map_err(polars_err("collecting levels"))?;
@@ -1047,10 +1053,26 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
     })
 }
 
+/// Column of a sort that puts a sweep's strategies in the order their loads rise (see
+/// [`strategy_rank`]).
+pub(crate) const STRATEGY_RANK: &str = "strategy_rank";
+
+/// A sweep's strategies in the order GuideLLM runs them and their loads rise: synchronous
+/// first, throughput last, the others (constant, poisson, concurrent) between, by name.
+pub(crate) fn strategy_rank() -> Expr {
+    let strategy = col(c::STRATEGY).cast(DataType::String);
+    when(strategy.clone().eq(lit("synchronous")))
+        .then(lit(0u8))
+        .when(strategy.eq(lit("throughput")))
+        .then(lit(2u8))
+        .otherwise(lit(1u8))
+        .alias(STRATEGY_RANK)
+}
+
 /// The order of [`Comparison::levels`]: by model (unless models are what is compared), pick,
-/// configuration, strategy and load (loads ascending, load points without a load in run
-/// order), then status and unit, so that no two rows tie and the order never depends on how
-/// the rows were grouped.
+/// configuration, strategy (as [`strategy_rank`] orders them) and load (loads ascending, load
+/// points without a load in run order), then status and unit, so that no two rows tie and the
+/// order never depends on how the rows were grouped.
 fn level_order(keys: &[&str]) -> Vec<&'static str> {
     let model = keys.contains(&m::MODEL).then_some(m::MODEL);
     model
@@ -1058,13 +1080,19 @@ fn level_order(keys: &[&str]) -> Vec<&'static str> {
         .chain([
             c::PICK,
             "by",
+            STRATEGY_RANK,
             c::STRATEGY,
             c::LOAD,
             LOAD_KEY,
             m::STATUS,
             m::UNIT,
         ])
-        .filter(|k| *k == "by" || *k == c::LOAD || keys.contains(k))
+        .filter(|k| {
+            *k == "by"
+                || *k == c::LOAD
+                || keys.contains(k)
+                || (*k == STRATEGY_RANK && keys.contains(&c::STRATEGY))
+        })
         .collect()
 }
 

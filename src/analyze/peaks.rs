@@ -4,7 +4,7 @@
 
 use polars::prelude::*;
 
-use super::compare::{col_names as c, directions, Comparison};
+use super::compare::{col_names as c, directions, strategy_rank, Comparison, STRATEGY_RANK};
 use super::summary::take_text;
 use crate::error::{Error, Result};
 use crate::frames::Columns;
@@ -111,10 +111,18 @@ pub fn peaks(comparison: &Comparison) -> Result<Vec<PeakRow>> {
                 .eq(lit(comparison.spec.baseline.clone()))
                 .alias("is_baseline"),
         )
+        .with_column(strategy_rank())
         .sort(
-            [m::MODEL, c::PICK, m::STRATEGY, "is_baseline", "by"],
+            [
+                m::MODEL,
+                c::PICK,
+                STRATEGY_RANK,
+                m::STRATEGY,
+                "is_baseline",
+                "by",
+            ],
             SortMultipleOptions::default()
-                .with_order_descending_multi([false, false, false, true, false]),
+                .with_order_descending_multi([false, false, false, false, true, false]),
         )
         .collect()
         .map_err(polars_err("collecting"))?;

@@ -470,10 +470,14 @@ fn peaks_chapter(report: &Report, model: &str) -> Option<Chapter> {
                 pick_label(&p.metric, &p.stat, &p.status),
                 p.config.clone(),
                 format!("{} {}", value_text(Some(p.peak), p.decimals, false), p.unit),
-                p.load.map_or_else(
-                    || "?".into(),
-                    |l| format!("{} {}", p.strategy, display_load(l)),
-                ),
+                // The strategy with its load, also when the load is unknown ("synchronous ?").
+                format!(
+                    "{} {}",
+                    p.strategy,
+                    p.load.map_or_else(|| "?".into(), display_load)
+                )
+                .trim_start()
+                .to_string(),
             ];
             if compared {
                 row.push(vs);

@@ -74,9 +74,10 @@ fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
     assert_eq!(
         got,
         vec![
+            // As the sweep ran and its loads rose: synchronous, the rates, throughput.
+            ("synchronous".into(), Some(1.0), Some(2.0), "both".into()),
             ("constant".into(), Some(3.0), Some(6.0), "both".into()),
             ("constant".into(), Some(6.0), Some(12.0), "both".into()),
-            ("synchronous".into(), Some(1.0), Some(2.0), "both".into()),
             ("throughput".into(), Some(9.0), Some(18.0), "both".into()),
         ]
     );
@@ -101,11 +102,25 @@ fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
         table,
         vec![
             "  strategy     load  base  cand  difference   change  verdict",
+            "  synchronous     ?   1.0   2.0        +1.0  +100.0%  better~",
             "  constant        ?   3.0   6.0        +3.0  +100.0%  better~",
             "  constant        ?   6.0  12.0        +6.0  +100.0%  better~",
-            "  synchronous     ?   1.0   2.0        +1.0  +100.0%  better~",
             "  throughput      ?   9.0  18.0        +9.0  +100.0%  better~",
         ]
+    );
+    // The peaks in the same order, each naming its strategy also where the load is unknown.
+    let peaks: Vec<&str> = report
+        .peaks
+        .iter()
+        .filter(|p| p.metric == "requests_per_second" && p.config == "cand")
+        .map(|p| p.strategy.as_str())
+        .collect();
+    assert_eq!(peaks, ["synchronous", "constant", "throughput"]);
+    assert!(
+        text.contains(
+            "  Requests per second (mean, total requests)  cand           12.0      constant ?"
+        ),
+        "{text}"
     );
 }
 

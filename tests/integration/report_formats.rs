@@ -317,8 +317,8 @@ fn a_single_configuration_reports_its_values() {
         "Requests per second (mean, total requests) [req/s, higher is better]",
         "Runs: sweep, loads 2.333, 4, 512",
         // A sweep's rate of 7/3 req/s, rounded for reading (exact in the CSV below).
-        "  constant     2.333  1.500",
         "  synchronous      ?  0.667",
+        "  constant     2.333  1.500",
         "  throughput     512  4.000",
     ] {
         assert!(
@@ -337,15 +337,23 @@ fn a_single_configuration_reports_its_values() {
         &["report", json.to_str().unwrap(), "--format", "csv"],
     );
     let csv = stdout(&out);
+    // In the order the sweep ran: synchronous first.
     assert_eq!(
         csv.lines().nth(1),
+        Some(
+            "config,—,llama-3.1-8b-instruct,synchronous,,0,requests_per_second,mean,total,\
+             req/s,0.6666666666666667,1,,"
+        )
+    );
+    assert_eq!(
+        csv.lines().nth(2),
         Some(
             "config,—,llama-3.1-8b-instruct,constant,2.333333333333333,,requests_per_second,mean,\
              total,req/s,1.5,1,,"
         )
     );
     assert_eq!(
-        csv.lines().nth(2),
+        csv.lines().nth(3),
         Some(
             "config,—,llama-3.1-8b-instruct,constant,4,,requests_per_second,mean,total,req/s,\
              2.6666666666666665,1,,"
