@@ -1,6 +1,8 @@
 //! Summaries of a comparison (mean % change per model and across models) and the facts about
 //! the compared runs that reports print in their headers, plus typed rows for renderers.
 
+use std::collections::HashMap;
+
 use polars::prelude::*;
 
 use super::compare::{col_names as c, Comparison};
@@ -463,6 +465,45 @@ fn distinct<T: PartialEq>(values: impl IntoIterator<Item = Option<T>>) -> Vec<T>
     out
 }
 
+/// Each of the distinct `paths` by its file name, or by as many of its last components as tell
+/// it from the others (`BENCH--warmup/run=0.json` beside `BENCH--profiled/run=0.json`), in
+/// order, each name once.
+fn short_names(paths: &[String]) -> Vec<String> {
+    let components: Vec<Vec<&str>> = paths
+        .iter()
+        .map(|p| p.split(['/', '\\']).filter(|c| !c.is_empty()).collect())
+        .collect();
+    let suffix = |parts: &[&str], k: usize| parts[parts.len().saturating_sub(k)..].join("/");
+    let mut taken = vec![1; paths.len()];
+    let deepest = components.iter().map(Vec::len).max().unwrap_or(1);
+    for k in 1..=deepest {
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        for parts in &components {
+            *seen.entry(suffix(parts, k)).or_default() += 1;
+        }
+        let mut clash = false;
+        for (i, parts) in components.iter().enumerate() {
+            if taken[i] == k && seen[&suffix(parts, k)] > 1 && parts.len() > k {
+                taken[i] = k + 1;
+                clash = true;
+            }
+        }
+        if !clash {
+            break;
+        }
+    }
+    let names: Vec<String> = components
+        .iter()
+        .zip(paths)
+        .zip(taken)
+        .map(|((parts, path), k)| match parts.is_empty() {
+            true => path.clone(),
+            false => suffix(parts, k),
+        })
+        .collect();
+    distinct(names.into_iter().map(Some))
+}
+
 /// Reads the header facts from `runs` and the compared loads.
 pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
     let runs = runs
@@ -483,13 +524,7 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
             cols.float(name)?.into_iter().map(|v| v.map(|v| v as i64)),
         ))
     };
-    let sources = distinct(cols.text(r::SOURCE_PATH)?.into_iter().map(|p| {
-        p.map(|p| {
-            std::path::Path::new(&p)
-                .file_name()
-                .map_or(p.clone(), |n| n.to_string_lossy().into_owned())
-        })
-    }));
+    let sources = short_names(&distinct(cols.text(r::SOURCE_PATH)?));
     let mut loads = distinct(Columns(&comparison.levels).float(c::LOAD)?);
     loads.sort_by(f64::total_cmp);
     Ok(Context {
@@ -502,4 +537,44 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
         prefix_tokens: ints(r::PREFIX_TOKENS)?,
         turns: ints(r::TURNS)?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sources_are_named_by_as_much_of_their_path_as_tells_them_apart() {
+        let names =
+            |paths: &[&str]| short_names(&paths.iter().map(|p| p.to_string()).collect::<Vec<_>>());
+        assert_eq!(
+            names(&["/data/benchmark-run-larger-models.log"]),
+            ["benchmark-run-larger-models.log"]
+        );
+        assert_eq!(
+            names(&[
+                "s/BENCH--warmup/run=0.json",
+                "s/BENCH--profiled/run=0.json",
+                "s/BENCH--profiled/run=1.json",
+                "notes.log",
+            ]),
+            [
+                "BENCH--warmup/run=0.json",
+                "BENCH--profiled/run=0.json",
+                "run=1.json",
+                "notes.log"
+            ]
+        );
+        // Deeper clashes take as many components as they need; a path that is all clash keeps
+        // itself whole.
+        assert_eq!(
+            names(&["a/x/B/run=0.json", "b/x/B/run=0.json", "x/B/run=0.json"]),
+            ["a/x/B/run=0.json", "b/x/B/run=0.json", "x/B/run=0.json"]
+        );
+        assert_eq!(
+            names(&["C:\\r\\a\\r.json", "C:\\r\\b\\r.json"]),
+            ["a/r.json", "b/r.json"]
+        );
+        assert_eq!(names(&["", "/"]), ["", "/"]);
+    }
 }

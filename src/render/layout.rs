@@ -8,6 +8,9 @@ use super::{
 };
 use crate::analyze::{DeltaRow, Report, ValueRow};
 
+/// Most sources the header names; more are counted.
+const SOURCES_LISTED: usize = 6;
+
 /// A titled table of text cells.
 pub struct Table {
     /// What the table shows.
@@ -71,7 +74,15 @@ pub fn header_lines(report: &Report) -> Vec<String> {
             report.candidates.join(", ")
         )
     };
-    let mut lines = vec![first, format!("Sources: {}", ctx.sources.join(", "))];
+    // A long list (a sweep, an archive) is cut: the JSON report lists every source.
+    let sources = match ctx.sources.len() {
+        n if n > SOURCES_LISTED => format!(
+            "{}, … ({n} files; the JSON report lists them all)",
+            ctx.sources[..SOURCES_LISTED - 1].join(", ")
+        ),
+        _ => ctx.sources.join(", "),
+    };
+    let mut lines = vec![first, format!("Sources: {sources}")];
     let mut run = Vec::new();
     if !ctx.rate_types.is_empty() {
         run.push(ctx.rate_types.join("/"));

@@ -399,3 +399,38 @@ fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about
         stderr(&out)
     );
 }
+
+#[test]
+fn the_header_tells_sources_of_one_name_apart_and_counts_a_long_list() {
+    let dir = tempfile::tempdir().unwrap();
+    let header = |input: &str| {
+        let out = tidybench(
+            dir.path(),
+            &["report", &repo(input).display().to_string(), "-q"],
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .find(|l| l.starts_with("Sources: "))
+            .unwrap_or_default()
+            .to_string()
+    };
+    assert_eq!(
+        header(&format!("{SWEEP}/Qwen3-32B")),
+        "Sources: BENCH--profiled/run=0.json, BENCH--warmup/run=0.json"
+    );
+    // 2 sweeps x 9 combinations x 3 runs: five named, all counted.
+    let long = header(&format!("{SWEEP}/gpt-oss-120b"));
+    assert!(
+        long.starts_with(
+            "Sources: 20260211_140427/BENCH--max_concurrency=1-num_prompts=10-request_rate=1/\
+             run=0.json, "
+        ),
+        "{long}"
+    );
+    assert!(
+        long.ends_with(", … (54 files; the JSON report lists them all)"),
+        "{long}"
+    );
+    assert_eq!(long.matches("run=").count(), 5, "{long}");
+}
