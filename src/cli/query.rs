@@ -87,14 +87,18 @@ pub fn run(args: &QueryArgs) -> tidybench::Result<u8> {
     Ok(read.exit_code())
 }
 
-/// True when `arg` names no file and begins as a query does (`select …`, `with …`).
+/// True when `arg` begins as a query does (`select …`, `SELECT*FROM …`, `with …`) and names no
+/// file, nor is a pattern that matches one.
 fn reads_as_sql(arg: &str) -> bool {
-    let words: Vec<String> = arg
-        .split_whitespace()
-        .take(2)
-        .map(str::to_ascii_lowercase)
-        .collect();
-    words.len() == 2
-        && ["select", "with"].contains(&words[0].as_str())
+    let word: String = arg
+        .trim_start()
+        .chars()
+        .take_while(char::is_ascii_alphabetic)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    let rest = arg.trim_start()[word.len()..].chars().next();
+    ["select", "with"].contains(&word.as_str())
+        && rest.is_some_and(|c| !c.is_alphanumeric() && c != '_' && c != '.')
         && !std::path::Path::new(arg).exists()
+        && glob::glob(arg).map_or(true, |mut matches| matches.next().is_none())
 }

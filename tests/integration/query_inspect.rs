@@ -83,16 +83,24 @@ fn every_output_format() {
     let (_, from_file, _) = query(dir.path(), &["out", "--file", "q.sql", "--format", "csv"]);
     assert_eq!(from_file, csv);
     // SQL given twice is refused, not read as an input named `select 2`.
-    let (code, out, err) = query(dir.path(), &["out", "--file", "q.sql", "select 2"]);
-    assert_eq!((code, out.as_str()), (Some(1), ""));
-    assert_eq!(
-        err,
-        "error: --file q.sql gives the SQL, and so does \"select 2\": give one of them\n"
-    );
+    for sql in [
+        "select 2",
+        "SELECT*FROM runs",
+        "  With t as (select 1) select * from t",
+    ] {
+        let (code, out, err) = query(dir.path(), &["out", "--file", "q.sql", sql]);
+        assert_eq!((code, out.as_str()), (Some(1), ""), "{sql}");
+        assert_eq!(
+            err,
+            format!("error: --file q.sql gives the SQL, and so does {sql:?}: give one of them\n")
+        );
+    }
     // An input path with a space, or a pattern, is still an input.
     std::fs::create_dir(dir.path().join("my runs")).unwrap();
     std::fs::copy(study_log(), dir.path().join("my runs/study.log")).unwrap();
-    for input in ["my runs/study.log", "my runs/*.log"] {
+    std::fs::create_dir(dir.path().join("with runs")).unwrap();
+    std::fs::copy(study_log(), dir.path().join("with runs/study.log")).unwrap();
+    for input in ["my runs/*.log", "with runs/*.log", "with runs/study.log"] {
         let (code, from_file, err) = query(
             dir.path(),
             &["--file", "q.sql", "--format", "csv", "-q", input],
