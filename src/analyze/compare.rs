@@ -546,6 +546,17 @@ fn pick_condition(
 /// value match on their position in the run instead. Repeated runs of the same model,
 /// configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
+    // What keys a compared value cannot also be what tells the sides apart (model can: its
+    // comparison is across models).
+    let keyed = [m::STRATEGY, m::METRIC, m::STAT, m::STATUS, m::UNIT];
+    if keyed.contains(&spec.by.as_str()) {
+        return Err(Error::Invalid(format!(
+            "--by {}: every compared value is keyed by its strategy, metric, stat, status and \
+             unit, so it cannot be what is compared; --by takes a run label (config, hardware, \
+             software, model, a label of your own)",
+            spec.by
+        )));
+    }
     let labelled = with_label(metrics, runs.clone(), &spec.by)?;
     let Some(condition) = &spec.filter else {
         return compare_labelled(labelled, spec);
@@ -1057,8 +1068,8 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
 /// [`strategy_rank`]).
 pub(crate) const STRATEGY_RANK: &str = "strategy_rank";
 
-/// A sweep's strategies in the order GuideLLM runs them and their loads rise: synchronous
-/// first, throughput last, the others (constant, poisson, concurrent) between, by name.
+/// A sweep's strategies in the order their loads rise: synchronous first, throughput last,
+/// the others (concurrent, constant, poisson) between, by name.
 pub(crate) fn strategy_rank() -> Expr {
     let strategy = col(c::STRATEGY).cast(DataType::String);
     when(strategy.clone().eq(lit("synchronous")))

@@ -74,7 +74,7 @@ fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
     assert_eq!(
         got,
         vec![
-            // As the sweep ran and its loads rose: synchronous, the rates, throughput.
+            // As the sweep's loads rise: synchronous, the rates, throughput.
             ("synchronous".into(), Some(1.0), Some(2.0), "both".into()),
             ("constant".into(), Some(3.0), Some(6.0), "both".into()),
             ("constant".into(), Some(6.0), Some(12.0), "both".into()),

@@ -592,3 +592,32 @@ fn the_baseline_among_the_candidates_is_not_compared_with_itself() {
         "error: --candidates names only the baseline config=a: nothing to compare\n"
     );
 }
+
+#[test]
+fn a_key_of_the_compared_values_cannot_be_what_is_compared() {
+    let dir = tempfile::tempdir().unwrap();
+    let runs = repo("tests/fixtures/guidellm/0.5.4");
+    for by in ["strategy", "metric", "stat", "status", "unit"] {
+        let out = tidybench(
+            dir.path(),
+            &[
+                "compare",
+                runs.to_str().unwrap(),
+                "--by",
+                by,
+                "--baseline",
+                "x",
+                "-q",
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1), "{by}");
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: --by {by}: every compared value is keyed by its strategy, metric, stat, \
+                 status and unit, so it cannot be what is compared; --by takes a run label \
+                 (config, hardware, software, model, a label of your own)\n"
+            )
+        );
+    }
+}

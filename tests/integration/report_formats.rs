@@ -337,7 +337,7 @@ fn a_single_configuration_reports_its_values() {
         &["report", json.to_str().unwrap(), "--format", "csv"],
     );
     let csv = stdout(&out);
-    // In the order the sweep ran: synchronous first.
+    // As the sweep's loads rise: synchronous first.
     assert_eq!(
         csv.lines().nth(1),
         Some(
