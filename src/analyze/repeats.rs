@@ -42,7 +42,11 @@ fn sweep_combination(source_path: &str) -> Option<(&str, &str)> {
     if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
-    let (sweep, combination) = rest.rsplit_once(['/', '\\']).unwrap_or(("", rest));
+    let (sweep, combination) = match rest.rsplit_once(['/', '\\']) {
+        Some(("", combination)) => ("/", combination),
+        Some(found) => found,
+        None => (".", rest),
+    };
     (!combination.is_empty()).then_some((sweep, combination))
 }
 
@@ -154,7 +158,7 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     Ok(mixed
         .into_iter()
         .map(|((by, model, combinations, names), (levels, ids))| {
-            let list = names.iter().copied().collect::<Vec<_>>().join(", ");
+            let list = listed(&names);
             let (what, hint) = if combinations {
                 let differ = parameters.differing(&ids);
                 (
@@ -175,9 +179,9 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
                         .into(),
                 )
             };
-            let sweep = ids.first().and_then(|id| swept.get(id)).map_or("", |s| s.0);
+            let (_, sweeps) = spread(&ids);
             Warning {
-                path: PathBuf::from(if sweep.is_empty() { "." } else { sweep }),
+                path: PathBuf::from(sweeps.first().copied().unwrap_or(".")),
                 line: None,
                 message: format!(
                     "model {}, {}={}: the runs of {what} are averaged as repeats of one \
@@ -189,6 +193,15 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
             }
         })
         .collect())
+}
+
+/// `names` joined, the first five of more than six (a sweep of thousands of combinations).
+fn listed(names: &BTreeSet<&str>) -> String {
+    let shown: Vec<&str> = names.iter().copied().take(5).collect();
+    match names.len() {
+        n if n > 6 => format!("{}, … {n} in all", shown.join(", ")),
+        _ => names.iter().copied().collect::<Vec<_>>().join(", "),
+    }
 }
 
 /// Each run's parameters as text, by run id: the runs-table columns that describe a run, and
@@ -254,6 +267,14 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_long_list_is_cut() {
+        let names: BTreeSet<&str> = ["a", "b", "c", "d", "e", "f", "g"].into();
+        assert_eq!(listed(&names), "a, b, c, d, e, … 7 in all");
+        let names: BTreeSet<&str> = ["a", "b", "c", "d", "e", "f"].into();
+        assert_eq!(listed(&names), "a, b, c, d, e, f");
+    }
+
+    #[test]
     fn a_sweep_combination_is_the_directory_of_a_numbered_run() {
         for (path, combination) in [
             (
@@ -264,7 +285,8 @@ mod tests {
                 "a.tar.zst!/s/SERVE--x-BENCH--y/run=12.json.zst",
                 Some(("a.tar.zst!/s", "SERVE--x-BENCH--y")),
             ),
-            ("BENCH--z/run=3.json.gz", Some(("", "BENCH--z"))),
+            ("BENCH--z/run=3.json.gz", Some((".", "BENCH--z"))),
+            ("/BENCH--z/run=3.json", Some(("/", "BENCH--z"))),
             ("run=0.json", None),
             ("/run=0.json", None),
             ("out/BENCH--a/run=.json", None),

@@ -383,6 +383,22 @@ fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about
     assert_eq!(warnings(&with_qwen).len(), 1);
     let without_qwen = [&with_qwen[..], &["--candidates", "fmms-triton"]].concat();
     assert_eq!(warnings(&without_qwen), Vec::<String>::new());
+    // Runs of other formats in directories named like a sweep's are not a sweep's.
+    let guidellm = dir.path().join("guidellm");
+    for (combination, version) in [("BENCH--x", "0.7.4"), ("BENCH--y", "0.6.1")] {
+        std::fs::create_dir_all(guidellm.join(combination)).unwrap();
+        std::fs::copy(
+            repo(&format!(
+                "tests/fixtures/guidellm/{version}/concurrent/benchmarks-no-requests.json.gz"
+            )),
+            guidellm.join(combination).join("run=0.json.gz"),
+        )
+        .unwrap();
+    }
+    let out = tidybench(dir.path(), &["report", "guidellm"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("(2 runs)"), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "");
     // Given from inside the sweep's directory, the warning names it as `.`.
     let out = tidybench(
         Path::new(&qwen_sweep),
