@@ -1,7 +1,7 @@
 //! Summaries of a comparison (mean % change per model and across models) and the facts about
 //! the compared runs that reports print in their headers, plus typed rows for renderers.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -465,43 +465,56 @@ fn distinct<T: PartialEq>(values: impl IntoIterator<Item = Option<T>>) -> Vec<T>
     out
 }
 
-/// Each of the distinct `paths` by its file name, or by as many of its last components as tell
-/// it from the others (`BENCH--warmup/run=0.json` beside `BENCH--profiled/run=0.json`), in
-/// order, each name once.
+/// Each of `paths` by its file name, or by as many of its last components as tell it from
+/// the others (`BENCH--warmup/run=0.json` beside `BENCH--profiled/run=0.json`), in order,
+/// each name once.
 fn short_names(paths: &[String]) -> Vec<String> {
-    let components: Vec<Vec<&str>> = paths
+    let mut seen = HashSet::new();
+    let paths: Vec<&String> = paths.iter().filter(|p| seen.insert(*p)).collect();
+    let components: Vec<Vec<String>> = paths
         .iter()
-        .map(|p| p.split(['/', '\\']).filter(|c| !c.is_empty()).collect())
-        .collect();
-    let suffix = |parts: &[&str], k: usize| parts[parts.len().saturating_sub(k)..].join("/");
-    let mut taken = vec![1; paths.len()];
-    let deepest = components.iter().map(Vec::len).max().unwrap_or(1);
-    for k in 1..=deepest {
-        let mut seen: HashMap<String, usize> = HashMap::new();
-        for parts in &components {
-            *seen.entry(suffix(parts, k)).or_default() += 1;
-        }
-        let mut clash = false;
-        for (i, parts) in components.iter().enumerate() {
-            if taken[i] == k && seen[&suffix(parts, k)] > 1 && parts.len() > k {
-                taken[i] = k + 1;
-                clash = true;
-            }
-        }
-        if !clash {
-            break;
-        }
-    }
-    let names: Vec<String> = components
-        .iter()
-        .zip(paths)
-        .zip(taken)
-        .map(|((parts, path), k)| match parts.is_empty() {
-            true => path.clone(),
-            false => suffix(parts, k),
+        .map(|p| {
+            std::path::Path::new(p.as_str())
+                .components()
+                .map(|c| c.as_os_str().to_string_lossy().into_owned())
+                .collect()
         })
         .collect();
-    distinct(names.into_iter().map(Some))
+    let suffix = |parts: &[String], k: usize| -> std::path::PathBuf {
+        parts[parts.len().saturating_sub(k)..].iter().collect()
+    };
+    // Each path's number of components shown, grown while it clashes with another's.
+    let mut taken = vec![1; paths.len()];
+    let mut clashing: Vec<usize> = (0..paths.len()).collect();
+    let mut k = 1;
+    while !clashing.is_empty() {
+        let mut count: HashMap<std::path::PathBuf, usize> = HashMap::new();
+        for &i in &clashing {
+            *count.entry(suffix(&components[i], k)).or_default() += 1;
+        }
+        clashing.retain(|&i| {
+            let clash = count
+                .get(&suffix(&components[i], k))
+                .is_some_and(|n| *n > 1)
+                && components[i].len() > k;
+            if clash {
+                taken[i] = k + 1;
+            }
+            clash
+        });
+        k += 1;
+    }
+    let mut named = HashSet::new();
+    components
+        .iter()
+        .zip(&paths)
+        .zip(taken)
+        .map(|((parts, path), k)| match parts.is_empty() {
+            true => path.to_string(),
+            false => suffix(parts, k).to_string_lossy().into_owned(),
+        })
+        .filter(|name| named.insert(name.clone()))
+        .collect()
 }
 
 /// Reads the header facts from `runs` and the compared loads.
@@ -524,7 +537,8 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
             cols.float(name)?.into_iter().map(|v| v.map(|v| v as i64)),
         ))
     };
-    let sources = short_names(&distinct(cols.text(r::SOURCE_PATH)?));
+    let paths: Vec<String> = cols.text(r::SOURCE_PATH)?.into_iter().flatten().collect();
+    let sources = short_names(&paths);
     let mut loads = distinct(Columns(&comparison.levels).float(c::LOAD)?);
     loads.sort_by(f64::total_cmp);
     Ok(Context {
@@ -571,10 +585,17 @@ mod tests {
             names(&["a/x/B/run=0.json", "b/x/B/run=0.json", "x/B/run=0.json"]),
             ["a/x/B/run=0.json", "b/x/B/run=0.json", "x/B/run=0.json"]
         );
-        assert_eq!(
-            names(&["C:\\r\\a\\r.json", "C:\\r\\b\\r.json"]),
-            ["a/r.json", "b/r.json"]
-        );
+        // A name that is all separators, or none, stays as it is; two spellings of one path
+        // (`x/a//r.json`) are one source, named whole.
         assert_eq!(names(&["", "/"]), ["", "/"]);
+        assert_eq!(
+            names(&["x/a//r.json", "x/a/r.json", "b/r.json"]),
+            ["x/a/r.json", "b/r.json"]
+        );
+        // Many sources of one name: each tells itself apart once.
+        let many: Vec<String> = (0..3000).map(|i| format!("s/d{i}/run=0.json")).collect();
+        let named = short_names(&many);
+        assert_eq!(named.len(), 3000);
+        assert_eq!(named[7], "d7/run=0.json");
     }
 }
