@@ -87,8 +87,12 @@ pub struct AverageRow {
     /// The level that changed most for the better, and its % change (per model; metrics
     /// with a direction only).
     pub best: Option<Level>,
+    /// The strategy of the best level (a sweep's levels are of several).
+    pub best_strategy: Option<String>,
     /// The level that changed most for the worse, and its % change.
     pub worst: Option<Level>,
+    /// The strategy of the worst level.
+    pub worst_strategy: Option<String>,
     /// Load levels (per model) or models (across models) averaged.
     pub count: u32,
     /// Some level's values came from rounded text.
@@ -121,9 +125,12 @@ fn by_gain(e: Expr, descending: bool) -> Expr {
         .otherwise(col(c::PCT_CHANGE));
     e.sort_by(
         [gain],
+        // Stable: of levels that gained alike, the first (the lowest load), for every column
+        // taken from the level (its load, strategy and change).
         SortMultipleOptions::default()
             .with_order_descending(descending)
-            .with_nulls_last(true),
+            .with_nulls_last(true)
+            .with_maintain_order(true),
     )
 }
 
@@ -177,8 +184,14 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
                 .not()
                 .and(col(c::VERDICT).eq(lit("within noise")).any(true))
                 .alias("within_noise"),
+            by_gain(col(c::STRATEGY), true)
+                .first()
+                .alias("best_strategy"),
             directed(by_gain(col(c::LOAD), true).first()).alias("best_load"),
             directed(by_gain(col(c::PCT_CHANGE), true).first()).alias("best_pct"),
+            by_gain(col(c::STRATEGY), false)
+                .first()
+                .alias("worst_strategy"),
             directed(by_gain(col(c::LOAD), false).first()).alias("worst_load"),
             directed(by_gain(col(c::PCT_CHANGE), false).first()).alias("worst_pct"),
         ])
@@ -412,6 +425,22 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             level("best_load", "best_pct")?,
             level("worst_load", "worst_pct")?,
         );
+        // A level's strategy where the level is known.
+        let strategy = |name: &str, levels: &[Option<Level>]| -> Result<Vec<Option<String>>> {
+            let names = match per_model {
+                true => cols.text(name)?,
+                false => vec![None; frame.height()],
+            };
+            Ok(names
+                .into_iter()
+                .zip(levels)
+                .map(|(name, level)| name.filter(|_| level.is_some()))
+                .collect())
+        };
+        let (mut best_strategy, mut worst_strategy) = (
+            strategy("best_strategy", &best)?,
+            strategy("worst_strategy", &worst)?,
+        );
         let rounded = cols.boolean(c::ROUNDED)?;
         let within_noise = cols.boolean("within_noise")?;
         rows.extend((0..frame.height()).map(|i| AverageRow {
@@ -424,7 +453,9 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             mean_pct_change: mean[i],
             geomean_pct_change: geomean[i],
             best: best[i],
+            best_strategy: best_strategy[i].take(),
             worst: worst[i],
+            worst_strategy: worst_strategy[i].take(),
             count: count[i].unwrap_or(0.0) as u32,
             rounded: rounded[i],
             within_noise: within_noise[i],

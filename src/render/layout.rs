@@ -293,11 +293,20 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
             } else {
                 average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct)
             };
-            let level = |l: Option<crate::analyze::summary::Level>| {
+            // A level of a sweep (several strategies) or without a load names its strategy.
+            let several = section(report, model, candidate, pick)
+                .any(|r| Some(&r.strategy) != avg.best_strategy.as_ref());
+            let level = |l: Option<crate::analyze::summary::Level>, strategy: &Option<String>| {
                 l.map_or_else(
                     || "—".into(),
                     |(load, pct)| {
                         let at = load.map_or_else(|| "?".into(), display_load);
+                        let at = match strategy {
+                            Some(strategy) if several || load.is_none() => {
+                                format!("{strategy} {at}")
+                            }
+                            _ => at,
+                        };
                         format!("{} at {at}", format_pct(Some(pct)))
                     },
                 )
@@ -308,8 +317,8 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
                 format!("{verdict}{mark}"),
                 avg.count.to_string(),
                 format_pct(avg.geomean_pct_change),
-                level(avg.best),
-                level(avg.worst),
+                level(avg.best, &avg.best_strategy),
+                level(avg.worst, &avg.worst_strategy),
             ])
         })
         .collect();

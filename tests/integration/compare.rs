@@ -108,6 +108,25 @@ fn load_points_without_a_load_match_by_position_and_are_never_averaged() {
             "  throughput      ?   9.0  18.0        +9.0  +100.0%  better~",
         ]
     );
+    // The best and worst levels say their strategy: every level gained alike, so the first
+    // and the first again (as the loads rise).
+    let averages = text
+        .lines()
+        .skip_while(|l| !l.starts_with("Average change"))
+        .nth(2)
+        .unwrap_or_default();
+    assert!(
+        averages.ends_with("+100.0% at synchronous ?  +100.0% at synchronous ?"),
+        "{text}"
+    );
+    let json = tidybench::render::OutputFormat::Json
+        .renderer()
+        .render(&report)
+        .unwrap();
+    assert!(
+        json.contains("\"best_strategy\": \"synchronous\""),
+        "{json}"
+    );
     // The peaks in the same order, each naming its strategy also where the load is unknown.
     let peaks: Vec<&str> = report
         .peaks
