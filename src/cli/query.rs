@@ -98,7 +98,7 @@ fn reads_as_sql(arg: &str) -> bool {
         .to_ascii_lowercase();
     let rest = arg.trim_start()[word.len()..].chars().next();
     ["select", "with"].contains(&word.as_str())
-        && rest.is_some_and(|c| !c.is_alphanumeric() && c != '_' && c != '.')
+        && rest.is_some_and(|c| c.is_whitespace() || "*(\"'".contains(c))
         && !std::path::Path::new(arg).exists()
         && glob::glob(arg).map_or(true, |mut matches| matches.next().is_none())
 }

@@ -95,6 +95,10 @@ fn every_output_format() {
             format!("error: --file q.sql gives the SQL, and so does {sql:?}: give one of them\n")
         );
     }
+    // A name that only begins with a keyword is an input, missing or not.
+    let (code, _, err) = query(dir.path(), &["--file", "q.sql", "with-lmcache"]);
+    assert_eq!(code, Some(1));
+    assert!(err.starts_with("error: with-lmcache: "), "{err}");
     // An input path with a space, or a pattern, is still an input.
     std::fs::create_dir(dir.path().join("my runs")).unwrap();
     std::fs::copy(study_log(), dir.path().join("my runs/study.log")).unwrap();
