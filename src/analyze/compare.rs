@@ -546,14 +546,25 @@ fn pick_condition(
 /// value match on their position in the run instead. Repeated runs of the same model,
 /// configuration, strategy and load are averaged.
 pub fn compare(metrics: LazyFrame, runs: LazyFrame, spec: &CompareSpec) -> Result<Comparison> {
-    // What keys a compared value cannot also be what tells the sides apart (model can: its
-    // comparison is across models).
-    let keyed = [m::STRATEGY, m::METRIC, m::STAT, m::STATUS, m::UNIT];
-    if keyed.contains(&spec.by.as_str()) {
+    // A column of each compared value (its keys, its number, where it was read) cannot also
+    // be what tells the sides apart; model, config and run_id are labels of whole runs.
+    let per_value = [
+        m::STRATEGY,
+        m::LOAD,
+        m::LOAD_INDEX,
+        m::METRIC,
+        m::STAT,
+        m::STATUS,
+        m::UNIT,
+        m::VALUE,
+        m::DECIMALS,
+        m::ORIGIN,
+    ];
+    if per_value.contains(&spec.by.as_str()) {
         return Err(Error::Invalid(format!(
-            "--by {}: every compared value is keyed by its strategy, metric, stat, status and \
-             unit, so it cannot be what is compared; --by takes a run label (config, hardware, \
-             software, model, a label of your own)",
+            "--by {}: a column of each compared value, not a label of whole runs, so it cannot \
+             be what is compared; --by takes a run label (config, hardware, software, model, a \
+             label of your own)",
             spec.by
         )));
     }

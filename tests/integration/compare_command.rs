@@ -597,7 +597,16 @@ fn the_baseline_among_the_candidates_is_not_compared_with_itself() {
 fn a_key_of_the_compared_values_cannot_be_what_is_compared() {
     let dir = tempfile::tempdir().unwrap();
     let runs = repo("tests/fixtures/guidellm/0.5.4");
-    for by in ["strategy", "metric", "stat", "status", "unit"] {
+    for by in [
+        "strategy",
+        "load",
+        "load_index",
+        "metric",
+        "stat",
+        "status",
+        "unit",
+        "value",
+    ] {
         let out = tidybench(
             dir.path(),
             &[
@@ -614,9 +623,9 @@ fn a_key_of_the_compared_values_cannot_be_what_is_compared() {
         assert_eq!(
             stderr(&out),
             format!(
-                "error: --by {by}: every compared value is keyed by its strategy, metric, stat, \
-                 status and unit, so it cannot be what is compared; --by takes a run label \
-                 (config, hardware, software, model, a label of your own)\n"
+                "error: --by {by}: a column of each compared value, not a label of whole runs, \
+                 so it cannot be what is compared; --by takes a run label (config, hardware, \
+                 software, model, a label of your own)\n"
             )
         );
     }
