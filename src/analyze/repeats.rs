@@ -3,7 +3,7 @@
 //! directories), or of different sweeps, that share a configuration, a model and a load.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 
 use polars::prelude::*;
 
@@ -73,12 +73,21 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         cols.text(r::SOURCE_PATH)?,
         cols.text(r::SOURCE_FORMAT)?,
     );
-    // The sweep directory and combination of each run of a sweep.
-    let swept: HashMap<&str, (&str, &str)> = (0..sources.height())
+    // The sweep directory (as its path's components: `./s` and `s//` are `s`) and the
+    // combination of each run of a sweep.
+    let swept: HashMap<&str, (String, &str)> = (0..sources.height())
         .filter(|&i| formats[i].as_deref() == Some(VLLM_BENCH_JSON))
         .filter_map(|i| {
-            let found = sweep_combination(paths[i].as_deref()?)?;
-            Some((ids[i].as_deref()?, found))
+            let (sweep, combination) = sweep_combination(paths[i].as_deref()?)?;
+            let sweep: PathBuf = Path::new(sweep)
+                .components()
+                .filter(|c| !matches!(c, Component::CurDir))
+                .collect();
+            let sweep = match sweep.as_os_str().is_empty() {
+                true => ".".to_string(),
+                false => sweep.to_string_lossy().into_owned(),
+            };
+            Some((ids[i].as_deref()?, (sweep, combination)))
         })
         .collect();
     if swept.len() < 2 {
@@ -129,19 +138,12 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
             .or_default()
             .insert(id);
     }
-    // The combinations and the sweeps that runs come from.
-    let spread = |ids: &BTreeSet<&str>| -> (BTreeSet<&str>, BTreeSet<&str>) {
-        ids.iter()
-            .filter_map(|id| swept.get(id))
-            .map(|&(sweep, combination)| (combination, sweep))
-            .unzip()
-    };
     // The levels where runs of two or more combinations (else sweeps) meet, gathered per
     // configuration, model and the combinations (else sweeps) met: their count and runs.
     type Mixed<'a> = (Option<String>, Option<String>, bool, BTreeSet<&'a str>);
     let mut mixed: BTreeMap<Mixed, (usize, BTreeSet<&str>)> = BTreeMap::new();
     for ((by, model, _, _), ids) in pooled {
-        let (combinations, sweeps) = spread(&ids);
+        let (combinations, sweeps) = spread(&swept, &ids);
         let key = match (combinations.len() > 1, sweeps.len() > 1) {
             (true, _) => (by, model, true, combinations),
             (false, true) => (by, model, false, sweeps),
@@ -179,7 +181,7 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
                         .into(),
                 )
             };
-            let (_, sweeps) = spread(&ids);
+            let (_, sweeps) = spread(&swept, &ids);
             Warning {
                 path: PathBuf::from(sweeps.first().copied().unwrap_or(".")),
                 line: None,
@@ -193,6 +195,17 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
             }
         })
         .collect())
+}
+
+/// The combinations and the sweeps that the runs `ids` come from (see [`mixed`]'s `swept`).
+fn spread<'a>(
+    swept: &'a HashMap<&str, (String, &'a str)>,
+    ids: &BTreeSet<&str>,
+) -> (BTreeSet<&'a str>, BTreeSet<&'a str>) {
+    ids.iter()
+        .filter_map(|id| swept.get(*id))
+        .map(|(sweep, combination)| (*combination, sweep.as_str()))
+        .unzip()
 }
 
 /// `names` joined, the first five of more than six (a sweep of thousands of combinations).

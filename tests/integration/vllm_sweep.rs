@@ -298,6 +298,7 @@ fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about
     let qwen = repo(&format!("{SWEEP}/Qwen3-32B"));
     let qwen_sweep = format!("{}/baseline-c256/20260216_173849", qwen.display());
     let gpt = repo(&format!("{SWEEP}/gpt-oss-120b"));
+    let gpt_dir = gpt.clone();
     let sweep = |name: &str| format!("{}/{name}", gpt.display());
     let warnings = |args: &[&str]| -> Vec<String> {
         let out = tidybench(dir.path(), args);
@@ -398,6 +399,18 @@ fn runs_of_different_combinations_or_sweeps_averaged_as_repeats_are_warned_about
     let out = tidybench(dir.path(), &["report", "guidellm"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(stdout(&out).contains("(2 runs)"), "{}", stdout(&out));
+    assert_eq!(stderr(&out), "");
+    // One sweep's directory written two ways is one sweep.
+    let c1 = "baseline/20260211_140427/BENCH--max_concurrency=1-num_prompts=10-request_rate=1";
+    let out = tidybench(
+        &gpt_dir,
+        &[
+            "report",
+            &format!("{c1}/run=0.json"),
+            &format!(".//{c1}/run=1.json"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(stderr(&out), "");
     // Given from inside the sweep's directory, the warning names it as `.`.
     let out = tidybench(
