@@ -25,21 +25,23 @@ impl Tables {
     /// True when the metrics table reads and has no rows: the inputs measured nothing (a log
     /// cut before its result tables, server samples alone). False when it cannot be read.
     pub fn no_metric_rows(&self) -> bool {
-        no_rows(&self.metrics)
+        any_row(&self.metrics) == Some(false)
     }
 
-    /// True when the server samples table reads and has no rows.
-    pub fn no_server_samples(&self) -> bool {
-        no_rows(&self.server_samples)
+    /// True when the server samples table reads and has rows.
+    pub fn has_server_samples(&self) -> bool {
+        any_row(&self.server_samples) == Some(true)
     }
 }
 
-fn no_rows(frame: &LazyFrame) -> bool {
+/// Whether `frame` has a row; `None` when it cannot be read.
+fn any_row(frame: &LazyFrame) -> Option<bool> {
     frame
         .clone()
         .limit(1)
         .collect()
-        .is_ok_and(|f| f.height() == 0)
+        .ok()
+        .map(|f| f.height() > 0)
 }
 
 /// Stable id of a run: hash of its source's content id and its position in that source (the

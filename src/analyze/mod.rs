@@ -56,7 +56,7 @@ pub struct Report {
 pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<Report> {
     let comparison = match compare(tables.metrics.clone(), tables.runs.clone(), spec) {
         Ok(comparison) => comparison,
-        Err(e) if tables.no_metric_rows() && !tables.no_server_samples() => {
+        Err(e) if tables.no_metric_rows() && tables.has_server_samples() => {
             return Err(crate::error::Error::Invalid(format!(
                 "{e}; the inputs hold only vLLM server samples, no benchmark results: give \
                  them with the benchmark's results (a run directory), or convert them and \
