@@ -294,8 +294,9 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
                 average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct)
             };
             // A level of a sweep (several strategies) or without a load names its strategy.
-            let several = section(report, model, candidate, pick)
-                .any(|r| Some(&r.strategy) != avg.best_strategy.as_ref());
+            let mut strategies = section(report, model, candidate, pick).map(|r| &r.strategy);
+            let first = strategies.next();
+            let several = strategies.any(|s| Some(s) != first);
             let level = |l: Option<crate::analyze::summary::Level>, strategy: &Option<String>| {
                 l.map_or_else(
                     || "—".into(),

@@ -630,3 +630,53 @@ fn a_key_of_the_compared_values_cannot_be_what_is_compared() {
         );
     }
 }
+
+#[test]
+fn the_best_and_worst_levels_of_a_sweep_name_their_strategy() {
+    let dir = tempfile::tempdir().unwrap();
+    let averages = |args: &[&str]| -> Vec<String> {
+        let out = tidybench(dir.path(), args);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        stdout(&out)
+            .lines()
+            .skip_while(|l| !l.starts_with("Average change"))
+            .skip(2)
+            .take(3)
+            .map(|l| {
+                let words: Vec<&str> = l.split_whitespace().collect();
+                words[words.len().saturating_sub(7)..].join(" ")
+            })
+            .collect()
+    };
+    let (old, new) = (
+        repo("tests/fixtures/guidellm/0.5.4/sweep")
+            .display()
+            .to_string(),
+        repo("tests/fixtures/guidellm/0.6.1/sweep")
+            .display()
+            .to_string(),
+    );
+    let sweep = [
+        "compare",
+        &old,
+        &new,
+        "--by",
+        "harness_version",
+        "--baseline",
+        "0.5.4",
+        "-q",
+    ];
+    // The last words of each row: the best level, then the worst.
+    assert_eq!(
+        averages(&sweep),
+        [
+            "at synchronous ? -77.7% at throughput 512",
+            "at throughput 512 +0.5% at synchronous ?",
+            "at throughput 512 -1.3% at synchronous ?",
+        ]
+    );
+    // One strategy: the load alone.
+    let study = study_log().display().to_string();
+    let rows = averages(&["report", &study, "-q"]);
+    assert_eq!(rows[0], "+7.0% +40.0% at 5 +0.0% at 25", "{rows:?}");
+}
