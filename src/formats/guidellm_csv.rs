@@ -12,7 +12,9 @@
 
 use serde_json::Value;
 
-use super::guidellm_json::{load_key, metric_name, modality_metric, read_data_spec, RUN_ID_LABEL};
+use super::guidellm_json::{
+    load_key, max_seconds_of, metric_name, modality_metric, read_data_spec, RUN_ID_LABEL,
+};
 use super::{name, Format, LoadPoint, Observation, Origin, Parsed, Run, RunLabels, Warning};
 use crate::error::{Error, Result};
 use crate::ingest::Blob;
@@ -241,6 +243,8 @@ enum Column {
     Backend,
     /// Text holding the data spec (0.4+ `Requests`, 0.3.1 `Request Loader`).
     Spec,
+    /// The benchmark's constraints, as JSON (0.4+ `Benchmark` / `Constraints`).
+    Constraints,
     /// The report's arguments, as JSON (0.5+ `Runtime Info` / `Arguments`).
     Arguments,
     /// The runtime metadata, as JSON (0.5+).
@@ -509,6 +513,7 @@ fn column_v04(group: &str, name: &str, third: &str) -> Result<Column, String> {
         ("Run Info", "Backend") => Column::Backend,
         ("Runtime Info", "Metadata") => Column::Metadata,
         ("Benchmark", "Strategy") => Column::Strategy,
+        ("Benchmark", "Constraints") => Column::Constraints,
         ("Timings", "Start Time") => Column::StartTime,
         ("Timings", "Duration") => Column::Seconds("duration"),
         ("Timings", "Warmup") => Column::Seconds("warmup_duration"),
@@ -654,6 +659,12 @@ impl Row<'_> {
                 _ => kind.to_string(),
             })
         });
+        labels.max_seconds = match self.json_of(|c| *c == Column::Constraints) {
+            Some(constraints) => max_seconds_of(&constraints),
+            None => self
+                .json_of(|c| *c == Column::Args)
+                .and_then(|a| a.get("max_duration")?.as_f64()),
+        };
         run.labels = labels;
         if let Some(id) = self.cells_of(|c| *c == Column::RunId).next() {
             run.extra_labels.insert(RUN_ID_LABEL.into(), id.to_string());

@@ -751,13 +751,38 @@ fn labels<T>(report: &Report<T>) -> RunLabels {
         .and_then(|c| c.pointer("/requests/random_seed"))
         .or_else(|| report.args.as_ref().and_then(|a| a.get("random_seed")))
         .and_then(Value::as_i64);
+    let max_seconds = first.and_then(|b| {
+        let constraints = b.config.as_ref().and_then(|c| c.get("constraints"));
+        constraints
+            .and_then(max_seconds_of)
+            .or_else(|| b.args.as_ref()?.get("max_duration")?.as_f64())
+    });
     let mut labels = RunLabels {
         random_seed: seed,
         rate_type,
+        max_seconds,
         ..RunLabels::default()
     };
     read_data_spec(&spec, &mut labels);
     labels
+}
+
+/// The time limit per benchmark in a benchmark's `constraints` object: 0.4 – 0.6
+/// `max_seconds.max_duration`, 0.7+ `max_duration.args.seconds` (a list with `--override`, read
+/// when all its values are one).
+pub(crate) fn max_seconds_of(constraints: &Value) -> Option<f64> {
+    if let Some(seconds) = constraints.pointer("/max_seconds/max_duration") {
+        return seconds.as_f64();
+    }
+    match constraints.pointer("/max_duration/args/seconds")? {
+        Value::Array(list) => {
+            let first = list.first()?.as_f64()?;
+            list.iter()
+                .all(|v| v.as_f64() == Some(first))
+                .then_some(first)
+        }
+        seconds => seconds.as_f64(),
+    }
 }
 
 /// Fills the workload labels (prompt, output and prefix tokens, turns) from text holding a

@@ -595,3 +595,32 @@ fn every_html_number_equals_the_json_value() {
     // Every number the eleven HTML reports embed.
     assert_eq!(total, 1495);
 }
+
+#[test]
+fn every_report_gives_its_time_per_level() {
+    // 0.3 `args.max_duration`, 0.4 – 0.6 `constraints.max_seconds`, 0.7+
+    // `constraints.max_duration.args.seconds` (0.8.1: a list, one value per `--override`).
+    let dir = tempfile::tempdir().unwrap();
+    for (path, seconds) in [
+        ("0.3.1/concurrent/benchmarks-no-requests.json.gz", "8.0"),
+        ("0.3.1/sweep/benchmarks.csv", "6.0"),
+        ("0.4.0/sweep/benchmarks-no-requests.json.gz", "6.0"),
+        ("0.6.1/concurrent/benchmarks.csv", "8.0"),
+        ("0.7.4/sweep/benchmarks-no-requests.json.gz", "6.0"),
+        ("0.7.4/sweep/benchmarks.csv", "6.0"),
+        ("0.8.1/concurrent/benchmarks-no-requests.json.gz", "8.0"),
+        ("0.8.1/concurrent/benchmarks-no-requests.yaml.gz", "8.0"),
+        ("0.8.1/concurrent/benchmarks.csv", "8.0"),
+    ] {
+        let file = common::repo(&format!("tests/fixtures/guidellm/{path}"));
+        assert_eq!(
+            common::query(
+                dir.path(),
+                file.to_str().unwrap(),
+                "select max_seconds from runs"
+            ),
+            format!("max_seconds\n{seconds}\n"),
+            "{path}"
+        );
+    }
+}

@@ -315,7 +315,7 @@ fn a_single_configuration_reports_its_values() {
         "Values of config=— (the only value of config in the data: nothing to compare)",
         "== llama-3.1-8b-instruct: values per load ==",
         "Requests per second (mean, total requests) [req/s, higher is better]",
-        "Runs: sweep, loads 2.333, 4, 512",
+        "Runs: sweep, 6 s per level, loads 2.333, 4, 512",
         // A sweep's rate of 7/3 req/s, rounded for reading (exact in the CSV below).
         "  synchronous      ?  0.667",
         "  constant     2.333  1.500",

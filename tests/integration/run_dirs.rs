@@ -88,8 +88,17 @@ fn the_config_file_labels_every_run_of_its_directory() {
              num_cpu_blocks, epp_backend from runs order by config"
         ),
         "config,hardware,software,model,max_seconds,rate_type,kv_connector,num_cpu_blocks,epp_backend\n\
-         native-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,120.0,concurrent,OffloadingConnector,10000,in-memory\n\
-         no-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,120.0,concurrent,,,in-memory\n"
+         native-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,8.0,concurrent,OffloadingConnector,10000,in-memory\n\
+         no-offload,1x2xL40S,upstream-llm-d-0.4.0,Qwen/Qwen3-14B,8.0,concurrent,,,in-memory\n"
+    );
+    // The reports ran 8 s per level (`args.max_seconds`); the config file says 120.
+    assert!(
+        err.contains(
+            "results/1x1xL40S_upstream-llm-d-0.4.0_Qwen3-14B_no-offload/benchmark-config.txt:6: \
+             the config file says max_seconds=120, the results in its directory max_seconds=8; \
+             the results' value is kept"
+        ),
+        "{err}"
     );
     let labels = query(
         dir.path(),
