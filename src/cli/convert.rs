@@ -47,7 +47,8 @@ pub struct ConvertArgs {
     /// inputs now (deleted run directories, or all earlier inputs when converting others).
     #[arg(long)]
     pub prune: bool,
-    /// Convert everything again, even sources that did not change.
+    /// Convert every input again, even sources that did not change (the runs of earlier
+    /// inputs not given now stay, as without it, until `--prune`).
     #[arg(long)]
     pub full: bool,
     /// Refuse to decompress any file or archive entry to more than this many bytes (stops
@@ -178,7 +179,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         sources = mine;
     }
     let options = fingerprint(args);
-    let old = (!args.full && store::is_dataset(&args.output))
+    let old = store::is_dataset(&args.output)
         .then(|| Manifest::read(&args.output))
         .flatten();
     let current: BTreeSet<String> = sources.iter().map(key).collect();
@@ -187,7 +188,9 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let mut dirty = BTreeSet::new();
     for source in &sources {
         let unchanged = match old.as_ref().and_then(|m| m.sources.get(&key(source))) {
-            Some(state) if source.path.as_os_str() != STDIN && state.options == options => {
+            Some(state)
+                if !args.full && source.path.as_os_str() != STDIN && state.options == options =>
+            {
                 state.unchanged(&source.path)?
             }
             _ => false,
@@ -207,19 +210,15 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         })
         .unwrap_or_default();
     if sources.is_empty() && args.shard.is_none() {
-        let inputs: Vec<String> = args
-            .inputs
-            .iter()
-            .map(|p| p.display().to_string())
-            .collect();
-        eprintln!("error: no files to convert in {}", inputs.join(", "));
+        eprintln!("error: no files to convert in {}", given(args));
         return Ok(super::EXIT_ALL_FAILED);
     }
     // The runs of a source not among this conversion's go with --prune, or when the source
     // belongs to another shard.
     let drops = |k: &String| args.prune || elsewhere.contains(k);
     let Some(old) = old else {
-        return convert(args, &sources, &BTreeSet::new(), None, (&[], &[]), started);
+        let none = BTreeSet::new();
+        return convert(args, &sources, &none, None, (&[], &[]), started, &none);
     };
     let (dropped, left): (Vec<String>, Vec<String>) = removed.iter().cloned().partition(drops);
     if dirty.is_empty() && dropped.is_empty() {
@@ -295,7 +294,18 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         Some(&old),
         (&dropped, &left),
         started,
+        &BTreeSet::new(),
     )
+}
+
+/// The inputs given, as the user wrote them.
+fn given(args: &ConvertArgs) -> String {
+    let inputs: Vec<String> = args
+        .inputs
+        .iter()
+        .map(|p| p.display().to_string())
+        .collect();
+    inputs.join(", ")
 }
 
 /// Says what becomes of the runs of sources converted earlier into `dataset` that are not
@@ -375,6 +385,7 @@ fn convert(
     old: Option<&Manifest>,
     removed: (&[String], &[String]),
     started: Instant,
+    held_back: &BTreeSet<String>,
 ) -> tidybench::Result<u8> {
     let dir = &args.output;
     let existed = dir.exists();
@@ -389,10 +400,10 @@ fn convert(
         quiet: args.quiet,
     };
     let mut groups: BTreeMap<String, Vec<Source>> = BTreeMap::new();
-    for source in sources
-        .iter()
-        .filter(|s| !is_run_config(s) && !kept.contains(&key(s)))
-    {
+    for source in sources.iter().filter(|s| {
+        let k = key(s);
+        !is_run_config(s) && !kept.contains(&k) && !held_back.contains(&k)
+    }) {
         groups
             .entry(group(&key(source)))
             .or_default()
@@ -405,7 +416,11 @@ fn convert(
     };
     let mut parts: Vec<PathBuf> = Vec::new();
     let kept_rows = keep(dir, kept, old, &mut manifest, &mut parts)?;
-    let mut totals = Totals::default();
+    let mut totals = Totals {
+        files: held_back.len(),
+        failures: held_back.len(),
+        ..Totals::default()
+    };
     // The messages of the sources that failed, which are not recorded.
     let mut failed: Vec<String> = Vec::new();
     let mut run_frames = Vec::new();
@@ -529,11 +544,23 @@ fn convert(
             Some(_) => format!("; {} left as it was", dir.display()),
             None => String::new(),
         };
-        eprintln!(
-            "error: none of the {} input(s) could be converted{left}",
-            totals.files
-        );
+        match totals.files {
+            0 => eprintln!("error: no files to convert in {}{left}", given(args)),
+            n => eprintln!("error: none of the {n} input(s) could be converted{left}"),
+        }
         return Ok(super::EXIT_ALL_FAILED);
+    }
+    // A source converted before that fails now is left as it was, with the sources sharing
+    // its runs: the conversion is made again keeping them and not reading what failed (once),
+    // and tries them next time.
+    if let Some(old) = old.filter(|_| held_back.is_empty()) {
+        let failing = failed_keys(sources, &failed);
+        let hold = held_runs(old, kept, &failing);
+        if !hold.is_empty() {
+            store::discard_unlisted(dir, &parts)?;
+            let kept: BTreeSet<String> = kept.union(&hold).cloned().collect();
+            return convert(args, sources, &kept, Some(old), removed, started, &failing);
+        }
     }
     let run_count = runs.height();
     parts.sort();
@@ -542,6 +569,17 @@ fn convert(
     store::commit(dir, runs, &parts)?;
     manifest.write(dir)?;
     removed_note(dir, removed.0, removed.1, args.quiet);
+    let held: Vec<String> = sources
+        .iter()
+        .filter(|s| held_back.contains(&key(s)) && kept.contains(&key(s)))
+        .map(|s| s.path.display().to_string())
+        .collect();
+    if !held.is_empty() && !args.quiet {
+        eprintln!(
+            "note: the runs converted earlier from what failed now are kept as they were: {}",
+            held.join(", ")
+        );
+    }
     if !args.quiet {
         let skipped = match (totals.skipped, totals.failures) {
             (0, 0) => String::new(),
@@ -549,7 +587,7 @@ fn convert(
             (0, f) => format!(" ({f} failed)"),
             (n, f) => format!(" ({n} skipped: not a format tidybench reads; {f} failed)"),
         };
-        let unchanged = match kept.len() {
+        let unchanged = match kept.len() - held.len() {
             0 => String::new(),
             n => format!(", {n} unchanged source(s) kept"),
         };
@@ -740,6 +778,60 @@ fn runs_of<'a>(
     runs_of
 }
 
+/// The keys of those of `sources` that `failures` (error messages, each starting with the
+/// path of what failed) name.
+fn failed_keys(sources: &[Source], failures: &[String]) -> BTreeSet<String> {
+    let given: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| (s.path.display().to_string(), key(s)))
+        .collect();
+    failures
+        .iter()
+        .flat_map(|text| {
+            given
+                .iter()
+                .filter(|(given, _)| text.starts_with(given.as_str()))
+                .map(|(_, k)| k.clone())
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Of the `failing` sources, those that gave runs in the earlier conversion `old` (and are not
+/// already `kept`), with every source of `old` sharing runs with them (a console log merged
+/// with its report): what is kept as it was when the failing ones cannot be read.
+fn held_runs(
+    old: &Manifest,
+    kept: &BTreeSet<String>,
+    failing: &BTreeSet<String>,
+) -> BTreeSet<String> {
+    let gave_runs = |k: &String| old.sources.get(k).is_some_and(|s| !s.runs.is_empty());
+    let mut hold: BTreeSet<String> = failing
+        .iter()
+        .filter(|k| !kept.contains(*k) && gave_runs(k))
+        .cloned()
+        .collect();
+    loop {
+        let runs: BTreeSet<&String> = hold
+            .iter()
+            .filter_map(|k| old.sources.get(k))
+            .flat_map(|s| &s.runs)
+            .collect();
+        let more: Vec<String> = old
+            .sources
+            .iter()
+            .filter(|(k, s)| {
+                !hold.contains(*k) && !kept.contains(*k) && s.runs.iter().any(|r| runs.contains(r))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        if more.is_empty() {
+            return hold;
+        }
+        hold.extend(more);
+    }
+}
+
 /// Records the sources of one chunk in `manifest`: as they are now, with the runs they gave
 /// (`runs_of`, see [`runs_of`]) and the parts holding them (`parts_of_runs`, by run id; failed
 /// sources are left out, to be tried again; standard input too). A file's SHA-256 comes from
@@ -754,20 +846,7 @@ fn record(
     parts_of_runs: &BTreeMap<&str, Vec<String>>,
     file_sha256: &HashMap<PathBuf, SourceSha256>,
 ) -> tidybench::Result<()> {
-    let given: BTreeMap<String, String> = sources
-        .iter()
-        .map(|s| (s.path.display().to_string(), key(s)))
-        .collect();
-    let failed: BTreeSet<String> = failures
-        .iter()
-        .flat_map(|text| {
-            given
-                .iter()
-                .filter(|(given, _)| text.starts_with(given.as_str()))
-                .map(|(_, k)| k.clone())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let failed = failed_keys(sources, failures);
     // Sizes, times and the hashes of files not read whole (archives), on every core.
     let states: Vec<(String, tidybench::Result<SourceState>)> = sources
         .par_iter()

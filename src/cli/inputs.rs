@@ -353,12 +353,24 @@ fn read_source(source: &Source, options: &ReadOptions) -> Vec<Item> {
         let mut bytes = Vec::new();
         let read = std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut bytes)
             .map_err(|e| Error::io(STDIN_NAME, e))
-            .and_then(|_| decompress(STDIN_NAME.as_ref(), bytes, options.max_decompressed))
-            .map(|bytes| Blob::from_bytes(STDIN_NAME, bytes));
-        return vec![parse(read, None, options, false)];
+            .and_then(|_| decompress(STDIN_NAME.as_ref(), bytes, options.max_decompressed));
+        return match read {
+            Ok(bytes) if archive::looks_like_tar(&bytes) => {
+                read_archive(STDIN_NAME.as_ref(), options, |visit| {
+                    archive::entries_in(STDIN_NAME, &bytes, options.max_decompressed, visit);
+                    Ok(())
+                })
+            }
+            read => {
+                let blob = read.map(|bytes| Blob::from_bytes(STDIN_NAME, bytes));
+                vec![parse(blob, None, options, false)]
+            }
+        };
     }
     match archive::is_tar(&source.path) {
-        Ok(true) => read_archive(source, options),
+        Ok(true) => read_archive(&source.path, options, |visit| {
+            archive::entries(&source.path, options.max_decompressed, visit)
+        }),
         Ok(false) => {
             let blob = Blob::read_limited(&source.path, options.max_decompressed);
             vec![parse(
@@ -372,10 +384,14 @@ fn read_source(source: &Source, options: &ReadOptions) -> Vec<Item> {
     }
 }
 
-fn read_archive(source: &Source, options: &ReadOptions) -> Vec<Item> {
+/// Reads every entry of the tar archive at `path`, which `walk` visits.
+fn read_archive<W>(path: &Path, options: &ReadOptions, walk: W) -> Vec<Item>
+where
+    W: FnOnce(&mut dyn FnMut(Entry)) -> tidybench::Result<()>,
+{
     let mut items = Vec::new();
-    let root = PathBuf::from(format!("{}!", source.path.display()));
-    let opened = archive::entries(&source.path, options.max_decompressed, &mut |entry| {
+    let root = PathBuf::from(format!("{}!", path.display()));
+    let opened = walk(&mut |entry| {
         items.push(match entry {
             Entry::File(blob)
                 if blob.path.file_name() == Some(OsStr::new(run_config::FILE_NAME)) =>

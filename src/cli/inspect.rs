@@ -211,6 +211,13 @@ fn inspect(input: &Path) -> Result<Inspection> {
             input.display()
         )));
     }
+    if input.is_file() && tidybench::ingest::archive::is_tar(input)? {
+        return Err(Error::Invalid(format!(
+            "{}: a tar archive; inspect one file or a dataset (convert, report and query read \
+             archives)",
+            input.display()
+        )));
+    }
     let blob = Blob::read(input)?;
     let (format, why) = detect_with_reason(&blob)?;
     let parsed = format.parse(&blob)?;

@@ -482,12 +482,24 @@ impl Format for GuidellmJson {
         "GuideLLM JSON report, 0.3.0 – 0.8.1 (benchmarks.json, .gz and .zst too)"
     }
 
+    /// A JSON object with `benchmarks` of type `generative_benchmark`, or, where that comes later
+    /// (keys sorted, or a report cut short), GuideLLM's `guidellm_version` or `benchmarks` with
+    /// `request_totals`.
     fn sniff(&self, head: &str) -> Option<String> {
         let trimmed = head.trim_start();
-        (trimmed.starts_with('{')
-            && trimmed.contains("\"benchmarks\"")
-            && trimmed.contains("\"generative_benchmark\""))
-        .then(|| "a JSON object with `benchmarks` of type `generative_benchmark`".to_string())
+        if !trimmed.starts_with('{') {
+            return None;
+        }
+        let benchmarks = trimmed.contains("\"benchmarks\"");
+        if benchmarks && trimmed.contains("\"generative_benchmark\"") {
+            Some("a JSON object with `benchmarks` of type `generative_benchmark`".into())
+        } else if trimmed.contains("\"guidellm_version\"") {
+            Some("a JSON object with GuideLLM's `metadata.guidellm_version`".into())
+        } else if benchmarks && trimmed.contains("\"request_totals\"") {
+            Some("a JSON object with `benchmarks` holding GuideLLM's `request_totals`".into())
+        } else {
+            None
+        }
     }
 
     fn parse(&self, blob: &Blob) -> Result<Parsed> {

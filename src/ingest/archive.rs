@@ -66,6 +66,12 @@ pub fn entries(path: &Path, limit: u64, visit: &mut dyn FnMut(Entry)) -> Result<
     Ok(())
 }
 
+/// Visits every entry of the tar archive `bytes` (read from standard input, say, and already
+/// decompressed), named `name`, decompressing each to at most `limit` bytes.
+pub fn entries_in(name: &str, bytes: &[u8], limit: u64, visit: &mut dyn FnMut(Entry)) {
+    walk(name, bytes, limit, 0, visit);
+}
+
 /// Why an entry of this type is not read, or `None` for regular files (and directories,
 /// which are only containers).
 fn unreadable(kind: tar::EntryType) -> Option<&'static str> {

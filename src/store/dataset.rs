@@ -312,10 +312,15 @@ pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf>
     for stale in old_parts.iter().filter(|p| !listed.contains(p)) {
         remove_part(dir, stale)?;
     }
-    // Parts of ours no `runs.parquet` lists: left by a write that was killed.
+    // Parts of ours no `runs.parquet` lists: left by a write that was killed. A file of that
+    // name is ours when its footer says so; another tool's file is left alone.
     for table in &PARTITIONED {
         for orphan in our_parts(&dir.join(table.dir)) {
-            if !listed.contains(&orphan) {
+            let ours = || {
+                read_footer(&orphan)
+                    .is_ok_and(|f| f.key_value.contains_key(schema::META_SCHEMA_VERSION))
+            };
+            if !listed.contains(&orphan) && ours() {
                 remove_part(dir, &orphan)?;
             }
         }

@@ -569,3 +569,111 @@ fn a_manifest_of_version_1_is_still_read() {
         "source_format,software,runs\ncomparison-report,old,4\nllm-d-driver-log,new,4\n"
     );
 }
+
+#[test]
+fn a_file_named_like_our_parts_but_not_ours_is_left_alone() {
+    let dir = tempfile::tempdir().unwrap();
+    convert(dir.path());
+    let out = dir.path().join("out");
+    let foreign = out.join("metrics/model=X/config=Y/part-abcdef0123456789.parquet");
+    std::fs::create_dir_all(foreign.parent().unwrap()).unwrap();
+    std::fs::write(&foreign, b"another tool's file").unwrap();
+    let log = study_log();
+    let again = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "out", "--full"],
+    );
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(std::fs::read(&foreign).unwrap(), b"another tool's file");
+}
+
+/// The study log's 8B and 14B iterations as two logs in `dir`.
+fn split_study(dir: &Path) {
+    let text = common::study_text();
+    let cut = text
+        .find("******************************************\nBenchmark Iteration: 1x2xL40S upstream-llm-d-0.4.0 Qwen3-14B")
+        .unwrap();
+    common::write(dir, "8b.log", &text[..cut]);
+    common::write(dir, "14b.log", &text[cut..]);
+}
+
+#[test]
+fn full_converts_the_inputs_given_again_and_keeps_the_others() {
+    let dir = tempfile::tempdir().unwrap();
+    split_study(dir.path());
+    let run = tidybench(dir.path(), &["convert", "8b.log", "14b.log", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let runs = "select source_path, count(*) as runs from runs group by all order by all";
+    let both = "source_path,runs\n14b.log,2\n8b.log,2\n";
+    assert_eq!(common::query(dir.path(), "out", runs), both);
+    let run = tidybench(dir.path(), &["convert", "8b.log", "-o", "out", "--full"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).starts_with("converted 1 of 1 file(s), 1 unchanged source(s) kept: 4 run(s)"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(common::query(dir.path(), "out", runs), both);
+    // With --prune, the dataset is the inputs' alone.
+    let run = tidybench(
+        dir.path(),
+        &["convert", "8b.log", "-o", "out", "--full", "--prune"],
+    );
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        common::query(dir.path(), "out", runs),
+        "source_path,runs\n8b.log,2\n"
+    );
+}
+
+#[test]
+fn a_source_that_fails_now_keeps_its_earlier_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    split_study(&dir.path().join("in"));
+    let report =
+        common::repo("tests/fixtures/guidellm/0.6.1/concurrent/benchmarks-no-requests.json.gz");
+    let whole = std::fs::read(report).unwrap();
+    common::write(dir.path(), "in/report.json.gz", &whole);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let runs = "select source_path, count(*) as runs from runs group by all order by all";
+    let all = "source_path,runs\nin/14b.log,2\nin/8b.log,2\nin/report.json.gz,1\n";
+    assert_eq!(common::query(dir.path(), "out", runs), all);
+    let metrics = common::query(dir.path(), "out", "select count(*) as n from metrics");
+
+    // The report is cut short and the 14B log changed: the log is converted again, the
+    // report fails and its runs stay as they were.
+    common::write(dir.path(), "in/report.json.gz", &whole[..whole.len() / 2]);
+    let text = std::fs::read_to_string(dir.path().join("in/14b.log")).unwrap();
+    common::write(dir.path(), "in/14b.log", format!("{text}\n"));
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    let err = stderr(&run);
+    assert_eq!(run.status.code(), Some(2), "{err}");
+    assert!(err.contains("in/report.json.gz"), "{err}");
+    assert!(
+        err.contains(
+            "note: the runs converted earlier from what failed now are kept as they were: \
+             in/report.json.gz"
+        ),
+        "{err}"
+    );
+    assert_eq!(common::query(dir.path(), "out", runs), all);
+    assert_eq!(
+        common::query(dir.path(), "out", "select count(*) as n from metrics"),
+        metrics
+    );
+    // It is tried again next time, and once whole again it is what the dataset holds.
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert!(stderr(&run).contains("note: the runs converted earlier"));
+    common::write(dir.path(), "in/report.json.gz", &whole);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert!(
+        stderr(&run).starts_with("out is up to date: 3 source(s) unchanged"),
+        "{}",
+        stderr(&run)
+    );
+    assert_eq!(common::query(dir.path(), "out", runs), all);
+}

@@ -315,3 +315,138 @@ fn inspect_exits_as_report_does_on_a_file_no_format_reads() {
         assert_eq!(out.status.code(), Some(1), "{command}: {}", stderr(&out));
     }
 }
+
+/// The 0.8.1 report of the fixtures, decompressed.
+fn report_081() -> Vec<u8> {
+    let path = crate::common::repo(
+        "tests/fixtures/guidellm/0.8.1/concurrent/benchmarks-no-requests.json.gz",
+    );
+    let mut bytes = Vec::new();
+    std::io::Read::read_to_end(
+        &mut flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()),
+        &mut bytes,
+    )
+    .unwrap();
+    bytes
+}
+
+#[test]
+fn a_report_cut_short_in_a_directory_is_a_failure_not_a_skip() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    write(dir.path(), "runs/study.log", study_text());
+    write(dir.path(), "runs/benchmarks.json", &report_081()[..3000]);
+    let out = tidybench(dir.path(), &["convert", "runs", "-o", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.starts_with(
+            "error: runs/benchmarks.json:1: expected a GuideLLM JSON report, found EOF"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("converted 1 of 2 file(s) (1 failed)"), "{err}");
+}
+
+/// `value` with the keys of every object in alphabetical order.
+fn sorted(value: serde_json::Value) -> serde_json::Value {
+    use serde_json::Value;
+    match value {
+        Value::Object(map) => {
+            let ordered: std::collections::BTreeMap<String, Value> =
+                map.into_iter().map(|(k, v)| (k, sorted(v))).collect();
+            Value::Object(ordered.into_iter().collect())
+        }
+        Value::Array(list) => Value::Array(list.into_iter().map(sorted).collect()),
+        other => other,
+    }
+}
+
+#[test]
+fn a_report_written_with_sorted_keys_is_read_as_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = report_081();
+    let value: serde_json::Value = serde_json::from_slice(&report).unwrap();
+    let text = serde_json::to_string(&sorted(value)).unwrap();
+    // `generative_benchmark` comes later than the 64 KiB detection reads.
+    assert!(!text[..65536].contains("generative_benchmark"));
+    write(dir.path(), "sorted.json", &text);
+    write(dir.path(), "as-written.json", &report);
+    let count = |file: &str| {
+        crate::common::query(
+            dir.path(),
+            file,
+            "select load_index, metric, status, stat, value, unit from metrics order by all",
+        )
+    };
+    assert_eq!(count("sorted.json"), count("as-written.json"));
+}
+
+/// A tar archive of `files` (name, bytes), and a directory entry.
+fn tar_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut builder = tar::Builder::new(Vec::new());
+    let mut header = tar::Header::new_ustar();
+    header.set_entry_type(tar::EntryType::Directory);
+    header.set_size(0);
+    header.set_mode(0o755);
+    header.set_cksum();
+    builder
+        .append_data(&mut header, "run/", std::io::empty())
+        .unwrap();
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_cksum();
+        builder.append_data(&mut header, name, *bytes).unwrap();
+    }
+    builder.into_inner().unwrap()
+}
+
+#[test]
+fn a_tar_archive_on_standard_input_is_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = study_text();
+    let archive = tar_of(&[("run/study.log", study.as_bytes())]);
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_tidybench"))
+        .args(["convert", "-", "-o", "out"])
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::io::Write::write_all(child.stdin.as_mut().unwrap(), &archive).unwrap();
+    drop(child.stdin.take());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        crate::common::query(
+            dir.path(),
+            "out",
+            "select source_path, count(*) as n from runs group by all"
+        ),
+        "source_path,n\n<stdin>!/run/study.log,4\n"
+    );
+}
+
+#[test]
+fn an_archive_holding_no_file_is_named_and_inspect_sends_archives_elsewhere() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "empty.tar", tar_of(&[]));
+    let out = tidybench(dir.path(), &["convert", "empty.tar", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(3));
+    assert_eq!(stderr(&out), "error: no files to convert in empty.tar\n");
+    let study = study_text();
+    write(
+        dir.path(),
+        "run.tar",
+        tar_of(&[("run/study.log", study.as_bytes())]),
+    );
+    let out = tidybench(dir.path(), &["inspect", "run.tar"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: run.tar: a tar archive; inspect one file or a dataset (convert, report and \
+         query read archives)\n"
+    );
+}

@@ -38,7 +38,7 @@ fn every_hostile_file_has_its_documented_outcome() {
         ("plain-text-named.gz", 0, "1 run(s), 126 metric row(s)", &[]),
         ("report-extra-fields.json", 0, "1 run(s), 7782 metric row(s)", &[]),
         ("report-missing-metrics.json", 0, "1 run(s), 3796 metric row(s)", &[]),
-        ("report-missing-benchmarks.json", 3, "", &["report-missing-benchmarks.json: not a format tidybench reads"]),
+        ("report-missing-benchmarks.json", 3, "", &["report-missing-benchmarks.json:1: expected a GuideLLM JSON report, found missing field `benchmarks` at line 1 column 4005"]),
         ("report-nan.json", 0, "1 run(s), 7779 metric row(s)", &["bare NaN or Infinity values (Python's, not JSON) read as missing"]),
     ];
     let mut files: Vec<String> = std::fs::read_dir(repo("tests/fixtures/hostile"))
