@@ -91,6 +91,47 @@ fn cross_check(path: &Path, console: &LoadPoint, report: &LoadPoint, warnings: &
     }
 }
 
+/// Keeps one run of each found in several copies of one file (the same bytes, under any name
+/// or format of compression), which would otherwise share a run id: of copies, the one in a
+/// run directory (it has the run's labels), else the first. The run kept lists the other files
+/// in its `also_in` label.
+fn drop_identical(runs: &mut Vec<Run>) {
+    let mut by_content: std::collections::BTreeMap<(u128, usize), Vec<usize>> = Default::default();
+    for (j, run) in runs.iter().enumerate() {
+        let key = (run.source_sha256.content_id(), run.position);
+        by_content.entry(key).or_default().push(j);
+    }
+    let groups: Vec<Vec<usize>> = by_content.into_values().filter(|g| g.len() > 1).collect();
+    let mut keep = vec![true; runs.len()];
+    for mut group in groups {
+        group.sort_by_key(|&j| !runs[j].extra_labels.contains_key(run_config::RUN_DIR_LABEL));
+        for &j in &group[1..] {
+            keep[j] = false;
+            absorb(runs, group[0], j);
+        }
+    }
+    let mut flags = keep.into_iter();
+    runs.retain(|_| flags.next().unwrap_or(true));
+}
+
+/// Lists the file of `runs[copy]`, and the files it was also in, in the `also_in` label of
+/// `runs[kept]`, each once.
+fn absorb(runs: &mut [Run], kept: usize, copy: usize) {
+    let copy = &runs[copy];
+    let mut paths = vec![copy.source_path.display().to_string()];
+    if let Some(also) = copy.extra_labels.get("also_in") {
+        paths.extend(also.split(", ").map(String::from));
+    }
+    let also = runs[kept].extra_labels.entry("also_in".into()).or_default();
+    for path in paths {
+        if also.is_empty() {
+            *also = path;
+        } else if !also.split(", ").any(|a| a == path) {
+            *also = format!("{also}, {path}");
+        }
+    }
+}
+
 /// Keeps one run of each GuideLLM run id found in several reports (the JSON, YAML and CSV
 /// reports of one run, or copies of one file): JSON before YAML before CSV (a CSV holds a
 /// subset of the report's numbers, each equal to it), and of equals the one in a run directory;
@@ -123,16 +164,10 @@ fn drop_copies(runs: &mut Vec<Run>) {
             let in_run_dir = runs[j].extra_labels.contains_key(run_config::RUN_DIR_LABEL);
             (rank(&runs[j]), !in_run_dir)
         });
-        let others: Vec<String> = group[1..]
-            .iter()
-            .map(|&j| runs[j].source_path.display().to_string())
-            .collect();
         for &j in &group[1..] {
             keep[j] = false;
+            absorb(runs, group[0], j);
         }
-        runs[group[0]]
-            .extra_labels
-            .insert("also_in".into(), others.join(", "));
     }
     // An HTML report, or vLLM's console result, has no run id; it is the report whose numbers
     // it all holds (to the digits printed).
@@ -147,13 +182,7 @@ fn drop_copies(runs: &mut Vec<Run>) {
             .min_by_key(|&j| rank(&runs[j]));
         if let Some(j) = holder {
             keep[i] = false;
-            let path = runs[i].source_path.display().to_string();
-            let also = runs[j].extra_labels.entry("also_in".into()).or_default();
-            *also = if also.is_empty() {
-                path
-            } else {
-                format!("{also}, {path}")
-            };
+            absorb(runs, j, i);
         }
     }
     let mut flags = keep.into_iter();
@@ -196,6 +225,7 @@ pub fn merge(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
 /// requests under the console run's labels, the console's load values where the report has
 /// none. A console number that disagrees with the report is a warning.
 pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
+    drop_identical(runs);
     drop_copies(runs);
     let reports: Vec<usize> = (0..runs.len()).filter(|&i| is_report(&runs[i])).collect();
     let mut merged = Vec::new();

@@ -224,3 +224,44 @@ fn every_output_of_six_guidellm_versions_gives_each_run_once() {
         "runs,sources\n19,19\n"
     );
 }
+
+#[test]
+fn copies_of_one_log_are_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["a", "b"] {
+        std::fs::create_dir(dir.path().join(sub)).unwrap();
+    }
+    let study = common::study_text();
+    write(dir.path(), "a/run.log", &study);
+    write(dir.path(), "b/run-copy.log", &study);
+    let console = std::fs::read(repo(&format!("{DIR}/console.log"))).unwrap();
+    write(dir.path(), "a/console.log", &console);
+    write(dir.path(), "b/console.log", &console);
+    let out = tidybench(dir.path(), &["convert", "a", "b", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // Four iterations of the study log and one GuideLLM run, each once; run ids are unique.
+    assert_eq!(
+        query(
+            dir.path(),
+            "out",
+            "select count(*) as runs, count(distinct run_id) as ids, \
+             count(distinct source_path) as sources from runs"
+        ),
+        "runs,ids,sources\n5,5,2\n"
+    );
+    assert_eq!(
+        query(dir.path(), "out", "select count(*) as n from metrics"),
+        query(dir.path(), "a", "select count(*) as n from metrics")
+    );
+    let labels = query(dir.path(), "out", "select labels from runs order by run_id");
+    assert_eq!(
+        labels.matches(r#"""also_in"":""b/run-copy.log"""#).count(),
+        4,
+        "{labels}"
+    );
+    assert_eq!(
+        labels.matches(r#"""also_in"":""b/console.log"""#).count(),
+        1,
+        "{labels}"
+    );
+}
