@@ -860,9 +860,12 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
     let mut candidates: Vec<String> = match &spec.candidates {
         Some(list) => {
             if let Some(missing) = list.iter().find(|c| !present.contains(c)) {
+                let mut present = present.clone();
+                present.sort();
                 return Err(Error::Invalid(format!(
-                    "candidate {}={missing} has no rows to compare",
-                    spec.by
+                    "candidate {}={missing} has no rows to compare; values present: {}",
+                    spec.by,
+                    present.join(", ")
                 )));
             }
             // The baseline is never compared with itself.

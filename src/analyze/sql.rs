@@ -146,13 +146,16 @@ pub fn query(tables: &Tables, sql: &str) -> Result<LazyFrame> {
                 .map(|(table, cols)| format!("{table}: {}", cols.join(", ")))
                 .collect();
             Error::Invalid(format!("{e}\ncolumns are:\n  {}", listing.join("\n  ")))
-        } else if matches!(e, PolarsError::ColumnNotFound(_)) {
+        } else {
             // Only the message, not the query plan Polars appends to it.
             let text = e.to_string();
             let message = text.split("\n\nResolved plan").next().unwrap_or(&text);
-            Error::Invalid(message.trim_end().to_string())
-        } else {
-            Error::polars("running the query", e)
+            let (prefix, hint) = match e {
+                PolarsError::ColumnNotFound(_) => ("", ""),
+                PolarsError::Duplicate(_) => ("the query fails: ", " (name each column with AS)"),
+                _ => ("the query fails: ", ""),
+            };
+            Error::Invalid(format!("{prefix}{}{hint}", message.trim_end()))
         }
     };
     let frame = context.execute(sql).map_err(explain)?;

@@ -100,6 +100,9 @@ pub struct AverageRow {
     /// No level's change is decisively better or worse, and some are within the noise of
     /// repeated runs.
     pub within_noise: bool,
+    /// No level's change is decisively better or worse, and some are within the rounding of
+    /// the printed values.
+    pub within_rounding: bool,
     /// Position of the pick in the spec.
     #[serde(skip)]
     pub pick: usize,
@@ -171,8 +174,18 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         ])
         .agg([
             col(c::PCT_CHANGE).mean().alias("mean_pct_change"),
-            ((ratio.log(e.clone()).mean().exp() - lit(1.0)) * lit(100.0))
-                .alias("geomean_pct_change"),
+            // Over the levels the mean is over: none when one of them has no ratio (a value
+            // of zero or below), rather than a mean of the others.
+            when(
+                ratio
+                    .clone()
+                    .is_null()
+                    .and(col(c::PCT_CHANGE).is_not_null())
+                    .any(true),
+            )
+            .then(lit(NULL).cast(DataType::Float64))
+            .otherwise((ratio.log(e.clone()).mean().exp() - lit(1.0)) * lit(100.0))
+            .alias("geomean_pct_change"),
             col(c::PCT_CHANGE).count().alias("count"),
             col(c::ROUNDED).any(true).alias(c::ROUNDED),
             // No level decisively better or worse, and some within the noise: the mean of
@@ -184,6 +197,14 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
                 .not()
                 .and(col(c::VERDICT).eq(lit("within noise")).any(true))
                 .alias("within_noise"),
+            // The same of levels within the rounding of the printed values.
+            col(c::VERDICT)
+                .eq(lit("better"))
+                .or(col(c::VERDICT).eq(lit("worse")))
+                .any(true)
+                .not()
+                .and(col(c::VERDICT).eq(lit("within rounding")).any(true))
+                .alias("within_rounding"),
             by_gain(col(c::STRATEGY), true)
                 .first()
                 .alias("best_strategy"),
@@ -220,6 +241,7 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
             col("mean_pct_change").count().alias("count"),
             col(c::ROUNDED).any(true),
             col("within_noise").all(true),
+            col("within_rounding").all(true),
         ])
         .sort([c::CANDIDATE, c::PICK], SortMultipleOptions::default());
     Ok(Averages {
@@ -443,6 +465,7 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
         );
         let rounded = cols.boolean(c::ROUNDED)?;
         let within_noise = cols.boolean("within_noise")?;
+        let within_rounding = cols.boolean("within_rounding")?;
         rows.extend((0..frame.height()).map(|i| AverageRow {
             model: take_text(&mut model[i]),
             across_models: !per_model,
@@ -459,6 +482,7 @@ pub fn average_rows(averages: &Averages) -> Result<Vec<AverageRow>> {
             count: count[i].unwrap_or(0.0) as u32,
             rounded: rounded[i],
             within_noise: within_noise[i],
+            within_rounding: within_rounding[i],
             pick: pick[i].unwrap_or(0.0) as usize,
         }));
     }

@@ -63,9 +63,15 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
     if let Some(metrics) = &args.metrics {
         let stat = args.stat.as_deref().unwrap_or("median");
         let status = args.status.as_deref().unwrap_or("successful");
-        spec.picks = metrics
-            .iter()
-            .map(|metric| Pick::new(metric.trim(), stat, status))
+        let mut names: Vec<&str> = Vec::new();
+        for metric in metrics.iter().map(|m| m.trim()) {
+            if !names.contains(&metric) {
+                names.push(metric);
+            }
+        }
+        spec.picks = names
+            .into_iter()
+            .map(|metric| Pick::new(metric, stat, status))
             .collect();
     } else {
         // --stat or --status alone applies to every default metric.
@@ -79,7 +85,7 @@ pub fn run(args: &CompareArgs) -> tidybench::Result<u8> {
             }
         }
     }
-    spec.candidates = args.candidates.clone();
+    spec.candidates = super::trimmed(&args.candidates);
     spec.tolerance_pct = args.tolerance;
     spec.filter = args.filter.clone();
     spec.overview_when_alone = false;

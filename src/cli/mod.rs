@@ -55,14 +55,29 @@ pub fn write_output(path: Option<&Path>, text: &str) -> tidybench::Result<()> {
     }
 }
 
-/// Refuses an output path that would replace a file of one of the input datasets
-/// (`runs.parquet` or anything under `metrics/`).
+/// A comma-separated option's values with the spaces around each removed (`a, b`).
+pub fn trimmed(values: &Option<Vec<String>>) -> Option<Vec<String>> {
+    values
+        .as_ref()
+        .map(|list| list.iter().map(|v| v.trim().to_string()).collect())
+}
+
+/// Refuses an output path that would replace an input file, or a file of one of the input
+/// datasets (`runs.parquet` or anything under `metrics/`).
 pub fn refuse_output_inside(inputs: &[PathBuf], output: Option<&Path>) -> tidybench::Result<()> {
     let Some(output) = output else { return Ok(()) };
     let resolve = |p: &Path| std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
     let parent = output.parent().filter(|p| !p.as_os_str().is_empty());
     let target =
         resolve(parent.unwrap_or(Path::new("."))).join(output.file_name().unwrap_or_default());
+    let target = resolve(&target);
+    if let Some(input) = inputs.iter().find(|p| p.is_file() && resolve(p) == target) {
+        return Err(Error::Invalid(format!(
+            "{}: writing there would replace the input {}",
+            output.display(),
+            input.display()
+        )));
+    }
     for input in inputs.iter().filter(|p| store::is_dataset(p)) {
         let dataset = resolve(input);
         let tables = [

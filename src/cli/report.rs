@@ -40,7 +40,7 @@ pub struct ReportArgs {
 /// Runs `report`: `compare` with the study's metrics; returns the exit code.
 pub fn run(args: &ReportArgs) -> tidybench::Result<u8> {
     let mut spec = CompareSpec::study(&args.by, &args.baseline);
-    spec.candidates = args.candidates.clone();
+    spec.candidates = super::trimmed(&args.candidates);
     spec.tolerance_pct = args.tolerance;
     let output = super::compare::Output {
         format: args.format,

@@ -79,9 +79,19 @@ pub fn render_frame(frame: &mut DataFrame, format: FrameFormat) -> Result<String
             text.push_str(&format!("({} row(s))\n", frame.height()));
             return Ok(text);
         }
-        FrameFormat::Csv => CsvWriter::new(&mut buffer)
-            .finish(frame)
-            .map_err(polars_err("CSV"))?,
+        FrameFormat::Csv => {
+            // Polars writes a time with a zone without it: as text, it keeps its `+00:00`.
+            let mut zoned_as_text = frame.clone();
+            for column in frame.columns() {
+                if let DataType::Datetime(_, Some(_)) = column.dtype() {
+                    let text = column.cast(&DataType::String).map_err(polars_err("CSV"))?;
+                    zoned_as_text.with_column(text).map_err(polars_err("CSV"))?;
+                }
+            }
+            CsvWriter::new(&mut buffer)
+                .finish(&mut zoned_as_text)
+                .map_err(polars_err("CSV"))?
+        }
         FrameFormat::Json => JsonWriter::new(&mut buffer)
             .with_json_format(JsonFormat::Json)
             .finish(frame)

@@ -290,6 +290,8 @@ fn model_chapter(report: &Report, model: &str, candidate: &str) -> Chapter {
             let mark = if avg.rounded { ROUNDED_MARK } else { "" };
             let verdict = if avg.within_noise {
                 "within noise"
+            } else if avg.within_rounding {
+                "within rounding"
             } else {
                 average_verdict(&p.metric, avg.mean_pct_change, report.spec.tolerance_pct)
             };

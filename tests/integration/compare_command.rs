@@ -680,3 +680,121 @@ fn the_best_and_worst_levels_of_a_sweep_name_their_strategy() {
     let rows = averages(&["report", &study, "-q"]);
     assert_eq!(rows[0], "+7.0% +40.0% at 5 +0.0% at 25", "{rows:?}");
 }
+
+#[test]
+fn an_average_of_levels_within_rounding_is_within_rounding() {
+    // 1.42 → 1.4 s and 1.53 → 1.5 s: printed with two and one decimals, no level is a change.
+    let dir = tempfile::tempdir().unwrap();
+    convert(
+        dir.path(),
+        "o",
+        &["0.3.1/concurrent/console.log"],
+        &["software=0.3"],
+    );
+    convert(
+        dir.path(),
+        "o",
+        &["0.4.0/concurrent/console.log"],
+        &["software=0.4"],
+    );
+    let args = [
+        "o",
+        "--by",
+        "software",
+        "--baseline",
+        "0.3",
+        "--metrics",
+        "request_latency",
+    ];
+    let text = compare(dir.path(), &args);
+    assert!(
+        text.contains(
+            "  Request latency (median, successful requests)        -1.7%  within rounding~       2           -1.7%  -2.0% at 25   -1.4% at 5\n"
+        ),
+        "{text}"
+    );
+    let doc = json(dir.path(), &args);
+    assert_eq!(doc["averages"][0]["within_rounding"], true);
+    assert_eq!(doc["averages"][1]["within_rounding"], true);
+}
+
+#[test]
+fn no_geometric_mean_over_a_level_of_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    // The 8B native-offload TTFT at 50 concurrent streams set to 0.
+    let study = common::study_text().replacen(
+        "| concurrent | 6.0     | 6.1    | 734.4  |",
+        "| concurrent | 6.0     | 6.1    | 0.0    |",
+        1,
+    );
+    common::write(dir.path(), "zero.log", &study);
+    let args = ["zero.log", "--baseline", "no-offload", "--metrics", "ttft"];
+    let doc = json(dir.path(), &args);
+    let eight_b = doc["averages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["model"] == "Qwen/Qwen3-8B")
+        .unwrap();
+    assert_eq!(eight_b["count"], 5);
+    assert!(eight_b["geomean_pct_change"].is_null(), "{eight_b}");
+    let fourteen_b = doc["averages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["model"] == "Qwen/Qwen3-14B")
+        .unwrap();
+    assert!(fourteen_b["geomean_pct_change"].is_f64(), "{fourteen_b}");
+}
+
+#[test]
+fn options_are_read_as_meant_and_an_input_is_never_overwritten() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = common::write(dir.path(), "study.log", common::study_text());
+    // Spaces after the commas, a metric named twice.
+    let text = compare(
+        dir.path(),
+        &[
+            "study.log",
+            "--baseline",
+            "no-offload",
+            "--candidates",
+            "native-offload, no-offload",
+            "--metrics",
+            "ttft, ttft",
+        ],
+    );
+    let header = "\nTime to first token (median, successful requests) [ms, lower is better]\n";
+    assert_eq!(text.matches(header).count(), 2, "{text}");
+    let out = tidybench(
+        dir.path(),
+        &[
+            "compare",
+            "study.log",
+            "--baseline",
+            "no-offload",
+            "--candidates",
+            "lmcache",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: candidate config=lmcache has no rows to compare; values present: \
+         native-offload, no-offload\n"
+    );
+    for command in ["report", "query"] {
+        let mut args = vec![command, "study.log"];
+        if command == "query" {
+            args.push("select 1");
+        }
+        args.extend(["-o", "./study.log"]);
+        let out = tidybench(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{command}");
+        assert_eq!(
+            stderr(&out),
+            "error: ./study.log: writing there would replace the input study.log\n"
+        );
+        assert_eq!(std::fs::read_to_string(&log).unwrap(), common::study_text());
+    }
+}

@@ -337,3 +337,19 @@ fn inspect_warns_about_runs_without_metrics() {
         serde_json::json!([format!("run {id} has no metrics rows")])
     );
 }
+
+#[test]
+fn a_failing_query_says_why_without_the_plan() {
+    let dir = converted();
+    let (code, _, err) = query(
+        dir.path(),
+        &["out", "select min(load), max(load) from metrics"],
+    );
+    assert_eq!(code, Some(1));
+    assert!(
+        err.starts_with("error: the query fails: duplicate: projections contained duplicate output name 'load'."),
+        "{err}"
+    );
+    assert!(err.ends_with("(name each column with AS)\n"), "{err}");
+    assert!(!err.contains("plan"), "{err}");
+}

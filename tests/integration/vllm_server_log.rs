@@ -347,8 +347,8 @@ fn a_server_log_joins_the_run_of_its_directory() {
              where s.metric = 'gpu_kv_cache_usage' group by s.during_run order by first"
         ),
         "during_run,n,first,peak\n\
-         false,1,2026-11-29T16:59:58.000000,95.9\n\
-         true,4,2026-11-29T17:00:06.000000,98.4\n"
+         false,1,2026-11-29 16:59:58.000000+00:00,95.9\n\
+         true,4,2026-11-29 17:00:06.000000+00:00,98.4\n"
     );
     assert_eq!(
         query(
