@@ -229,7 +229,8 @@ pub struct Comparison {
     /// Models whose values of a pick share no request status.
     pub status_gaps: Vec<StatusGap>,
     /// The run of each picked value, of every value of `by` (compared or not): `by`, model,
-    /// strategy, the level's load key and `run_id`, the text columns categorical.
+    /// strategy, the level's load key, `run_id`, `load_index` and pick, the text columns
+    /// categorical.
     pub value_runs: DataFrame,
 }
 
@@ -715,7 +716,15 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         .collect()
         .map_err(polars_err("reading the compared values"))?;
     let value_runs = picked_rows
-        .select(["by", m::MODEL, m::STRATEGY, LOAD_KEY, m::RUN_ID])
+        .select([
+            "by",
+            m::MODEL,
+            m::STRATEGY,
+            LOAD_KEY,
+            m::RUN_ID,
+            m::LOAD_INDEX,
+            c::PICK,
+        ])
         .map_err(polars_err("listing the runs compared"))?;
     let picked_rows = picked_rows.lazy();
     // A level's load is the same on every side: of the loads keyed alike, the one nearest the

@@ -78,7 +78,12 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
                     Vec::new()
                 },
                 server_rows(tables, &comparison.spec, &comparison.candidates)?,
-                repeats::mixed_sweep_combinations(&tables.runs, &comparison),
+                [
+                    repeats::mixed_sweep_combinations(&tables.runs, &comparison),
+                    repeats::mixed_configurations(&tables.runs, &comparison),
+                    repeats::loads_repeated_in_a_run(&tables.runs, &comparison),
+                ]
+                .concat(),
             ))
         },
     );

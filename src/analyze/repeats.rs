@@ -1,13 +1,15 @@
-//! Runs that a comparison averages as repeats but that may not be repeats of one another: the
+//! Values that a comparison averages as repeats but that may not be repeats of one another: the
 //! `run=N.json` files of different combinations of a `vllm bench sweep` (different
-//! directories), or of different sweeps, that share a configuration, a model and a load.
+//! directories), or of different sweeps, that share a configuration, a model and a load; runs
+//! of different configurations pooled when another label is compared; and load points of one
+//! run at the same load.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Component, Path, PathBuf};
 
 use polars::prelude::*;
 
-use super::compare::{Comparison, LOAD_KEY, NO_LABEL};
+use super::compare::{col_names as c, Comparison, LOAD_KEY, NO_LABEL};
 use crate::error::Result;
 use crate::formats::vllm_bench_json::{NAME as VLLM_BENCH_JSON, RESULT_ID_LABEL};
 use crate::formats::Warning;
@@ -94,22 +96,14 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         return Ok(Vec::new());
     }
     let spec = &comparison.spec;
-    let compared: Vec<String> = std::iter::once(&spec.baseline)
-        .chain(&comparison.candidates)
-        .cloned()
-        .collect();
-    let levels = comparison
-        .value_runs
-        .clone()
-        .lazy()
-        .with_columns(
-            ["by", m::MODEL, m::STRATEGY, m::RUN_ID].map(|name| col(name).cast(DataType::String)),
-        )
-        .with_column(col("by").fill_null(lit(NO_LABEL)))
-        .filter(col("by").is_in(
-            lit(Series::new("compared".into(), compared)).implode(false),
-            false,
-        ))
+    let levels = compared_rows(comparison)
+        .select([
+            col("by"),
+            col(m::MODEL),
+            col(m::STRATEGY),
+            col(LOAD_KEY),
+            col(m::RUN_ID),
+        ])
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
         .map_err(polars)?;
@@ -191,6 +185,180 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
                     model.as_deref().unwrap_or("not named"),
                     spec.by,
                     by.as_deref().unwrap_or(NO_LABEL),
+                ),
+            }
+        })
+        .collect())
+}
+
+/// The compared rows of `comparison.value_runs` (of the baseline and the candidates), the
+/// text columns as text.
+fn compared_rows(comparison: &Comparison) -> LazyFrame {
+    let spec = &comparison.spec;
+    let compared: Vec<String> = std::iter::once(&spec.baseline)
+        .chain(&comparison.candidates)
+        .cloned()
+        .collect();
+    comparison
+        .value_runs
+        .clone()
+        .lazy()
+        .with_columns(
+            ["by", m::MODEL, m::STRATEGY, m::RUN_ID].map(|name| col(name).cast(DataType::String)),
+        )
+        .with_column(col("by").fill_null(lit(NO_LABEL)))
+        .filter(col("by").is_in(
+            lit(Series::new("compared".into(), compared)).implode(false),
+            false,
+        ))
+}
+
+/// One warning per model and compared value of `by` (when that is not `config`) whose runs at
+/// one strategy and load, averaged as repeats, are of different configurations (`config`):
+/// `--by software` over no-offload and native-offload runs pools both. None when the runs
+/// cannot be read (the comparison has said why).
+pub fn mixed_configurations(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning> {
+    if comparison.spec.by == r::CONFIG {
+        return Vec::new();
+    }
+    mixed_configs(runs, comparison).unwrap_or_default()
+}
+
+fn mixed_configs(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
+    let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let configs = runs
+        .clone()
+        .select([col(r::RUN_ID), col(r::CONFIG).cast(DataType::String)])
+        .collect()
+        .map_err(polars)?;
+    let cols = Columns(&configs);
+    let config_of: HashMap<String, Option<String>> = cols
+        .text(r::RUN_ID)?
+        .into_iter()
+        .zip(cols.text(r::CONFIG)?)
+        .filter_map(|(id, config)| Some((id?, config)))
+        .collect();
+    let rows = compared_rows(comparison).collect().map_err(polars)?;
+    let cols = Columns(&rows);
+    let (by, model, strategy, run) = (
+        cols.text("by")?,
+        cols.text(m::MODEL)?,
+        cols.text(m::STRATEGY)?,
+        cols.text(m::RUN_ID)?,
+    );
+    let load = cols.float(LOAD_KEY)?;
+    type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
+    let mut pooled: BTreeMap<Level, BTreeSet<Option<&str>>> = BTreeMap::new();
+    for i in 0..rows.height() {
+        let config = run[i]
+            .as_ref()
+            .and_then(|id| config_of.get(id))
+            .and_then(|c| c.as_deref());
+        pooled
+            .entry((
+                by[i].clone(),
+                model[i].clone(),
+                strategy[i].clone(),
+                load[i].map(f64::to_bits),
+            ))
+            .or_default()
+            .insert(config);
+    }
+    // Per compared value and model: the levels pooling configurations, and those met.
+    type Section = (Option<String>, Option<String>);
+    let mut mixed: BTreeMap<Section, (usize, BTreeSet<&str>)> = BTreeMap::new();
+    for ((by, model, _, _), configs) in pooled {
+        if configs.len() > 1 {
+            let (levels, names) = mixed.entry((by, model)).or_default();
+            *levels += 1;
+            names.extend(configs.into_iter().map(|c| c.unwrap_or(NO_LABEL)));
+        }
+    }
+    let spec = &comparison.spec;
+    Ok(mixed
+        .into_iter()
+        .map(|((by, model), (levels, configs))| Warning {
+            // About the runs of many files: no one path.
+            path: PathBuf::new(),
+            line: None,
+            message: format!(
+                "model {}, {}={}: runs of {} configurations ({}) are averaged as repeats at \
+                 {levels} load level(s); compare one configuration with --where \"config = \
+                 '…'\", or configurations with --by config",
+                model.as_deref().unwrap_or("not named"),
+                spec.by,
+                by.as_deref().unwrap_or(NO_LABEL),
+                configs.len(),
+                listed(&configs),
+            ),
+        })
+        .collect())
+}
+
+/// One warning per run with two or more load points at one strategy and load among the
+/// compared values (a profile of `--rate 5,5`): the comparison uses their mean as the run's
+/// value there. None when the runs cannot be read (the comparison has said why).
+pub fn loads_repeated_in_a_run(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning> {
+    repeated_loads(runs, comparison).unwrap_or_default()
+}
+
+fn repeated_loads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
+    let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let repeated = compared_rows(comparison)
+        .filter(col(LOAD_KEY).gt_eq(lit(0.0)))
+        .group_by([
+            col(m::RUN_ID),
+            col(m::STRATEGY),
+            col(LOAD_KEY),
+            col(c::PICK),
+        ])
+        .agg([col(m::LOAD_INDEX).n_unique().alias("points")])
+        .filter(col("points").gt(lit(1)))
+        .group_by([col(m::RUN_ID), col(m::STRATEGY), col(LOAD_KEY)])
+        .agg([col("points").max()])
+        .sort(
+            [m::RUN_ID, m::STRATEGY, LOAD_KEY],
+            SortMultipleOptions::default(),
+        )
+        .collect()
+        .map_err(polars)?;
+    if repeated.height() == 0 {
+        return Ok(Vec::new());
+    }
+    let sources = runs
+        .clone()
+        .select([col(r::RUN_ID), col(r::SOURCE_PATH)])
+        .collect()
+        .map_err(polars)?;
+    let cols = Columns(&sources);
+    let source_of: HashMap<String, String> = cols
+        .text(r::RUN_ID)?
+        .into_iter()
+        .zip(cols.text(r::SOURCE_PATH)?)
+        .filter_map(|(id, path)| Some((id?, path?)))
+        .collect();
+    let cols = Columns(&repeated);
+    let (run, strategy, load) = (
+        cols.text(m::RUN_ID)?,
+        cols.text(m::STRATEGY)?,
+        cols.float(LOAD_KEY)?,
+    );
+    let points = repeated
+        .column("points")
+        .and_then(|c| c.cast(&DataType::UInt32))
+        .map_err(polars)?;
+    let points = points.u32().map_err(polars)?;
+    Ok((0..repeated.height())
+        .map(|i| {
+            let id = run[i].clone().unwrap_or_default();
+            Warning {
+                path: PathBuf::from(source_of.get(&id).map_or(".", String::as_str)),
+                line: None,
+                message: format!(
+                    "run {id} has {} load points at {} {}: their mean is compared as its value",
+                    points.get(i).unwrap_or(0),
+                    strategy[i].as_deref().unwrap_or("?"),
+                    load[i].map_or_else(|| "?".into(), |load| load.to_string()),
                 ),
             }
         })

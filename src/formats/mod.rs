@@ -106,7 +106,7 @@ pub const NO_MODEL: &str = "the report names no model; `model` left null";
 /// A problem in an input that was worked around; the data around it is kept.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Warning {
-    /// The input file.
+    /// The input file (empty for a warning about the runs of several files).
     pub path: PathBuf,
     /// 1-based line, when the problem has one.
     pub line: Option<usize>,
@@ -117,6 +117,7 @@ pub struct Warning {
 impl std::fmt::Display for Warning {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self.line {
+            _ if self.path.as_os_str().is_empty() => f.write_str(&self.message),
             Some(line) => write!(f, "{}:{}: {}", self.path.display(), line, self.message),
             None => write!(f, "{}: {}", self.path.display(), self.message),
         }

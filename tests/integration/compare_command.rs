@@ -798,3 +798,61 @@ fn options_are_read_as_meant_and_an_input_is_never_overwritten() {
         assert_eq!(std::fs::read_to_string(&log).unwrap(), common::study_text());
     }
 }
+
+#[test]
+fn pooled_configurations_and_loads_repeated_in_a_run_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    let study = common::study_text();
+    common::write(dir.path(), "study.log", &study);
+    common::write(
+        dir.path(),
+        "next.log",
+        study.replace("upstream-llm-d-0.4.0", "upstream-llm-d-0.5.0"),
+    );
+    // Compared by software, each side pools no-offload and native-offload runs.
+    let args = [
+        "compare",
+        "study.log",
+        "next.log",
+        "--by",
+        "software",
+        "--baseline",
+        "upstream-llm-d-0.4.0",
+    ];
+    let out = tidybench(dir.path(), &args);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains(
+            "warning: model Qwen/Qwen3-8B, software=upstream-llm-d-0.5.0: runs of 2 \
+             configurations (native-offload, no-offload) are averaged as repeats at 5 load \
+             level(s); compare one configuration with --where \"config = '…'\", or \
+             configurations with --by config\n"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.matches("configurations (native-offload, no-offload)")
+            .count(),
+        4
+    );
+    let mut one = args.to_vec();
+    one.extend(["--where", "config = 'no-offload'"]);
+    let out = tidybench(dir.path(), &one);
+    assert_eq!(stderr(&out), "");
+
+    // The first iteration's second level runs at 5 streams again.
+    let twice = study.replacen("Rate: 5,25,50,100,250", "Rate: 5,5,50,100,250", 2);
+    common::write(dir.path(), "twice.log", twice);
+    let out = tidybench(dir.path(), &["report", "twice.log"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("load points")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].starts_with("warning: twice.log: run "), "{err}");
+    assert!(
+        warnings[0]
+            .ends_with(" has 2 load points at concurrent 5: their mean is compared as its value"),
+        "{err}"
+    );
+}
