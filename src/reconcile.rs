@@ -5,12 +5,14 @@
 //! reports (JSON, YAML, CSV): the most precise one is kept. And a vLLM server log beside a
 //! benchmark's results: its samples and startup facts join the run of its directory.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
 use crate::formats::vllm_server_log::{self, resolve_log_time, LABEL_PREFIX};
 use crate::formats::{
-    guidellm_csv, guidellm_html, run_config, vllm_bench, vllm_bench_json, vllm_sweep,
+    driver_log, guidellm_console, guidellm_csv, guidellm_html, run_config, vllm_bench,
+    vllm_bench_json, vllm_sweep,
 };
 use crate::formats::{LoadPoint, Observation, Run, ServerLog, ServerSample, Warning};
 
@@ -286,6 +288,50 @@ pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
 
 /// Label of a run read from a report naming the console log merged into it.
 pub const CONSOLE_SOURCE_LABEL: &str = "console_source";
+
+/// Keys under which runs read apart (in different batches of one conversion, or one kept from
+/// an earlier conversion) may be one run that [`merge_copies`] would have made one: `id:…` for
+/// GuideLLM's run id or vLLM's result id; for a console run and a report not merged with one,
+/// `console:<minute>` or `report:<minute>`, the minute of the day (UTC) its first benchmark
+/// started, twice, half a minute apart, so that starts a second apart share a key. A run of
+/// `source_format` with `labels` whose first benchmark started `start` seconds after midnight
+/// (UTC), or at that Unix time.
+pub fn copy_keys(
+    source_format: &str,
+    labels: &BTreeMap<String, String>,
+    start: Option<f64>,
+) -> Vec<String> {
+    let mut keys: Vec<String> = labels
+        .get(guidellm_json::RUN_ID_LABEL)
+        .or_else(|| labels.get(vllm_bench_json::RESULT_ID_LABEL))
+        .map(|id| format!("id:{id}"))
+        .into_iter()
+        .collect();
+    let role = if source_format == guidellm_console::NAME || source_format == driver_log::NAME {
+        "console"
+    } else if (source_format == guidellm_json::NAME || source_format == guidellm_json::YAML_NAME)
+        && !labels.contains_key(CONSOLE_SOURCE_LABEL)
+    {
+        "report"
+    } else {
+        return keys;
+    };
+    if let Some(second) = start.map(|s| s.rem_euclid(86_400.0)) {
+        keys.extend(
+            [second, second + 30.0].map(|s| format!("{role}:{}", (s / 60.0).floor() as i64)),
+        );
+    }
+    keys
+}
+
+/// The start of a run's first benchmark: Unix seconds, or seconds after midnight (UTC).
+pub fn first_start(run: &Run) -> Option<f64> {
+    run.load_points
+        .first()?
+        .observations
+        .iter()
+        .find_map(|o| matches!(&*o.metric, "start_time" | "start_time_of_day").then_some(o.value))
+}
 
 /// Label of a run naming the server logs joined to it.
 pub const SERVER_LOG_LABEL: &str = "server_log";

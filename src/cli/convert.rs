@@ -12,6 +12,7 @@ use tidybench::frames;
 use tidybench::ingest::blob::SourceSha256;
 use tidybench::ingest::discover::STDIN;
 use tidybench::ingest::{archive, discover, Source};
+use tidybench::reconcile;
 use tidybench::store::{self, manifest, Manifest, SourceState};
 use tidybench::Error;
 
@@ -218,7 +219,8 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let drops = |k: &String| args.prune || elsewhere.contains(k);
     let Some(old) = old else {
         let none = BTreeSet::new();
-        return convert(args, &sources, &none, None, (&[], &[]), started, &none);
+        let first = Retry::default();
+        return convert(args, &sources, &none, None, (&[], &[]), started, &first);
     };
     let (dropped, left): (Vec<String>, Vec<String>) = removed.iter().cloned().partition(drops);
     if dirty.is_empty() && dropped.is_empty() {
@@ -294,7 +296,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         Some(&old),
         (&dropped, &left),
         started,
-        &BTreeSet::new(),
+        &Retry::default(),
     )
 }
 
@@ -385,8 +387,9 @@ fn convert(
     old: Option<&Manifest>,
     removed: (&[String], &[String]),
     started: Instant,
-    held_back: &BTreeSet<String>,
+    retry: &Retry,
 ) -> tidybench::Result<u8> {
+    let held_back = &retry.held_back;
     let dir = &args.output;
     let existed = dir.exists();
     let options = ReadOptions {
@@ -424,14 +427,25 @@ fn convert(
     // The messages of the sources that failed, which are not recorded.
     let mut failed: Vec<String> = Vec::new();
     let mut run_frames = Vec::new();
-    let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![Vec::new()];
-    for next in groups {
+    // Groups whose runs are copies of one another's are read in the first chunk, together.
+    let (together, apart): (Vec<_>, Vec<_>) = groups
+        .into_iter()
+        .partition(|(name, _)| retry.together.contains(name));
+    let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![together];
+    for next in apart {
         let last = chunks.len() - 1;
         chunks[last].push(next);
         if chunks[last].iter().map(|(_, g)| g.len()).sum::<usize>() >= CHUNK {
             chunks.push(Vec::new());
         }
     }
+    // Each run's identity across files (GuideLLM's run id, vLLM's result id) and the groups
+    // it was read in, to find copies read apart.
+    let keys: BTreeMap<String, String> = sources
+        .iter()
+        .map(|s| (s.path.display().to_string(), key(s)))
+        .collect();
+    let mut copies = kept_copies(kept_rows.as_ref(), kept, old)?;
     // Chunks are read one after the other while the one before is written.
     std::thread::scope(|scope| -> tidybench::Result<()> {
         // The writer also makes what needs the runs' ids, which may wait for a large
@@ -450,6 +464,15 @@ fn convert(
             totals.files += inputs.files;
             totals.failures += inputs.failures.len();
             totals.skipped += inputs.skipped.len();
+            for run in &inputs.runs {
+                let Some(source) = owner(&run.source_path.display().to_string(), &keys) else {
+                    continue;
+                };
+                let start = reconcile::first_start(run);
+                for copy in reconcile::copy_keys(&run.source_format, &run.extra_labels, start) {
+                    copies.entry(copy).or_default().insert(group(source));
+                }
+            }
             // Sorted by partition, the runs are written from where they are.
             let mut runs: Vec<(usize, Run)> = inputs.runs.drain(..).enumerate().collect();
             runs.sort_by(|(_, a), (_, b)| (&a.model, &a.config).cmp(&(&b.model, &b.config)));
@@ -550,16 +573,39 @@ fn convert(
         }
         return Ok(super::EXIT_ALL_FAILED);
     }
-    // A source converted before that fails now is left as it was, with the sources sharing
-    // its runs: the conversion is made again keeping them and not reading what failed (once),
-    // and tries them next time.
-    if let Some(old) = old.filter(|_| held_back.is_empty()) {
+    // Made again, once: a source converted before that fails now is left as it was, with the
+    // sources sharing its runs (tried again next time); the groups holding copies of one run
+    // read apart (in two chunks, or one kept from before) are read together.
+    if !retry.again() {
         let failing = failed_keys(sources, &failed);
-        let hold = held_runs(old, kept, &failing);
-        if !hold.is_empty() {
+        let hold = old.map_or_else(BTreeSet::new, |old| held_runs(old, kept, &failing));
+        let given_groups: BTreeSet<String> = keys.values().map(|k| group(k)).collect();
+        let (apart, stuck): (Vec<BTreeSet<String>>, Vec<BTreeSet<String>>) = read_apart(copies)
+            .into_iter()
+            .partition(|groups| groups.iter().all(|g| given_groups.contains(g)));
+        for groups in stuck {
+            let names: Vec<&str> = groups.iter().map(String::as_str).collect();
+            eprintln!(
+                "warning: one run is in {}, not all of them given now: its copies stay apart \
+                 until they are converted together",
+                names.join(", ")
+            );
+        }
+        let apart: BTreeSet<String> = apart.into_iter().flatten().collect();
+        if !hold.is_empty() || !apart.is_empty() {
             store::discard_unlisted(dir, &parts)?;
-            let kept: BTreeSet<String> = kept.union(&hold).cloned().collect();
-            return convert(args, sources, &kept, Some(old), removed, started, &failing);
+            // Kept sources given now, of the groups read together, are read again.
+            let current: BTreeSet<&String> = keys.values().collect();
+            let kept: BTreeSet<String> = kept
+                .union(&hold)
+                .filter(|k| !(apart.contains(&group(k)) && current.contains(k)))
+                .cloned()
+                .collect();
+            let again = Retry {
+                held_back: failing,
+                together: apart,
+            };
+            return convert(args, sources, &kept, old, removed, started, &again);
         }
     }
     let run_count = runs.height();
@@ -776,6 +822,89 @@ fn runs_of<'a>(
         }
     }
     runs_of
+}
+
+/// What a conversion made again knows from the first attempt ([`convert`]).
+#[derive(Default)]
+struct Retry {
+    /// Sources that failed, not read again (those that gave runs before are kept).
+    held_back: BTreeSet<String>,
+    /// Groups holding copies of one run, read together in the first chunk.
+    together: BTreeSet<String>,
+}
+
+impl Retry {
+    /// True when this is the conversion made again.
+    fn again(&self) -> bool {
+        !self.held_back.is_empty() || !self.together.is_empty()
+    }
+}
+
+/// Of the groups each run was read in, by its [`reconcile::copy_keys`], the sets of two or more
+/// groups that may hold one run: under one id, or a console run's and a report's start.
+fn read_apart(copies: BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let mut apart = Vec::new();
+    for (copy, groups) in &copies {
+        let together = match copy.strip_prefix("console:") {
+            Some(minute) => match copies.get(&format!("report:{minute}")) {
+                Some(reports) => groups.union(reports).cloned().collect(),
+                None => continue,
+            },
+            None if copy.starts_with("id:") => groups.clone(),
+            None => continue,
+        };
+        if together.len() > 1 {
+            apart.push(together);
+        }
+    }
+    apart
+}
+
+/// The [`reconcile::copy_keys`] of the runs kept from the earlier conversion `old` (their rows
+/// of the runs table, `rows`), each with the group of the kept source that gave it.
+fn kept_copies(
+    rows: Option<&DataFrame>,
+    kept: &BTreeSet<String>,
+    old: Option<&Manifest>,
+) -> tidybench::Result<BTreeMap<String, BTreeSet<String>>> {
+    let mut copies: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let (Some(rows), Some(old)) = (rows, old) else {
+        return Ok(copies);
+    };
+    let source_of: HashMap<&str, &String> = kept
+        .iter()
+        .filter_map(|k| Some((k, old.sources.get(k)?)))
+        .flat_map(|(k, state)| state.runs.iter().map(move |run| (run.as_str(), k)))
+        .collect();
+    let columns = tidybench::frames::Columns(rows);
+    let ids = columns.text(tidybench::schema::runs::RUN_ID)?;
+    let labels = columns.text(tidybench::schema::runs::LABELS)?;
+    let formats = columns.text(tidybench::schema::runs::SOURCE_FORMAT)?;
+    let started = rows
+        .column(tidybench::schema::runs::STARTED_AT)
+        .and_then(|c| c.cast(&DataType::Int64))
+        .map_err(|e| Error::polars("reading the kept runs' starts", e))?;
+    let started = started
+        .i64()
+        .map_err(|e| Error::polars("reading the kept runs' starts", e))?;
+    for (row, (id, labels)) in ids.into_iter().zip(labels).enumerate() {
+        let labels: BTreeMap<String, serde_json::Value> = labels
+            .and_then(|text| serde_json::from_str(&text).ok())
+            .unwrap_or_default();
+        let labels: BTreeMap<String, String> = labels
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+            .collect();
+        let Some(source) = id.as_deref().and_then(|id| source_of.get(id)) else {
+            continue;
+        };
+        let start = started.get(row).map(|micros| micros as f64 / 1e6);
+        let format = formats[row].as_deref().unwrap_or_default();
+        for copy in reconcile::copy_keys(format, &labels, start) {
+            copies.entry(copy).or_default().insert(group(source));
+        }
+    }
+    Ok(copies)
 }
 
 /// The keys of those of `sources` that `failures` (error messages, each starting with the

@@ -1,6 +1,7 @@
 //! What went wrong with the inputs: printed to standard error as it is met, and kept for
 //! `--warnings-json`, one JSON document written when the command ends.
 
+use std::collections::BTreeSet;
 use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
@@ -25,13 +26,23 @@ struct Problems {
     warnings: Vec<Problem>,
     skipped: Vec<Problem>,
     errors: Vec<Problem>,
+    /// Each problem as printed: one met again (an input read again by a conversion made
+    /// again) is neither printed nor kept twice.
+    #[serde(skip)]
+    printed: BTreeSet<String>,
 }
 
 static MET: Mutex<Problems> = Mutex::new(Problems {
     warnings: Vec::new(),
     skipped: Vec::new(),
     errors: Vec::new(),
+    printed: BTreeSet::new(),
 });
+
+/// True the first time `line` is met.
+fn first_time(met: &mut Problems, line: &str) -> bool {
+    met.printed.insert(line.to_string())
+}
 
 /// The problems met so far (a panic elsewhere while holding them leaves them readable).
 fn met() -> MutexGuard<'static, Problems> {
@@ -48,28 +59,41 @@ fn from_warning(warning: &Warning) -> Problem {
 
 /// Keeps `warnings`, printing them to standard error (one per line) unless `quiet`.
 pub fn warn(warnings: &[Warning], quiet: bool) {
-    if !quiet {
-        for warning in warnings {
-            eprintln!("warning: {warning}");
+    let mut met = met();
+    for warning in warnings {
+        let line = format!("warning: {warning}");
+        if first_time(&mut met, &line) {
+            if !quiet {
+                eprintln!("{line}");
+            }
+            met.warnings.push(from_warning(warning));
         }
     }
-    met().warnings.extend(warnings.iter().map(from_warning));
 }
 
 /// Keeps a file found in a directory or an archive that is not read (`why` names it), printing
 /// it unless `quiet`.
 pub fn skip(why: &Warning, quiet: bool) {
-    if !quiet {
-        eprintln!("skipped: {why}");
+    let line = format!("skipped: {why}");
+    let mut met = met();
+    if first_time(&mut met, &line) {
+        if !quiet {
+            eprintln!("{line}");
+        }
+        met.skipped.push(from_warning(why));
     }
-    met().skipped.push(from_warning(why));
 }
 
 /// Keeps an error and prints it: an input that could not be read, or the error that stopped
 /// the command.
 pub fn fail(error: &Error) {
-    eprintln!("error: {error}");
-    met().errors.push(Problem {
+    let line = format!("error: {error}");
+    let mut met = met();
+    if !first_time(&mut met, &line) {
+        return;
+    }
+    eprintln!("{line}");
+    met.errors.push(Problem {
         path: error.path().map(|p| p.display().to_string()),
         line: error.line(),
         message: error.message(),

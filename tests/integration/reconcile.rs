@@ -265,3 +265,44 @@ fn copies_of_one_log_are_one_run() {
         "{labels}"
     );
 }
+
+#[test]
+fn console_and_report_read_apart_become_one_run() {
+    // Far apart in a large tree (other batches of 64 files between them), or converted one
+    // after the other into one dataset.
+    let dir = tempfile::tempdir().unwrap();
+    let report = std::fs::read(repo(&format!("{DIR}/benchmarks-no-requests.json.gz"))).unwrap();
+    let console = std::fs::read(repo(&format!("{DIR}/console.log"))).unwrap();
+    for sub in ["tree/a", "tree/zz"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    write(dir.path(), "tree/a/benchmarks.json.gz", &report);
+    write(dir.path(), "tree/zz/console.log", &console);
+    for i in 0..70 {
+        std::fs::create_dir(dir.path().join(format!("tree/b{i:02}"))).unwrap();
+        write(dir.path(), &format!("tree/b{i:02}/notes.txt"), "notes\n");
+    }
+    let out = tidybench(dir.path(), &["convert", "tree", "-o", "out"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    // Each file skipped is named once, though the conversion read the tree twice.
+    assert_eq!(
+        err.lines().filter(|l| l.starts_with("skipped: ")).count(),
+        70,
+        "{err}"
+    );
+    let one = "source_path,merged\ntree/a/benchmarks.json.gz,true\n";
+    let runs = "select source_path, labels like '%\"console_source\":\"tree/zz/console.log\"%' \
+                as merged from runs";
+    assert_eq!(query(dir.path(), "out", runs), one);
+
+    let out = tidybench(dir.path(), &["convert", "tree/a", "-o", "inc"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = tidybench(dir.path(), &["convert", "tree/a", "tree/zz", "-o", "inc"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(query(dir.path(), "inc", runs), one);
+    assert_eq!(
+        query(dir.path(), "inc", "select count(*) as n from metrics"),
+        query(dir.path(), "out", "select count(*) as n from metrics")
+    );
+}
