@@ -57,8 +57,8 @@ impl Format for VllmBenchJson {
     }
 
     fn parse_with(&self, blob: &Blob, options: &ParseOptions) -> Result<Parsed> {
-        let text = json_text(blob);
         let mut warnings = Vec::new();
+        let text = json_text(blob, &mut warnings);
         let mut results = Vec::new();
         let mut stream = serde_json::Deserializer::from_str(&text).into_iter::<Value>();
         let mut index = 0;
@@ -116,9 +116,16 @@ pub(crate) fn looks_like_result(head: &str) -> bool {
 }
 
 /// The text of a JSON input. Python writes an infinite or undefined float as the bare word
-/// `Infinity` or `NaN`, which is not JSON; each is read as null.
-pub(crate) fn json_text(blob: &Blob) -> String {
+/// `Infinity` or `NaN`, which is not JSON; each is read as null, and a warning says so.
+pub(crate) fn json_text(blob: &Blob, warnings: &mut Vec<Warning>) -> String {
     let raw = String::from_utf8_lossy(&blob.bytes);
+    let count = BARE_NON_FINITE.find_iter(&raw).count();
+    if count > 0 {
+        warnings.push(warning(
+            blob,
+            format!("{count} bare NaN or Infinity value(s) (Python's, not JSON) read as missing"),
+        ));
+    }
     BARE_NON_FINITE.replace_all(&raw, "${1}null").into_owned()
 }
 

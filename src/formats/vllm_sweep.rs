@@ -49,12 +49,12 @@ impl Format for VllmSweepSummary {
             expected: "a JSON list of vllm bench results ($)".into(),
             found,
         };
-        let value: Value =
-            serde_json::from_str(&json_text(blob)).map_err(|e| error(e.line(), e.to_string()))?;
+        let mut warnings = Vec::new();
+        let value: Value = serde_json::from_str(&json_text(blob, &mut warnings))
+            .map_err(|e| error(e.line(), e.to_string()))?;
         let Value::Array(list) = value else {
             return Err(error(1, "something else at $".into()));
         };
-        let mut warnings = Vec::new();
         let mut runs = Vec::new();
         for (i, element) in list.iter().enumerate() {
             let path = format!("$[{i}]");

@@ -192,3 +192,34 @@ fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
     );
     assert_eq!(point.observations.len(), 9);
 }
+
+#[test]
+fn a_nan_in_a_result_is_left_out_and_said() {
+    // Python's json.dump writes an undefined float as a bare NaN.
+    let dir = tempfile::tempdir().unwrap();
+    let path = repo(
+        "tests/fixtures/vllm/bench-serve/dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.result.json",
+    );
+    let text = std::fs::read_to_string(path).unwrap().replace(
+        "\"median_ttft_ms\": 1245.579886075575",
+        "\"median_ttft_ms\": NaN",
+    );
+    common::write(dir.path(), "nan.json", text);
+    let out = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "nan.json",
+            "select stat from metrics where metric = 'ttft' order by all",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stdout(&out).contains("median"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("mean"), "{}", stdout(&out));
+    assert_eq!(
+        stderr(&out),
+        "warning: nan.json: 1 bare NaN or Infinity value(s) (Python's, not JSON) read as missing\n"
+    );
+}
