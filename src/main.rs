@@ -54,6 +54,19 @@ fn main() -> ExitCode {
             });
         }
     };
+    // Checked before any work, so that a dataset is not written only to fail at the end.
+    if let Some(dir) = cli.warnings_json.as_ref().and_then(|p| p.parent()) {
+        if !dir.as_os_str().is_empty() && !dir.is_dir() {
+            eprintln!(
+                "error: --warnings-json {}: {} is not a directory",
+                cli.warnings_json
+                    .as_ref()
+                    .map_or(String::new(), |p| p.display().to_string()),
+                dir.display()
+            );
+            return ExitCode::from(cli::EXIT_USAGE);
+        }
+    }
     let result = match &cli.command {
         Command::Convert(args) => cli::convert::run(args),
         Command::Report(args) => cli::report::run(args),

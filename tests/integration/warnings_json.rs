@@ -147,3 +147,26 @@ fn inspect_lists_the_warnings_it_prints() {
         "the report names no model; `model` left null"
     );
 }
+
+#[test]
+fn a_warnings_file_that_cannot_be_written_stops_before_any_work() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            log.to_str().unwrap(),
+            "-o",
+            "out",
+            "--warnings-json",
+            "missing/w.json",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: --warnings-json missing/w.json: missing is not a directory\n"
+    );
+    assert!(!dir.path().join("out").exists());
+}
