@@ -164,12 +164,36 @@ fn owner<'a>(run_source: &str, keys: &'a BTreeMap<String, String>) -> Option<&'a
 /// Runs `convert`; returns the exit code.
 pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     let started = Instant::now();
-    if args.inputs.iter().any(|p| store::is_dataset(p)) {
+    // A dataset is never an input, even inside an input directory: the one written (`convert
+    // runs -o runs/out`, or `convert runs -o runs`) or another.
+    let output = std::fs::canonicalize(&args.output).ok();
+    let is_output = |path: &Path| {
+        output
+            .as_ref()
+            .is_some_and(|out| std::fs::canonicalize(path).is_ok_and(|p| &p == out))
+    };
+    if args
+        .inputs
+        .iter()
+        .any(|p| store::is_dataset(p) && !is_output(p))
+    {
         return Err(Error::Invalid(
             "an input is already a tidybench dataset; give the original files".into(),
         ));
     }
     let mut sources = discover(&args.inputs)?;
+    let datasets: Vec<PathBuf> = sources
+        .iter()
+        .filter(|s| s.canonical.ends_with(store::dataset::RUNS_FILE))
+        .filter_map(|s| s.canonical.parent().map(Path::to_path_buf))
+        .filter(|dir| store::is_dataset(dir))
+        .chain(output)
+        .collect();
+    sources.retain(|s| {
+        !datasets
+            .iter()
+            .any(|d| store::dataset::holds(d, &s.canonical))
+    });
     // Sources of the inputs that belong to other shards (after a change of N, or of how
     // shards are chosen): their runs leave this shard's dataset.
     let mut elsewhere = BTreeSet::new();

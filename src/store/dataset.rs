@@ -53,6 +53,24 @@ pub fn is_dataset(path: &Path) -> bool {
     path.join(RUNS_FILE).is_file()
 }
 
+/// True when `path` is (or is under) one of the files a dataset in `dir` is made of: its
+/// runs table, manifest and table directories (paths as the same kind: both canonical, say).
+pub fn holds(dir: &Path, path: &Path) -> bool {
+    let Ok(inside) = path.strip_prefix(dir) else {
+        return false;
+    };
+    let first = inside.components().next().map(|c| c.as_os_str());
+    [
+        RUNS_FILE,
+        super::manifest::MANIFEST_FILE,
+        METRICS_DIR,
+        REQUESTS_DIR,
+        SERVER_SAMPLES_DIR,
+    ]
+    .iter()
+    .any(|name| first == Some(std::ffi::OsStr::new(name)))
+}
+
 fn footer_metadata(sources: &BTreeSet<String>) -> Vec<(String, String)> {
     vec![
         (

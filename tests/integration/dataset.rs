@@ -677,3 +677,24 @@ fn a_source_that_fails_now_keeps_its_earlier_runs() {
     );
     assert_eq!(common::query(dir.path(), "out", runs), all);
 }
+
+#[test]
+fn a_dataset_inside_an_input_directory_is_not_an_input() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    common::write(dir.path(), "runs/study.log", common::study_text());
+    for output in ["runs/out", "runs"] {
+        for expected in [
+            "converted 1 of 1 file(s): 4 run(s)",
+            &format!("{output} is up to date: 1 source(s)"),
+        ] {
+            let run = tidybench(dir.path(), &["convert", "runs", "-o", output]);
+            assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+            assert!(
+                stderr(&run).starts_with(expected),
+                "{output}: {}",
+                stderr(&run)
+            );
+        }
+    }
+}
