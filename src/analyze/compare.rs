@@ -234,6 +234,29 @@ pub struct Comparison {
     pub value_runs: DataFrame,
 }
 
+impl Comparison {
+    /// The rows of [`Comparison::value_runs`] of the baseline and the candidates, the text
+    /// columns as text.
+    pub fn compared_values(&self) -> LazyFrame {
+        let compared: Vec<String> = std::iter::once(&self.spec.baseline)
+            .chain(&self.candidates)
+            .cloned()
+            .collect();
+        self.value_runs
+            .clone()
+            .lazy()
+            .with_columns(
+                ["by", m::MODEL, m::STRATEGY, m::RUN_ID]
+                    .map(|name| col(name).cast(DataType::String)),
+            )
+            .with_column(col("by").fill_null(lit(NO_LABEL)))
+            .filter(col("by").is_in(
+                lit(Series::new("compared".into(), compared)).implode(false),
+                false,
+            ))
+    }
+}
+
 fn polars_err(step: &str) -> impl FnOnce(PolarsError) -> Error + '_ {
     move |e| Error::polars(format!("comparing: {step}"), e)
 }

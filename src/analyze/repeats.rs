@@ -96,7 +96,8 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         return Ok(Vec::new());
     }
     let spec = &comparison.spec;
-    let levels = compared_rows(comparison)
+    let levels = comparison
+        .compared_values()
         .select([
             col("by"),
             col(m::MODEL),
@@ -191,28 +192,6 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         .collect())
 }
 
-/// The compared rows of `comparison.value_runs` (of the baseline and the candidates), the
-/// text columns as text.
-fn compared_rows(comparison: &Comparison) -> LazyFrame {
-    let spec = &comparison.spec;
-    let compared: Vec<String> = std::iter::once(&spec.baseline)
-        .chain(&comparison.candidates)
-        .cloned()
-        .collect();
-    comparison
-        .value_runs
-        .clone()
-        .lazy()
-        .with_columns(
-            ["by", m::MODEL, m::STRATEGY, m::RUN_ID].map(|name| col(name).cast(DataType::String)),
-        )
-        .with_column(col("by").fill_null(lit(NO_LABEL)))
-        .filter(col("by").is_in(
-            lit(Series::new("compared".into(), compared)).implode(false),
-            false,
-        ))
-}
-
 /// One warning per model and compared value of `by` (when that is not `config`) whose runs at
 /// one strategy and load, averaged as repeats, are of different configurations (`config`):
 /// `--by software` over no-offload and native-offload runs pools both. None when the runs
@@ -238,7 +217,7 @@ fn mixed_configs(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warnin
         .zip(cols.text(r::CONFIG)?)
         .filter_map(|(id, config)| Some((id?, config)))
         .collect();
-    let rows = compared_rows(comparison).collect().map_err(polars)?;
+    let rows = comparison.compared_values().collect().map_err(polars)?;
     let cols = Columns(&rows);
     let (by, model, strategy, run) = (
         cols.text("by")?,
@@ -304,7 +283,8 @@ pub fn loads_repeated_in_a_run(runs: &LazyFrame, comparison: &Comparison) -> Vec
 
 fn repeated_loads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     let polars = |e| crate::Error::polars("checking repeated runs", e);
-    let repeated = compared_rows(comparison)
+    let repeated = comparison
+        .compared_values()
         .filter(col(LOAD_KEY).gt_eq(lit(0.0)))
         .group_by([
             col(m::RUN_ID),

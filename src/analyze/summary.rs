@@ -572,9 +572,22 @@ fn short_names(paths: &[String]) -> Vec<String> {
         .collect()
 }
 
-/// Reads the header facts from `runs` and the compared loads.
+/// Reads the header facts from the runs of `runs` that `comparison` compared, and its loads.
 pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
+    // Of the runs compared only (not those another --by value or --where left out).
+    let compared = comparison
+        .compared_values()
+        .select([col(m::RUN_ID)])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars_err("listing the runs compared"))?;
+    let compared = compared
+        .column(m::RUN_ID)
+        .map_err(polars_err("listing the runs compared"))?
+        .as_materialized_series()
+        .clone();
     let runs = runs
+        .filter(col(r::RUN_ID).is_in(lit(compared).implode(false), false))
         .select([
             col(r::SOURCE_PATH),
             col(r::MAX_SECONDS),

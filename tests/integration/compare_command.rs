@@ -856,3 +856,28 @@ fn pooled_configurations_and_loads_repeated_in_a_run_are_named() {
         "{err}"
     );
 }
+
+#[test]
+fn the_header_speaks_of_the_runs_compared_only() {
+    let dir = datasets();
+    let text = compare(
+        dir.path(),
+        &[
+            "a",
+            "b",
+            "--by",
+            "config",
+            "--baseline",
+            "a",
+            "--where",
+            "harness_version in ('0.5.4', '0.6.1')",
+        ],
+    );
+    assert!(
+        text.lines().any(|l| l
+            == "Sources: 0.5.4/concurrent/benchmarks-no-requests.json.gz, \
+                concurrent-tty/benchmarks-no-requests.json.gz, \
+                0.6.1/concurrent/benchmarks-no-requests.json.gz"),
+        "{text}"
+    );
+}
