@@ -653,9 +653,9 @@ fn convert(
     if !args.quiet {
         let skipped = match (totals.skipped, totals.failures) {
             (0, 0) => String::new(),
-            (n, 0) => format!(" ({n} skipped: not a format tidybench reads)"),
+            (n, 0) => format!(" ({n} skipped)"),
             (0, f) => format!(" ({f} failed)"),
-            (n, f) => format!(" ({n} skipped: not a format tidybench reads; {f} failed)"),
+            (n, f) => format!(" ({n} skipped; {f} failed)"),
         };
         let unchanged = match kept.len() - held.len() {
             0 => String::new(),

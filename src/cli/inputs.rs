@@ -256,7 +256,12 @@ pub fn read_sources(
                         for name in pattern.capture_names().flatten() {
                             if let Some(value) = found.name(name) {
                                 for run in &mut runs {
-                                    run.set_label(name, value.as_str())?;
+                                    run.set_label(name, value.as_str()).map_err(|e| {
+                                        Error::Invalid(format!(
+                                            "{}: --labels-from {e}",
+                                            path.display()
+                                        ))
+                                    })?;
                                 }
                             }
                         }
@@ -320,7 +325,8 @@ pub fn read_sources(
     problems::warn(&warnings, quiet);
     for run in &mut read.runs {
         for label in &options.labels {
-            run.set_label(&label.key, &label.value)?;
+            run.set_label(&label.key, &label.value)
+                .map_err(|e| Error::Invalid(format!("--label {e}")))?;
         }
     }
     Ok(read)

@@ -160,18 +160,16 @@ pub struct Run {
 impl Run {
     /// Sets the run label `key` (`config`, `hardware`, `replicas`, ... or any other name, kept
     /// in the extra labels) to `value`, as `--label key=value` asks. A number label given
-    /// something else is an error naming it.
+    /// something else is an error naming it (`replicas=two: expected a whole number`).
     pub fn set_label(&mut self, key: &str, value: &str) -> crate::error::Result<()> {
         let int = || {
             value.parse::<i64>().map(Some).map_err(|_| {
-                crate::error::Error::Invalid(format!(
-                    "--label {key}={value}: expected a whole number"
-                ))
+                crate::error::Error::Invalid(format!("{key}={value}: expected a whole number"))
             })
         };
         let float = || {
             value.parse::<f64>().map(Some).map_err(|_| {
-                crate::error::Error::Invalid(format!("--label {key}={value}: expected a number"))
+                crate::error::Error::Invalid(format!("{key}={value}: expected a number"))
             })
         };
         let text = Some(value.to_string());

@@ -431,7 +431,7 @@ fn a_markdown_document_quoting_a_table_is_not_a_log() {
         "{err}"
     );
     assert!(
-        err.contains("converted 1 of 2 file(s) (1 skipped: not a format tidybench reads)"),
+        err.contains("converted 1 of 2 file(s) (1 skipped)"),
         "{err}"
     );
 }

@@ -450,3 +450,41 @@ fn an_archive_holding_no_file_is_named_and_inspect_sends_archives_elsewhere() {
          query read archives)\n"
     );
 }
+
+#[test]
+fn a_label_that_is_not_a_number_names_where_it_came_from() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "study.log", study_text());
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "study.log",
+            "-o",
+            "out",
+            "--labels-from",
+            "(?P<replicas>study)",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: study.log: --labels-from replicas=study: expected a whole number\n"
+    );
+    let out = tidybench(
+        dir.path(),
+        &[
+            "convert",
+            "study.log",
+            "-o",
+            "out",
+            "--label",
+            "replicas=two",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr(&out),
+        "error: --label replicas=two: expected a whole number\n"
+    );
+}

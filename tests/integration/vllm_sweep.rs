@@ -27,7 +27,7 @@ fn each_run_of_a_sweep_is_read_once_with_its_combination_labels() {
     // Nine combinations of three runs: 27 run files, 9 summaries holding the same runs, and
     // summary.csv (the same rows again), which is skipped, not a failure.
     assert!(
-        err.contains("converted 36 of 37 file(s) (1 skipped: not a format tidybench reads): 27 run(s), 702 metric row(s)"),
+        err.contains("converted 36 of 37 file(s) (1 skipped): 27 run(s), 702 metric row(s)"),
         "{err}"
     );
     let csv = sweep.join("summary.csv");
@@ -194,9 +194,7 @@ fn a_warm_up_and_a_failed_run_are_not_measured_runs() {
         "{err}"
     );
     assert!(
-        err.contains(
-            "converted 5 of 6 file(s) (1 skipped: not a format tidybench reads): 3 run(s)"
-        ),
+        err.contains("converted 5 of 6 file(s) (1 skipped): 3 run(s)"),
         "{err}"
     );
 }
