@@ -14,15 +14,33 @@ use crate::formats::{
     driver_log, guidellm_console, guidellm_csv, guidellm_html, run_config, vllm_bench,
     vllm_bench_json, vllm_sweep,
 };
-use crate::formats::{LoadPoint, Observation, Run, ServerLog, ServerSample, Warning};
+use crate::formats::{LoadPoint, Observation, Origin, Run, ServerLog, ServerSample, Warning};
 
 /// How far apart (seconds) the start of the same benchmark may be in the two sources: console
 /// times are printed to the second.
 const SAME_START: f64 = 1.5;
 
-/// A full-precision report (JSON or YAML).
+/// A full-precision report (JSON, YAML or CSV).
 fn is_report(run: &Run) -> bool {
-    run.source_format.starts_with("guidellm-json") || run.source_format.starts_with("guidellm-yaml")
+    [
+        guidellm_json::NAME,
+        guidellm_json::YAML_NAME,
+        guidellm_csv::NAME,
+    ]
+    .contains(&run.source_format.as_str())
+}
+
+/// Seconds after midnight of a CSV report's first benchmark start, as it gives it: the
+/// benchmarking machine's local time (`start_time_local`, `2026-11-29 17:01:36`), as a console
+/// prints it.
+fn csv_start(report: &Run) -> Option<f64> {
+    let time = report
+        .extra_labels
+        .get(guidellm_csv::START_TIME_LOCAL_LABEL)?;
+    let clock = time.split_once(' ')?.1;
+    let mut parts = clock.split(':').map(|p| p.parse::<f64>().ok());
+    let (h, m, sec) = (parts.next()??, parts.next()??, parts.next()??);
+    Some(h * 3600.0 + m * 60.0 + sec)
 }
 
 /// The start of each load point: Unix seconds, or seconds after midnight when the date is
@@ -43,16 +61,25 @@ fn starts(run: &Run) -> Option<Vec<(f64, bool)>> {
 /// True when `console` and `report` record the same benchmarks (same strategies, each started
 /// at the same second).
 fn same_run(console: &Run, report: &Run) -> bool {
-    let (Some(a), Some(b)) = (starts(console), starts(report)) else {
-        return false;
-    };
-    a.len() == b.len()
-        && !a.is_empty()
+    let same_benchmarks = console.load_points.len() == report.load_points.len()
+        && !console.load_points.is_empty()
         && console
             .load_points
             .iter()
             .zip(&report.load_points)
-            .all(|(c, r)| c.strategy == r.strategy)
+            .all(|(c, r)| c.strategy == r.strategy);
+    if !same_benchmarks {
+        return false;
+    }
+    // A CSV report gives its first start only, in the local time a console prints.
+    if report.source_format == guidellm_csv::NAME {
+        let first = first_start(console).map(|s| s.rem_euclid(86_400.0));
+        return matches!((first, csv_start(report)), (Some(c), Some(r)) if (c - r).abs() < SAME_START);
+    }
+    let (Some(a), Some(b)) = (starts(console), starts(report)) else {
+        return false;
+    };
+    a.len() == b.len()
         && a.iter().zip(&b).all(|(&(c, time_of_day), &(r, _))| {
             let r = if time_of_day {
                 r.rem_euclid(86_400.0)
@@ -240,6 +267,7 @@ pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
     let mut drop = Vec::new();
     for (console, index) in merged {
         let report = &mut runs[index];
+        let csv = report.source_format == guidellm_csv::NAME;
         for (c, r) in console
             .load_points
             .iter()
@@ -248,6 +276,9 @@ pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
             cross_check(&console.source_path, c, r, warnings);
             if r.load.is_none() {
                 r.load = c.load;
+            }
+            if csv {
+                fill_from_console(&console.source_path, c, r);
             }
         }
         report.model = report.model.take().or(console.model.clone());
@@ -284,6 +315,30 @@ pub fn merge_copies(runs: &mut Vec<Run>, warnings: &mut Vec<Warning>) {
         drop.push((console.source_path.clone(), console.position));
     }
     runs.retain(|r| is_report(r) || !drop.contains(&(r.source_path.clone(), r.position)));
+}
+
+/// Adds to `report` (a CSV report's load point, which may lack a benchmark's distributions:
+/// GuideLLM 0.4 – 0.6 wrote the header of the first only) the numbers of `console` it lacks,
+/// each with the console's file and line as its origin.
+fn fill_from_console(path: &Path, console: &LoadPoint, report: &mut LoadPoint) {
+    let missing: Vec<Observation> = console
+        .observations
+        .iter()
+        .filter(|o| {
+            !report
+                .observations
+                .iter()
+                .any(|r| r.metric == o.metric && r.status == o.status && r.stat == o.stat)
+        })
+        .map(|o| {
+            let mut o = o.clone();
+            if let Some(line) = o.origin.line() {
+                o.origin = Origin::Text(format!("{} line {line}", path.display()).into());
+            }
+            o
+        })
+        .collect();
+    report.observations.extend(missing);
 }
 
 /// Label of a run read from a report naming the console log merged into it.

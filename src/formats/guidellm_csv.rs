@@ -25,6 +25,10 @@ pub struct GuidellmCsv;
 /// Name stored in `runs.source_format`.
 pub const NAME: &str = "guidellm-csv";
 
+/// Label of a CSV report's run: its first benchmark's start, in the benchmarking machine's
+/// local time without a zone (`2026-11-29 17:01:36`), as the CSV gives it.
+pub const START_TIME_LOCAL_LABEL: &str = "start_time_local";
+
 /// The statistics of a `Percentiles` cell (`[min, p001, ..., p99, max]`; p50 is the median
 /// column), in the order GuideLLM writes them in every version.
 const PERCENTILE_LIST: [&str; 11] = [
@@ -671,7 +675,7 @@ impl Row<'_> {
         }
         if let Some(start) = self.cells_of(|c| *c == Column::StartTime).next() {
             run.extra_labels
-                .insert("start_time_local".into(), start.to_string());
+                .insert(START_TIME_LOCAL_LABEL.into(), start.to_string());
         }
     }
 

@@ -306,3 +306,39 @@ fn console_and_report_read_apart_become_one_run() {
         query(dir.path(), "out", "select count(*) as n from metrics")
     );
 }
+
+#[test]
+fn console_and_csv_report_of_one_run_become_one_run() {
+    // The CSV gives its first start in local time, as the console prints it. GuideLLM 0.6.1
+    // wrote the CSV header of the first benchmark only: the second's distributions come from
+    // the console, each naming its line (the JSON report: 174.50666427612305, 244.37880516052246).
+    let dir = tempfile::tempdir().unwrap();
+    let console = repo(&format!("{DIR}/console.log"));
+    let csv = repo(&format!("{DIR}/benchmarks.csv"));
+    let (console, csv) = (console.to_str().unwrap(), csv.to_str().unwrap());
+    let out = tidybench(dir.path(), &["convert", console, csv, "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        query(
+            dir.path(),
+            "out",
+            "select source_format, count(*) as n from runs group by all"
+        ),
+        "source_format,n\nguidellm-csv,1\n"
+    );
+    let ttft = query(
+        dir.path(),
+        "out",
+        "select load_index, load, stat, value, origin like '%console.log line %' as from_console \
+         from metrics where metric = 'ttft' and status = 'successful' and stat in ('median', 'p95') \
+         order by all",
+    );
+    assert_eq!(
+        ttft,
+        "load_index,load,stat,value,from_console\n\
+         0,5.0,median,116.81485176086426,false\n\
+         0,5.0,p95,129.1635036468506,false\n\
+         1,25.0,median,174.5,true\n\
+         1,25.0,p95,244.4,true\n"
+    );
+}
