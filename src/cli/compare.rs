@@ -135,6 +135,20 @@ pub(super) fn run_spec(
         eprintln!("error: none of the {} input(s) could be read", read.files);
         return Ok(super::EXIT_ALL_FAILED);
     }
+    if !labels.is_empty() {
+        let unlabelled: Vec<tidybench::formats::Warning> = read
+            .datasets
+            .iter()
+            .map(|(dir, _)| tidybench::formats::Warning {
+                path: dir.clone(),
+                line: None,
+                message: "--label sets the labels of runs read from source files; the runs of \
+                          a dataset keep those they were converted with"
+                    .into(),
+            })
+            .collect();
+        super::problems::warn(&unlabelled, quiet);
+    }
     let tables = read.tables()?;
     let renderer = output.format.renderer();
     let report = match analyze::report(&tables, spec, renderer.shows_peaks()) {

@@ -881,3 +881,21 @@ fn the_header_speaks_of_the_runs_compared_only() {
         "{text}"
     );
 }
+
+#[test]
+fn a_label_given_to_a_dataset_report_is_said_to_do_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let log = study_log();
+    let out = tidybench(
+        dir.path(),
+        &["convert", log.to_str().unwrap(), "-o", "out", "-q"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let out = tidybench(dir.path(), &["report", "out", "--label", "release=r2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "warning: out: --label sets the labels of runs read from source files; the runs of a \
+         dataset keep those they were converted with\n"
+    );
+}
