@@ -34,9 +34,15 @@ fn is_report(run: &Run) -> bool {
 /// benchmarking machine's local time (`start_time_local`, `2026-11-29 17:01:36`), as a console
 /// prints it.
 fn csv_start(report: &Run) -> Option<f64> {
-    let time = report
-        .extra_labels
-        .get(guidellm_csv::START_TIME_LOCAL_LABEL)?;
+    seconds_of_day(
+        report
+            .extra_labels
+            .get(guidellm_csv::START_TIME_LOCAL_LABEL)?,
+    )
+}
+
+/// Seconds after midnight of a `YYYY-MM-DD hh:mm:ss` time.
+fn seconds_of_day(time: &str) -> Option<f64> {
     let clock = time.split_once(' ')?.1;
     let mut parts = clock.split(':').map(|p| p.parse::<f64>().ok());
     let (h, m, sec) = (parts.next()??, parts.next()??, parts.next()??);
@@ -347,8 +353,9 @@ pub const CONSOLE_SOURCE_LABEL: &str = "console_source";
 /// Keys under which runs read apart (in different batches of one conversion, or one kept from
 /// an earlier conversion) may be one run that [`merge_copies`] would have made one: `id:…` for
 /// GuideLLM's run id or vLLM's result id; for a console run and a report not merged with one,
-/// `console:<minute>` or `report:<minute>`, the minute of the day (UTC) its first benchmark
-/// started, twice, half a minute apart, so that starts a second apart share a key. A run of
+/// `console:<minute>` or `report:<minute>`, the minute of the day (UTC; a CSV report's local
+/// time) its first benchmark started, twice, half a minute apart, so that starts a second
+/// apart share a key. A run of
 /// `source_format` with `labels` whose first benchmark started `start` seconds after midnight
 /// (UTC), or at that Unix time.
 pub fn copy_keys(
@@ -362,8 +369,15 @@ pub fn copy_keys(
         .map(|id| format!("id:{id}"))
         .into_iter()
         .collect();
+    let mut start = start;
     let role = if source_format == guidellm_console::NAME || source_format == driver_log::NAME {
         "console"
+    } else if source_format == guidellm_csv::NAME && !labels.contains_key(CONSOLE_SOURCE_LABEL) {
+        // In the local time a console prints.
+        start = labels
+            .get(guidellm_csv::START_TIME_LOCAL_LABEL)
+            .and_then(|time| seconds_of_day(time));
+        "report"
     } else if (source_format == guidellm_json::NAME || source_format == guidellm_json::YAML_NAME)
         && !labels.contains_key(CONSOLE_SOURCE_LABEL)
     {

@@ -231,13 +231,18 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
         ])
         .agg([
             col("mean_pct_change").mean(),
-            (((lit(1.0) + col("geomean_pct_change") / lit(100.0))
-                .log(e)
-                .mean()
-                .exp()
-                - lit(1.0))
-                * lit(100.0))
-            .alias("geomean_pct_change"),
+            // None when a model has none, rather than the mean of the others.
+            when(col("geomean_pct_change").is_null().any(true))
+                .then(lit(NULL).cast(DataType::Float64))
+                .otherwise(
+                    ((lit(1.0) + col("geomean_pct_change") / lit(100.0))
+                        .log(e)
+                        .mean()
+                        .exp()
+                        - lit(1.0))
+                        * lit(100.0),
+                )
+                .alias("geomean_pct_change"),
             col("mean_pct_change").count().alias("count"),
             col(c::ROUNDED).any(true),
             col("within_noise").all(true),

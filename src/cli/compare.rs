@@ -135,7 +135,8 @@ pub(super) fn run_spec(
         eprintln!("error: none of the {} input(s) could be read", read.files);
         return Ok(super::EXIT_ALL_FAILED);
     }
-    if !labels.is_empty() {
+    // Given datasets alone, --label would do nothing at all.
+    if !labels.is_empty() && read.files == read.datasets.len() {
         let unlabelled: Vec<tidybench::formats::Warning> = read
             .datasets
             .iter()

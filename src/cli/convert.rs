@@ -186,7 +186,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
         .iter()
         .filter(|s| s.canonical.ends_with(store::dataset::RUNS_FILE))
         .filter_map(|s| s.canonical.parent().map(Path::to_path_buf))
-        .filter(|dir| store::is_dataset(dir))
+        .filter(|dir| store::dataset::is_ours(dir))
         .chain(output)
         .collect();
     sources.retain(|s| {
@@ -493,7 +493,10 @@ fn convert(
                     continue;
                 };
                 let start = reconcile::first_start(run);
-                for copy in reconcile::copy_keys(&run.source_format, &run.extra_labels, start) {
+                let keys = reconcile::copy_keys(&run.source_format, &run.extra_labels, start);
+                // Copies of one file give the same run id.
+                let id = format!("id:run {}", frames::run_id(run));
+                for copy in keys.into_iter().chain([id]) {
                     copies.entry(copy).or_default().insert(group(source));
                 }
             }
@@ -600,34 +603,54 @@ fn convert(
     // Made again, once: a source converted before that fails now is left as it was, with the
     // sources sharing its runs (tried again next time); the groups holding copies of one run
     // read apart (in two chunks, or one kept from before) are read together.
-    if !retry.again() {
+    // Standard input cannot be read twice.
+    let from_stdin = sources.iter().any(|s| s.path.as_os_str() == STDIN);
+    if !retry.again() && !from_stdin {
         let failing = failed_keys(sources, &failed);
-        let hold = old.map_or_else(BTreeSet::new, |old| held_runs(old, kept, &failing));
+        let hold = old.map_or_else(BTreeSet::new, |old| {
+            held_runs(old, kept, &failing, removed.0)
+        });
         let given_groups: BTreeSet<String> = keys.values().map(|k| group(k)).collect();
         let (apart, stuck): (Vec<BTreeSet<String>>, Vec<BTreeSet<String>>) = read_apart(copies)
             .into_iter()
             .partition(|groups| groups.iter().all(|g| given_groups.contains(g)));
-        for groups in stuck {
-            let names: Vec<&str> = groups.iter().map(String::as_str).collect();
-            eprintln!(
-                "warning: one run is in {}, not all of them given now: its copies stay apart \
-                 until they are converted together",
-                names.join(", ")
-            );
-        }
-        let apart: BTreeSet<String> = apart.into_iter().flatten().collect();
-        if !hold.is_empty() || !apart.is_empty() {
+        let stuck: Vec<Warning> = stuck
+            .into_iter()
+            .map(|groups| Warning {
+                path: PathBuf::new(),
+                line: None,
+                message: format!(
+                    "one run is in {}, not all of them given now: its copies stay apart until \
+                     they are converted together",
+                    groups.into_iter().collect::<Vec<_>>().join(", ")
+                ),
+            })
+            .collect();
+        super::problems::warn(&stuck, args.quiet);
+        let mut together: BTreeSet<String> = apart.into_iter().flatten().collect();
+        if !hold.is_empty() || !together.is_empty() {
             store::discard_unlisted(dir, &parts)?;
-            // Kept sources given now, of the groups read together, are read again.
+            // Kept sources given now, of the groups read together or sharing runs with those,
+            // are read again (with their groups).
             let current: BTreeSet<&String> = keys.values().collect();
+            let mut reread: BTreeSet<String> = kept
+                .iter()
+                .filter(|k| current.contains(k) && together.contains(&group(k)))
+                .cloned()
+                .collect();
+            if let Some(old) = old {
+                let sharing = held_runs(old, &BTreeSet::new(), &reread, removed.0);
+                reread.extend(sharing.into_iter().filter(|k| current.contains(k)));
+            }
+            together.extend(reread.iter().map(|k| group(k)));
             let kept: BTreeSet<String> = kept
                 .union(&hold)
-                .filter(|k| !(apart.contains(&group(k)) && current.contains(k)))
+                .filter(|k| !reread.contains(*k))
                 .cloned()
                 .collect();
             let again = Retry {
                 held_back: failing,
-                together: apart,
+                together,
             };
             return convert(args, sources, &kept, old, removed, started, &again);
         }
@@ -924,7 +947,9 @@ fn kept_copies(
         };
         let start = started.get(row).map(|micros| micros as f64 / 1e6);
         let format = formats[row].as_deref().unwrap_or_default();
-        for copy in reconcile::copy_keys(format, &labels, start) {
+        let keys = reconcile::copy_keys(format, &labels, start);
+        let id = id.as_deref().map(|id| format!("id:run {id}"));
+        for copy in keys.into_iter().chain(id) {
             copies.entry(copy).or_default().insert(group(source));
         }
     }
@@ -932,7 +957,7 @@ fn kept_copies(
 }
 
 /// The keys of those of `sources` that `failures` (error messages, each starting with the
-/// path of what failed) name.
+/// path of what failed, then `:`, or `!/` and an archive's entry) name.
 fn failed_keys(sources: &[Source], failures: &[String]) -> BTreeSet<String> {
     let given: BTreeMap<String, String> = sources
         .iter()
@@ -943,7 +968,10 @@ fn failed_keys(sources: &[Source], failures: &[String]) -> BTreeSet<String> {
         .flat_map(|text| {
             given
                 .iter()
-                .filter(|(given, _)| text.starts_with(given.as_str()))
+                .filter(|(given, _)| {
+                    text.strip_prefix(given.as_str())
+                        .is_some_and(|rest| rest.starts_with(':') || rest.starts_with("!/"))
+                })
                 .map(|(_, k)| k.clone())
                 .collect::<Vec<_>>()
         })
@@ -952,11 +980,13 @@ fn failed_keys(sources: &[Source], failures: &[String]) -> BTreeSet<String> {
 
 /// Of the `failing` sources, those that gave runs in the earlier conversion `old` (and are not
 /// already `kept`), with every source of `old` sharing runs with them (a console log merged
-/// with its report): what is kept as it was when the failing ones cannot be read.
+/// with its report) but those `dropped` (pruned): what is kept as it was when the failing ones
+/// cannot be read.
 fn held_runs(
     old: &Manifest,
     kept: &BTreeSet<String>,
     failing: &BTreeSet<String>,
+    dropped: &[String],
 ) -> BTreeSet<String> {
     let gave_runs = |k: &String| old.sources.get(k).is_some_and(|s| !s.runs.is_empty());
     let mut hold: BTreeSet<String> = failing
@@ -974,7 +1004,10 @@ fn held_runs(
             .sources
             .iter()
             .filter(|(k, s)| {
-                !hold.contains(*k) && !kept.contains(*k) && s.runs.iter().any(|r| runs.contains(r))
+                !hold.contains(*k)
+                    && !kept.contains(*k)
+                    && !dropped.contains(k)
+                    && s.runs.iter().any(|r| runs.contains(r))
             })
             .map(|(k, _)| k.clone())
             .collect();

@@ -53,6 +53,12 @@ pub fn is_dataset(path: &Path) -> bool {
     path.join(RUNS_FILE).is_file()
 }
 
+/// True when `dir` holds a `runs.parquet` that tidybench wrote (its footer says so).
+pub fn is_ours(dir: &Path) -> bool {
+    read_footer(&dir.join(RUNS_FILE))
+        .is_ok_and(|f| f.key_value.contains_key(schema::META_SCHEMA_VERSION))
+}
+
 /// True when `path` is (or is under) one of the files a dataset in `dir` is made of: its
 /// runs table, manifest and table directories (paths as the same kind: both canonical, say).
 pub fn holds(dir: &Path, path: &Path) -> bool {
@@ -157,8 +163,8 @@ pub struct Parts {
 }
 
 /// Writes the metrics and requests of `runs` as part files under `dir`, one per table, model
-/// and config (the partitions written in parallel), each named by the hash of its run ids (so
-/// parts of different runs never collide, and the same runs always give the same file).
+/// and config (the partitions written in parallel), each named by the hash of its bytes (so
+/// parts of other rows never collide, and the same rows always give the same file).
 /// Nothing lists them until [`commit`]; readers of the dataset do not see them before.
 pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
     // One part per table, model and config: the runs grouped here, not the rows. Runs sorted
@@ -228,7 +234,7 @@ pub fn write_parts(dir: &Path, runs: &[Run]) -> Result<Parts> {
 }
 
 /// Writes the rows of the runs in `sources_of` (`run_id` → source path) that the part file
-/// `part` holds into a part of their own beside it, named by their run ids, for when the other
+/// `part` holds into a part of their own beside it, named by its bytes, for when the other
 /// runs of `part` are written again. Its footer is the original's, naming only these runs'
 /// sources. Returns the new part and the run ids it holds, or `None` when `part` holds none of
 /// the runs.
@@ -266,8 +272,8 @@ pub fn carry_part(
         .filter(|(key, _)| key.as_str() != schema::META_SOURCES)
         .collect();
     metadata.push(sources_metadata(&sources));
-    let path = part.with_file_name(part_name(&held));
-    write_atomic(rows, &path, &metadata)?;
+    let dir = part.parent().unwrap_or(Path::new("."));
+    let path = write_file_of_part(rows, dir, &metadata)?;
     Ok(Some((path, held)))
 }
 
@@ -292,9 +298,34 @@ fn run_ids_of(part: &DataFrame) -> BTreeSet<String> {
 }
 
 /// The file name of the part holding `run_ids`: a hash of them.
-fn part_name(run_ids: &BTreeSet<String>) -> String {
-    let digest = Sha256::digest(run_ids.iter().cloned().collect::<Vec<_>>().join(","));
-    format!("part-{}.parquet", hex(&digest[..8]))
+/// Writes a part file of `frame` into `dir`, named by its own bytes (`part-<first 16 hex digits
+/// of their SHA-256>.parquet`): the same rows always give the same file, and a part holding
+/// other rows never replaces a file the dataset lists (a part named by its run ids would be
+/// rewritten in place when those runs are converted again with other rows). Returns its path.
+fn write_file_of_part(
+    frame: DataFrame,
+    dir: &Path,
+    metadata: &[(String, String)],
+) -> Result<PathBuf> {
+    static STAGED: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let n = STAGED.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    // Hidden and named as a temporary, so that a write killed here is cleaned up later.
+    let staged = dir.join(format!(".part-{n}.tmp-{}", std::process::id()));
+    write_atomic(frame, &staged, metadata)?;
+    let named = std::fs::read(&staged)
+        .map_err(|e| Error::io(&staged, e))
+        .and_then(|bytes| {
+            let path = dir.join(format!(
+                "part-{}.parquet",
+                hex(&Sha256::digest(&bytes)[..8])
+            ));
+            std::fs::rename(&staged, &path).map_err(|e| Error::io(&path, e))?;
+            Ok(path)
+        });
+    if named.is_err() {
+        let _ = std::fs::remove_file(&staged);
+    }
+    named
 }
 
 /// Makes `dir` the dataset of the `runs` table (rows in the schema of [`frames::runs_frame`])
@@ -429,11 +460,10 @@ fn write_part(
         .filter(|(id, _)| run_ids.contains(id))
         .map(|(_, source)| source.clone())
         .collect();
-    let path = dir
+    let part_dir = dir
         .join(table.dir)
         .join(format!("model={}", encode_partition(model)))
-        .join(format!("config={}", encode_partition(config)))
-        .join(part_name(&run_ids));
+        .join(format!("config={}", encode_partition(config)));
     // Hive layout: the partition values live in the directory names only, as Spark,
     // pyarrow and pandas expect (a column in both places makes them refuse to merge).
     let part = part
@@ -450,7 +480,8 @@ fn write_part(
         META_PARTITION.into(),
         serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
     ));
-    write_atomic(part, &path, &metadata)?;
+    std::fs::create_dir_all(&part_dir).map_err(|e| Error::io(&part_dir, e))?;
+    let path = write_file_of_part(part, &part_dir, &metadata)?;
     Ok((path, run_ids))
 }
 

@@ -745,6 +745,15 @@ fn no_geometric_mean_over_a_level_of_zero() {
         .find(|a| a["model"] == "Qwen/Qwen3-14B")
         .unwrap();
     assert!(fourteen_b["geomean_pct_change"].is_f64(), "{fourteen_b}");
+    // Nor across the models, rather than the 14B model's alone.
+    let across = doc["averages"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["across_models"] == true)
+        .unwrap();
+    assert_eq!(across["count"], 2);
+    assert!(across["geomean_pct_change"].is_null(), "{across}");
 }
 
 #[test]

@@ -698,3 +698,73 @@ fn a_dataset_inside_an_input_directory_is_not_an_input() {
         }
     }
 }
+
+#[test]
+fn runs_kept_as_they_were_are_kept_whole_and_no_file_is_taken_for_another() {
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = "tests/fixtures/guidellm/0.6.1/concurrent";
+    let report = std::fs::read(common::repo(&format!(
+        "{fixtures}/benchmarks-no-requests.json.gz"
+    )))
+    .unwrap();
+    let console = common::study_text();
+    std::fs::create_dir_all(dir.path().join("in/a")).unwrap();
+    // `a.json` must not be taken for the failing `a.json.gz` (its error message starts alike).
+    common::write(dir.path(), "in/a/a.json.gz", &report);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    common::write(dir.path(), "in/a/a.json.gz", &report[..3000]);
+    common::write(dir.path(), "in/a/a.json", &console);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert_eq!(
+        common::query(
+            dir.path(),
+            "out",
+            "select source_path, count(*) as n from runs group by all order by all"
+        ),
+        "source_path,n\nin/a/a.json,4\nin/a/a.json.gz,1\n"
+    );
+
+    // A console log merged with its CSV report, then cut: the CSV read again alone gives the
+    // same run id, but the part of the run kept is not replaced by its rows.
+    let b = dir.path().join("b");
+    std::fs::create_dir(&b).unwrap();
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    std::io::Write::write_all(
+        &mut gz,
+        &std::fs::read(common::repo(&format!("{fixtures}/console.log"))).unwrap(),
+    )
+    .unwrap();
+    let console_gz = gz.finish().unwrap();
+    common::write(&b, "console.log.gz", &console_gz);
+    std::fs::copy(
+        common::repo(&format!("{fixtures}/benchmarks.csv")),
+        b.join("benchmarks.csv"),
+    )
+    .unwrap();
+    let run = tidybench(dir.path(), &["convert", "b", "-o", "b-out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let rows = "select count(*) as n, count(*) filter (where origin like '%console.log.gz line%') \
+                as from_console from metrics";
+    let before = common::query(dir.path(), "b-out", rows);
+    assert_eq!(before, "n,from_console\n712,82\n");
+    common::write(&b, "console.log.gz", &console_gz[..2000]);
+    let run = tidybench(dir.path(), &["convert", "b", "-o", "b-out"]);
+    assert_eq!(run.status.code(), Some(2), "{}", stderr(&run));
+    assert_eq!(common::query(dir.path(), "b-out", rows), before);
+}
+
+#[test]
+fn a_runs_parquet_not_ours_hides_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("in/r1/metrics")).unwrap();
+    common::write(dir.path(), "in/r1/runs.parquet", "junk\n");
+    common::write(dir.path(), "in/r1/metrics/study.log", common::study_text());
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        common::query(dir.path(), "out", "select count(*) as n from runs"),
+        "n\n4\n"
+    );
+}

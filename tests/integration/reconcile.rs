@@ -342,3 +342,64 @@ fn console_and_csv_report_of_one_run_become_one_run() {
          1,25.0,p95,244.4,true\n"
     );
 }
+
+#[test]
+fn copies_read_apart_in_any_form_become_one_run() {
+    // Each pair far apart in a tree of more than one batch of files: a console log and its CSV
+    // report; two copies of one console log; and a report added beside a copy converted
+    // earlier, whose console log it was merged with.
+    let dir = tempfile::tempdir().unwrap();
+    let console = std::fs::read(repo(&format!("{DIR}/console.log"))).unwrap();
+    let csv = std::fs::read(repo(&format!("{DIR}/benchmarks.csv"))).unwrap();
+    let report = std::fs::read(repo(&format!("{DIR}/benchmarks-no-requests.json.gz"))).unwrap();
+    for (tree, first, last) in [
+        ("csv", "console.log", "benchmarks.csv"),
+        ("twice", "console.log", "console.log"),
+    ] {
+        for sub in ["a", "m", "z"] {
+            std::fs::create_dir_all(dir.path().join(format!("{tree}/{sub}"))).unwrap();
+        }
+        let bytes = |name: &str| {
+            if name == "console.log" {
+                &console
+            } else {
+                &csv
+            }
+        };
+        write(dir.path(), &format!("{tree}/a/{first}"), bytes(first));
+        write(dir.path(), &format!("{tree}/z/{last}"), bytes(last));
+        for i in 0..70 {
+            write(dir.path(), &format!("{tree}/m/notes-{i}.txt"), "notes\n");
+        }
+        let out = format!("{tree}-out");
+        let run = tidybench(dir.path(), &["convert", tree, "-o", &out, "-q"]);
+        assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+        assert_eq!(
+            query(
+                dir.path(),
+                &out,
+                "select count(*) as n, count(distinct run_id) as ids from runs"
+            ),
+            "n,ids\n1,1\n",
+            "{tree}"
+        );
+    }
+    for sub in ["in/a", "in/b", "in/c"] {
+        std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+    }
+    write(dir.path(), "in/a/console.log", &console);
+    write(dir.path(), "in/b/r.json.gz", &report);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "in-out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    write(dir.path(), "in/c/copy.json.gz", &report);
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "in-out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        query(
+            dir.path(),
+            "in-out",
+            "select count(*) as n, count(distinct run_id) as ids from runs"
+        ),
+        "n,ids\n1,1\n"
+    );
+}
