@@ -451,23 +451,22 @@ fn convert(
     // The messages of the sources that failed, which are not recorded.
     let mut failed: Vec<String> = Vec::new();
     let mut run_frames = Vec::new();
-    // Groups whose runs are copies of one another's are read in the first chunk, together.
-    let (together, apart): (Vec<_>, Vec<_>) = groups
-        .into_iter()
-        .partition(|(name, _)| retry.together.contains(name));
-    let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![together];
-    for next in apart {
-        let last = chunks.len() - 1;
-        chunks[last].push(next);
-        if chunks[last].iter().map(|(_, g)| g.len()).sum::<usize>() >= CHUNK {
-            chunks.push(Vec::new());
-        }
-    }
+    let chunks = chunked(groups, retry);
+    // Where each group was read, for a conversion made again.
+    let layout: BTreeMap<String, usize> = chunks
+        .iter()
+        .enumerate()
+        .flat_map(|(i, chunk)| chunk.iter().map(move |(name, _)| (name.clone(), i)))
+        .collect();
     // Each run's identity across files (GuideLLM's run id, vLLM's result id) and the groups
     // it was read in, to find copies read apart.
     let keys: BTreeMap<String, String> = sources
         .iter()
-        .map(|s| (s.path.display().to_string(), key(s)))
+        .map(|s| match s.path.as_os_str() == STDIN {
+            // Its runs name it so.
+            true => (super::inputs::STDIN_NAME.to_string(), key(s)),
+            false => (s.path.display().to_string(), key(s)),
+        })
         .collect();
     let mut copies = kept_copies(kept_rows.as_ref(), kept, old)?;
     // Chunks are read one after the other while the one before is written.
@@ -603,8 +602,23 @@ fn convert(
     // Made again, once: a source converted before that fails now is left as it was, with the
     // sources sharing its runs (tried again next time); the groups holding copies of one run
     // read apart (in two chunks, or one kept from before) are read together.
-    // Standard input cannot be read twice.
+    // Standard input cannot be read twice: copies read apart are only said.
     let from_stdin = sources.iter().any(|s| s.path.as_os_str() == STDIN);
+    if from_stdin && !retry.again() {
+        let apart: Vec<Warning> = read_apart(std::mem::take(&mut copies))
+            .into_iter()
+            .map(|groups| Warning {
+                path: PathBuf::new(),
+                line: None,
+                message: format!(
+                    "one run is in {}, with standard input among the inputs: its copies stay \
+                     apart (convert them without standard input to have them as one)",
+                    named(&groups)
+                ),
+            })
+            .collect();
+        super::problems::warn(&apart, args.quiet);
+    }
     if !retry.again() && !from_stdin {
         let failing = failed_keys(sources, &failed);
         let hold = old.map_or_else(BTreeSet::new, |old| {
@@ -622,7 +636,7 @@ fn convert(
                 message: format!(
                     "one run is in {}, not all of them given now: its copies stay apart until \
                      they are converted together",
-                    groups.into_iter().collect::<Vec<_>>().join(", ")
+                    named(&groups)
                 ),
             })
             .collect();
@@ -651,6 +665,7 @@ fn convert(
             let again = Retry {
                 held_back: failing,
                 together,
+                layout,
             };
             return convert(args, sources, &kept, old, removed, started, &again);
         }
@@ -876,8 +891,46 @@ fn runs_of<'a>(
 struct Retry {
     /// Sources that failed, not read again (those that gave runs before are kept).
     held_back: BTreeSet<String>,
-    /// Groups holding copies of one run, read together in the first chunk.
+    /// Groups holding copies of one run, read together in one chunk.
     together: BTreeSet<String>,
+    /// The chunk each group was read in the first time.
+    layout: BTreeMap<String, usize>,
+}
+
+/// The groups of sources to read, in chunks of about [`CHUNK`] sources. Made again, each
+/// group is read in the chunk it was read in the first time (so that the copies read together
+/// then still are), and the groups `together` in the first of theirs.
+fn chunked(
+    groups: BTreeMap<String, Vec<Source>>,
+    retry: &Retry,
+) -> Vec<Vec<(String, Vec<Source>)>> {
+    if retry.layout.is_empty() {
+        let mut chunks: Vec<Vec<(String, Vec<Source>)>> = vec![Vec::new()];
+        for next in groups {
+            let last = chunks.len() - 1;
+            chunks[last].push(next);
+            if chunks[last].iter().map(|(_, g)| g.len()).sum::<usize>() >= CHUNK {
+                chunks.push(Vec::new());
+            }
+        }
+        return chunks;
+    }
+    let joined = retry
+        .together
+        .iter()
+        .filter_map(|g| retry.layout.get(g))
+        .min()
+        .copied()
+        .unwrap_or(0);
+    let mut chunks: BTreeMap<usize, Vec<(String, Vec<Source>)>> = BTreeMap::new();
+    for (name, sources) in groups {
+        let at = match retry.layout.get(&name) {
+            Some(&at) if !retry.together.contains(&name) => at,
+            _ => joined,
+        };
+        chunks.entry(at).or_default().push((name, sources));
+    }
+    chunks.into_values().collect()
 }
 
 impl Retry {
@@ -885,6 +938,18 @@ impl Retry {
     fn again(&self) -> bool {
         !self.held_back.is_empty() || !self.together.is_empty()
     }
+}
+
+/// `groups` as a list for a message (standard input's has no directory).
+fn named(groups: &BTreeSet<String>) -> String {
+    let names: Vec<&str> = groups
+        .iter()
+        .map(|g| match g.as_str() {
+            "" => "standard input",
+            g => g,
+        })
+        .collect();
+    names.join(", ")
 }
 
 /// Of the groups each run was read in, by its [`reconcile::copy_keys`], the sets of two or more

@@ -26,7 +26,7 @@ use super::problems;
 use super::{EXIT_ALL_FAILED, EXIT_OK, EXIT_SOME_FAILED};
 
 /// The name standard input's contents go by (`-` on the command line).
-const STDIN_NAME: &str = "<stdin>";
+pub(super) const STDIN_NAME: &str = "<stdin>";
 
 /// The runs read from the command line's inputs, and what went wrong with the others.
 pub struct Inputs {

@@ -403,3 +403,69 @@ fn copies_read_apart_in_any_form_become_one_run() {
         "n,ids\n1,1\n"
     );
 }
+
+#[test]
+fn a_conversion_made_again_keeps_together_what_was_read_together() {
+    // Two copies of a report far apart make the conversion read again, with their groups in
+    // one batch; a console log and its CSV report, read in one batch the first time, still
+    // are then (they were split when the batches were filled anew).
+    let dir = tempfile::tempdir().unwrap();
+    let report = std::fs::read(repo(
+        "tests/fixtures/guidellm/0.7.4/concurrent/benchmarks-no-requests.json.gz",
+    ))
+    .unwrap();
+    for sub in ["a", "b", "c", "d", "e", "z"] {
+        std::fs::create_dir_all(dir.path().join(format!("in/{sub}"))).unwrap();
+    }
+    write(dir.path(), "in/a/r.json.gz", &report);
+    write(dir.path(), "in/z/r.json.gz", &report);
+    write(
+        dir.path(),
+        "in/c/console.log",
+        std::fs::read(repo(&format!("{DIR}/console.log"))).unwrap(),
+    );
+    write(
+        dir.path(),
+        "in/d/benchmarks.csv",
+        std::fs::read(repo(&format!("{DIR}/benchmarks.csv"))).unwrap(),
+    );
+    for i in 0..61 {
+        write(dir.path(), &format!("in/b/n{i}.txt"), "n\n");
+    }
+    for i in 0..70 {
+        write(dir.path(), &format!("in/e/n{i}.txt"), "n\n");
+    }
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    assert_eq!(
+        query(
+            dir.path(),
+            "out",
+            "select source_path from runs order by all"
+        ),
+        "source_path\nin/a/r.json.gz\nin/d/benchmarks.csv\n"
+    );
+}
+
+#[test]
+fn copies_that_stay_apart_with_standard_input_are_said() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = repo(&format!("{DIR}/benchmarks-no-requests.json.gz"));
+    std::fs::create_dir(dir.path().join("in")).unwrap();
+    std::fs::copy(&report, dir.path().join("in/r.json.gz")).unwrap();
+    let run = tidybench(dir.path(), &["convert", "in", "-o", "out", "-q"]);
+    assert_eq!(run.status.code(), Some(0), "{}", stderr(&run));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_tidybench"))
+        .args(["convert", "in", "-", "-o", "out"])
+        .current_dir(dir.path())
+        .stdin(std::fs::File::open(&report).unwrap())
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(
+        err.contains("warning: one run is in standard input, ")
+            && err.contains(", with standard input among the inputs: its copies stay apart"),
+        "{err}"
+    );
+}
