@@ -108,30 +108,13 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         .unique(None, UniqueKeepStrategy::Any)
         .collect()
         .map_err(polars)?;
-    let cols = Columns(&levels);
-    let (by, model, strategy, run) = (
-        cols.text("by")?,
-        cols.text(m::MODEL)?,
-        cols.text(m::STRATEGY)?,
-        cols.text(m::RUN_ID)?,
-    );
-    let load = cols.float(LOAD_KEY)?;
-    // The swept runs of each configuration, model and level (keys compared as their bits).
-    type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
+    // The swept runs of each configuration, model and level.
     let mut pooled: BTreeMap<Level, BTreeSet<&str>> = BTreeMap::new();
-    for i in 0..levels.height() {
-        let Some((&id, _)) = run[i].as_deref().and_then(|id| swept.get_key_value(id)) else {
+    for (level, run) in levels_of(&levels)? {
+        let Some((&id, _)) = run.as_deref().and_then(|id| swept.get_key_value(id)) else {
             continue;
         };
-        pooled
-            .entry((
-                by[i].clone(),
-                model[i].clone(),
-                strategy[i].clone(),
-                load[i].map(f64::to_bits),
-            ))
-            .or_default()
-            .insert(id);
+        pooled.entry(level).or_default().insert(id);
     }
     // The levels where runs of two or more combinations (else sweeps) meet, gathered per
     // configuration, model and the combinations (else sweeps) met: their count and runs.
@@ -192,6 +175,31 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         .collect())
 }
 
+/// A compared value's level: `by`, model, strategy and load key (compared as its bits).
+type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
+
+/// The level and the run of each row of compared values (see [`Comparison::compared_values`]).
+fn levels_of(rows: &DataFrame) -> Result<Vec<(Level, Option<String>)>> {
+    let cols = Columns(rows);
+    let (by, model, strategy, run) = (
+        cols.text("by")?,
+        cols.text(m::MODEL)?,
+        cols.text(m::STRATEGY)?,
+        cols.text(m::RUN_ID)?,
+    );
+    let load = cols.float(LOAD_KEY)?;
+    Ok(by
+        .into_iter()
+        .zip(model)
+        .zip(strategy)
+        .zip(load)
+        .zip(run)
+        .map(|((((by, model), strategy), load), run)| {
+            ((by, model, strategy, load.map(f64::to_bits)), run)
+        })
+        .collect())
+}
+
 /// One warning per model and compared value of `by` (when that is not `config`) whose runs at
 /// one strategy and load, averaged as repeats, are of different configurations (`config`):
 /// `--by software` over no-offload and native-offload runs pools both. None when the runs
@@ -218,30 +226,13 @@ fn mixed_configs(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warnin
         .filter_map(|(id, config)| Some((id?, config)))
         .collect();
     let rows = comparison.compared_values().collect().map_err(polars)?;
-    let cols = Columns(&rows);
-    let (by, model, strategy, run) = (
-        cols.text("by")?,
-        cols.text(m::MODEL)?,
-        cols.text(m::STRATEGY)?,
-        cols.text(m::RUN_ID)?,
-    );
-    let load = cols.float(LOAD_KEY)?;
-    type Level = (Option<String>, Option<String>, Option<String>, Option<u64>);
     let mut pooled: BTreeMap<Level, BTreeSet<Option<&str>>> = BTreeMap::new();
-    for i in 0..rows.height() {
-        let config = run[i]
+    for (level, run) in levels_of(&rows)? {
+        let config = run
             .as_ref()
             .and_then(|id| config_of.get(id))
             .and_then(|c| c.as_deref());
-        pooled
-            .entry((
-                by[i].clone(),
-                model[i].clone(),
-                strategy[i].clone(),
-                load[i].map(f64::to_bits),
-            ))
-            .or_default()
-            .insert(config);
+        pooled.entry(level).or_default().insert(config);
     }
     // Per compared value and model: the levels pooling configurations, and those met.
     type Section = (Option<String>, Option<String>);

@@ -286,27 +286,7 @@ pub fn run(args: &ConvertArgs) -> tidybench::Result<u8> {
     }
     // Sources whose runs were merged with a changed source's (a console log and its report)
     // are converted again with it.
-    loop {
-        let runs_of_dirty: BTreeSet<&String> = dirty
-            .iter()
-            .filter_map(|k| old.sources.get(k))
-            .flat_map(|s| &s.runs)
-            .collect();
-        let more: Vec<String> = old
-            .sources
-            .iter()
-            .filter(|(k, s)| {
-                current.contains(*k)
-                    && !dirty.contains(*k)
-                    && s.runs.iter().any(|r| runs_of_dirty.contains(r))
-            })
-            .map(|(k, _)| k.clone())
-            .collect();
-        if more.is_empty() {
-            break;
-        }
-        dirty.extend(more);
-    }
+    let dirty = sharing_runs(&old, dirty, |k| current.contains(k));
     let kept: BTreeSet<String> = old
         .sources
         .keys()
@@ -653,8 +633,7 @@ fn convert(
                 .cloned()
                 .collect();
             if let Some(old) = old {
-                let sharing = held_runs(old, &BTreeSet::new(), &reread, removed.0);
-                reread.extend(sharing.into_iter().filter(|k| current.contains(k)));
+                reread = sharing_runs(old, reread, |k| current.contains(k));
             }
             together.extend(reread.iter().map(|k| group(k)));
             let kept: BTreeSet<String> = kept
@@ -1054,13 +1033,23 @@ fn held_runs(
     dropped: &[String],
 ) -> BTreeSet<String> {
     let gave_runs = |k: &String| old.sources.get(k).is_some_and(|s| !s.runs.is_empty());
-    let mut hold: BTreeSet<String> = failing
+    let hold: BTreeSet<String> = failing
         .iter()
         .filter(|k| !kept.contains(*k) && gave_runs(k))
         .cloned()
         .collect();
+    sharing_runs(old, hold, |k| !kept.contains(k) && !dropped.contains(k))
+}
+
+/// `sources` and every source of the earlier conversion `old` that shares runs with them, or
+/// with those added so (a console log merged with its report), and that `admit` lets in.
+fn sharing_runs(
+    old: &Manifest,
+    mut sources: BTreeSet<String>,
+    admit: impl Fn(&String) -> bool,
+) -> BTreeSet<String> {
     loop {
-        let runs: BTreeSet<&String> = hold
+        let runs: BTreeSet<&String> = sources
             .iter()
             .filter_map(|k| old.sources.get(k))
             .flat_map(|s| &s.runs)
@@ -1069,17 +1058,14 @@ fn held_runs(
             .sources
             .iter()
             .filter(|(k, s)| {
-                !hold.contains(*k)
-                    && !kept.contains(*k)
-                    && !dropped.contains(k)
-                    && s.runs.iter().any(|r| runs.contains(r))
+                !sources.contains(*k) && admit(k) && s.runs.iter().any(|r| runs.contains(r))
             })
             .map(|(k, _)| k.clone())
             .collect();
         if more.is_empty() {
-            return hold;
+            return sources;
         }
-        hold.extend(more);
+        sources.extend(more);
     }
 }
 
