@@ -5,7 +5,7 @@
 //! reports (JSON, YAML, CSV): the most precise one is kept. And a vLLM server log beside a
 //! benchmark's results: its samples and startup facts join the run of its directory.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
@@ -43,10 +43,7 @@ fn csv_start(report: &Run) -> Option<f64> {
 
 /// Seconds after midnight of a `YYYY-MM-DD hh:mm:ss` time.
 fn seconds_of_day(time: &str) -> Option<f64> {
-    let clock = time.split_once(' ')?.1;
-    let mut parts = clock.split(':').map(|p| p.parse::<f64>().ok());
-    let (h, m, sec) = (parts.next()??, parts.next()??, parts.next()??);
-    Some(h * 3600.0 + m * 60.0 + sec)
+    guidellm_console::parse_time_of_day(time.split_once(' ')?.1)
 }
 
 /// The start of each load point: Unix seconds, or seconds after midnight when the date is
@@ -352,23 +349,26 @@ pub const CONSOLE_SOURCE_LABEL: &str = "console_source";
 
 /// Keys under which runs read apart (in different batches of one conversion, or one kept from
 /// an earlier conversion) may be one run that [`merge_copies`] would have made one: `id:…` for
-/// GuideLLM's run id or vLLM's result id; for a console run and a report not merged with one,
+/// its `run_id` (copies of one file share it), GuideLLM's run id or vLLM's result id; for a
+/// console run and a report not merged with one,
 /// `console:<minute>` or `report:<minute>`, the minute of the day (UTC; a CSV report's local
 /// time) its first benchmark started, twice, half a minute apart, so that starts a second
 /// apart share a key. A run of
 /// `source_format` with `labels` whose first benchmark started `start` seconds after midnight
 /// (UTC), or at that Unix time.
 pub fn copy_keys(
+    run_id: &str,
     source_format: &str,
     labels: &BTreeMap<String, String>,
     start: Option<f64>,
 ) -> Vec<String> {
-    let mut keys: Vec<String> = labels
-        .get(guidellm_json::RUN_ID_LABEL)
-        .or_else(|| labels.get(vllm_bench_json::RESULT_ID_LABEL))
-        .map(|id| format!("id:{id}"))
-        .into_iter()
-        .collect();
+    let mut keys = vec![format!("id:run {run_id}")];
+    keys.extend(
+        labels
+            .get(guidellm_json::RUN_ID_LABEL)
+            .or_else(|| labels.get(vllm_bench_json::RESULT_ID_LABEL))
+            .map(|id| format!("id:{id}")),
+    );
     let mut start = start;
     let role = if source_format == guidellm_console::NAME || source_format == driver_log::NAME {
         "console"
@@ -391,6 +391,27 @@ pub fn copy_keys(
         );
     }
     keys
+}
+
+/// Of the groups (of files read together) that the runs were read in, each under its
+/// [`copy_keys`], the sets of two or more groups that may hold one run: under one id, or a
+/// console run's and a report's start.
+pub fn read_apart(copies: BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
+    let mut apart = Vec::new();
+    for (copy, groups) in &copies {
+        let together = match copy.strip_prefix("console:") {
+            Some(minute) => match copies.get(&format!("report:{minute}")) {
+                Some(reports) => groups.union(reports).cloned().collect(),
+                None => continue,
+            },
+            None if copy.starts_with("id:") => groups.clone(),
+            None => continue,
+        };
+        if together.len() > 1 {
+            apart.push(together);
+        }
+    }
+    apart
 }
 
 /// The start of a run's first benchmark: Unix seconds, or seconds after midnight (UTC).

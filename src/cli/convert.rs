@@ -471,11 +471,10 @@ fn convert(
                 let Some(source) = owner(&run.source_path.display().to_string(), &keys) else {
                     continue;
                 };
+                let id = frames::run_id(run);
                 let start = reconcile::first_start(run);
-                let keys = reconcile::copy_keys(&run.source_format, &run.extra_labels, start);
-                // Copies of one file give the same run id.
-                let id = format!("id:run {}", frames::run_id(run));
-                for copy in keys.into_iter().chain([id]) {
+                let format = &run.source_format;
+                for copy in reconcile::copy_keys(&id, format, &run.extra_labels, start) {
                     copies.entry(copy).or_default().insert(group(source));
                 }
             }
@@ -585,17 +584,11 @@ fn convert(
     // Standard input cannot be read twice: copies read apart are only said.
     let from_stdin = sources.iter().any(|s| s.path.as_os_str() == STDIN);
     if from_stdin && !retry.again() {
-        let apart: Vec<Warning> = read_apart(std::mem::take(&mut copies))
-            .into_iter()
-            .map(|groups| Warning {
-                path: PathBuf::new(),
-                line: None,
-                message: format!(
-                    "one run is in {}, with standard input among the inputs: its copies stay \
-                     apart (convert them without standard input to have them as one)",
-                    named(&groups)
-                ),
-            })
+        let why = "with standard input among the inputs: its copies stay apart (convert them \
+                   without standard input to have them as one)";
+        let apart: Vec<Warning> = reconcile::read_apart(std::mem::take(&mut copies))
+            .iter()
+            .map(|groups| copies_apart(groups, why))
             .collect();
         super::problems::warn(&apart, args.quiet);
     }
@@ -605,21 +598,13 @@ fn convert(
             held_runs(old, kept, &failing, removed.0)
         });
         let given_groups: BTreeSet<String> = keys.values().map(|k| group(k)).collect();
-        let (apart, stuck): (Vec<BTreeSet<String>>, Vec<BTreeSet<String>>) = read_apart(copies)
-            .into_iter()
-            .partition(|groups| groups.iter().all(|g| given_groups.contains(g)));
-        let stuck: Vec<Warning> = stuck
-            .into_iter()
-            .map(|groups| Warning {
-                path: PathBuf::new(),
-                line: None,
-                message: format!(
-                    "one run is in {}, not all of them given now: its copies stay apart until \
-                     they are converted together",
-                    named(&groups)
-                ),
-            })
-            .collect();
+        let (apart, stuck): (Vec<BTreeSet<String>>, Vec<BTreeSet<String>>) =
+            reconcile::read_apart(copies)
+                .into_iter()
+                .partition(|groups| groups.iter().all(|g| given_groups.contains(g)));
+        let why = "not all of them given now: its copies stay apart until they are converted \
+                   together";
+        let stuck: Vec<Warning> = stuck.iter().map(|g| copies_apart(g, why)).collect();
         super::problems::warn(&stuck, args.quiet);
         let mut together: BTreeSet<String> = apart.into_iter().flatten().collect();
         if !hold.is_empty() || !together.is_empty() {
@@ -674,7 +659,7 @@ fn convert(
             (0, f) => format!(" ({f} failed)"),
             (n, f) => format!(" ({n} skipped; {f} failed)"),
         };
-        let unchanged = match kept.len() - held.len() {
+        let unchanged = match kept.len().saturating_sub(held.len()) {
             0 => String::new(),
             n => format!(", {n} unchanged source(s) kept"),
         };
@@ -919,8 +904,9 @@ impl Retry {
     }
 }
 
-/// `groups` as a list for a message (standard input's has no directory).
-fn named(groups: &BTreeSet<String>) -> String {
+/// A warning that the copies of one run in `groups` stay apart, and `why`.
+fn copies_apart(groups: &BTreeSet<String>, why: &str) -> Warning {
+    // Standard input's group has no directory.
     let names: Vec<&str> = groups
         .iter()
         .map(|g| match g.as_str() {
@@ -928,27 +914,11 @@ fn named(groups: &BTreeSet<String>) -> String {
             g => g,
         })
         .collect();
-    names.join(", ")
-}
-
-/// Of the groups each run was read in, by its [`reconcile::copy_keys`], the sets of two or more
-/// groups that may hold one run: under one id, or a console run's and a report's start.
-fn read_apart(copies: BTreeMap<String, BTreeSet<String>>) -> Vec<BTreeSet<String>> {
-    let mut apart = Vec::new();
-    for (copy, groups) in &copies {
-        let together = match copy.strip_prefix("console:") {
-            Some(minute) => match copies.get(&format!("report:{minute}")) {
-                Some(reports) => groups.union(reports).cloned().collect(),
-                None => continue,
-            },
-            None if copy.starts_with("id:") => groups.clone(),
-            None => continue,
-        };
-        if together.len() > 1 {
-            apart.push(together);
-        }
+    Warning {
+        path: PathBuf::new(),
+        line: None,
+        message: format!("one run is in {}, {why}", names.join(", ")),
     }
-    apart
 }
 
 /// The [`reconcile::copy_keys`] of the runs kept from the earlier conversion `old` (their rows
@@ -986,14 +956,12 @@ fn kept_copies(
             .into_iter()
             .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
             .collect();
-        let Some(source) = id.as_deref().and_then(|id| source_of.get(id)) else {
+        let Some((id, source)) = id.as_deref().and_then(|id| source_of.get_key_value(id)) else {
             continue;
         };
         let start = started.get(row).map(|micros| micros as f64 / 1e6);
         let format = formats[row].as_deref().unwrap_or_default();
-        let keys = reconcile::copy_keys(format, &labels, start);
-        let id = id.as_deref().map(|id| format!("id:run {id}"));
-        for copy in keys.into_iter().chain(id) {
+        for copy in reconcile::copy_keys(id, format, &labels, start) {
             copies.entry(copy).or_default().insert(group(source));
         }
     }

@@ -1127,7 +1127,7 @@ fn short_decimal(text: &str) -> Option<(f64, u8)> {
 }
 
 /// `HH:MM:SS` as seconds after midnight.
-fn parse_time_of_day(cell: &str) -> Option<f64> {
+pub(crate) fn parse_time_of_day(cell: &str) -> Option<f64> {
     let mut parts = cell.trim().split(':');
     let h: u32 = parts.next()?.parse().ok()?;
     let m: u32 = parts.next()?.parse().ok()?;
