@@ -200,6 +200,22 @@ fn levels_of(rows: &DataFrame) -> Result<Vec<(Level, Option<String>)>> {
         .collect())
 }
 
+/// The text of the runs-table column `name` by run id (runs where it is null left out).
+fn by_run(runs: &LazyFrame, name: &str) -> Result<HashMap<String, String>> {
+    let column = runs
+        .clone()
+        .select([col(r::RUN_ID), col(name).cast(DataType::String)])
+        .collect()
+        .map_err(|e| crate::Error::polars("checking repeated runs", e))?;
+    let cols = Columns(&column);
+    Ok(cols
+        .text(r::RUN_ID)?
+        .into_iter()
+        .zip(cols.text(name)?)
+        .filter_map(|(id, value)| Some((id?, value?)))
+        .collect())
+}
+
 /// One warning per model and compared value of `by` (when that is not `config`) whose runs at
 /// one strategy and load, averaged as repeats, are of different configurations (`config`):
 /// `--by software` over no-offload and native-offload runs pools both. None when the runs
@@ -213,25 +229,14 @@ pub fn mixed_configurations(runs: &LazyFrame, comparison: &Comparison) -> Vec<Wa
 
 fn mixed_configs(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     let polars = |e| crate::Error::polars("checking repeated runs", e);
-    let configs = runs
-        .clone()
-        .select([col(r::RUN_ID), col(r::CONFIG).cast(DataType::String)])
-        .collect()
-        .map_err(polars)?;
-    let cols = Columns(&configs);
-    let config_of: HashMap<String, Option<String>> = cols
-        .text(r::RUN_ID)?
-        .into_iter()
-        .zip(cols.text(r::CONFIG)?)
-        .filter_map(|(id, config)| Some((id?, config)))
-        .collect();
+    let config_of = by_run(runs, r::CONFIG)?;
     let rows = comparison.compared_values().collect().map_err(polars)?;
     let mut pooled: BTreeMap<Level, BTreeSet<Option<&str>>> = BTreeMap::new();
     for (level, run) in levels_of(&rows)? {
         let config = run
             .as_ref()
             .and_then(|id| config_of.get(id))
-            .and_then(|c| c.as_deref());
+            .map(String::as_str);
         pooled.entry(level).or_default().insert(config);
     }
     // Per compared value and model: the levels pooling configurations, and those met.
@@ -296,18 +301,7 @@ fn repeated_loads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warni
     if repeated.height() == 0 {
         return Ok(Vec::new());
     }
-    let sources = runs
-        .clone()
-        .select([col(r::RUN_ID), col(r::SOURCE_PATH)])
-        .collect()
-        .map_err(polars)?;
-    let cols = Columns(&sources);
-    let source_of: HashMap<String, String> = cols
-        .text(r::RUN_ID)?
-        .into_iter()
-        .zip(cols.text(r::SOURCE_PATH)?)
-        .filter_map(|(id, path)| Some((id?, path?)))
-        .collect();
+    let source_of = by_run(runs, r::SOURCE_PATH)?;
     let cols = Columns(&repeated);
     let (run, strategy, load) = (
         cols.text(m::RUN_ID)?,

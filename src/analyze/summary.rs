@@ -163,6 +163,14 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
             .then(lit(NULL).cast(DataType::Float64))
             .otherwise(x)
     };
+    let undecided_and_some = |verdict: &str| {
+        col(c::VERDICT)
+            .eq(lit("better"))
+            .or(col(c::VERDICT).eq(lit("worse")))
+            .any(true)
+            .not()
+            .and(col(c::VERDICT).eq(lit(verdict)).any(true))
+    };
     let per_model = matched
         .group_by([
             col(c::MODEL),
@@ -188,23 +196,10 @@ pub fn averages(comparison: &Comparison) -> Result<Averages> {
             .alias("geomean_pct_change"),
             col(c::PCT_CHANGE).count().alias("count"),
             col(c::ROUNDED).any(true).alias(c::ROUNDED),
-            // No level decisively better or worse, and some within the noise: the mean of
-            // their changes is noise too.
-            col(c::VERDICT)
-                .eq(lit("better"))
-                .or(col(c::VERDICT).eq(lit("worse")))
-                .any(true)
-                .not()
-                .and(col(c::VERDICT).eq(lit("within noise")).any(true))
-                .alias("within_noise"),
-            // The same of levels within the rounding of the printed values.
-            col(c::VERDICT)
-                .eq(lit("better"))
-                .or(col(c::VERDICT).eq(lit("worse")))
-                .any(true)
-                .not()
-                .and(col(c::VERDICT).eq(lit("within rounding")).any(true))
-                .alias("within_rounding"),
+            // No level decisively better or worse, and some within the noise (or the
+            // rounding): the mean of their changes is that too.
+            undecided_and_some("within noise").alias("within_noise"),
+            undecided_and_some("within rounding").alias("within_rounding"),
             by_gain(col(c::STRATEGY), true)
                 .first()
                 .alias("best_strategy"),

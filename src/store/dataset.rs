@@ -53,10 +53,14 @@ pub fn is_dataset(path: &Path) -> bool {
     path.join(RUNS_FILE).is_file()
 }
 
-/// True when `dir` holds a `runs.parquet` that tidybench wrote (its footer says so).
+/// True when `dir` holds a `runs.parquet` that tidybench wrote.
 pub fn is_ours(dir: &Path) -> bool {
-    read_footer(&dir.join(RUNS_FILE))
-        .is_ok_and(|f| f.key_value.contains_key(schema::META_SCHEMA_VERSION))
+    written_by_us(&dir.join(RUNS_FILE))
+}
+
+/// True when the Parquet file at `path` was written by tidybench (its footer says so).
+fn written_by_us(path: &Path) -> bool {
+    read_footer(path).is_ok_and(|f| f.key_value.contains_key(schema::META_SCHEMA_VERSION))
 }
 
 /// True when `path` is (or is under) one of the files a dataset in `dir` is made of: its
@@ -365,11 +369,7 @@ pub fn commit(dir: &Path, runs: DataFrame, parts: &[PathBuf]) -> Result<PathBuf>
     // name is ours when its footer says so; another tool's file is left alone.
     for table in &PARTITIONED {
         for orphan in our_parts(&dir.join(table.dir)) {
-            let ours = || {
-                read_footer(&orphan)
-                    .is_ok_and(|f| f.key_value.contains_key(schema::META_SCHEMA_VERSION))
-            };
-            if !listed.contains(&orphan) && ours() {
+            if !listed.contains(&orphan) && written_by_us(&orphan) {
                 remove_part(dir, &orphan)?;
             }
         }
@@ -480,7 +480,6 @@ fn write_part(
         META_PARTITION.into(),
         serde_json::json!({ m::MODEL: model, m::CONFIG: config }).to_string(),
     ));
-    std::fs::create_dir_all(&part_dir).map_err(|e| Error::io(&part_dir, e))?;
     let path = write_file_of_part(part, &part_dir, &metadata)?;
     Ok((path, run_ids))
 }
