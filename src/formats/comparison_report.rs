@@ -402,6 +402,7 @@ impl Reader<'_> {
                 found: "none up to the end of the input".into(),
             });
         }
+        drop_padding_digits(&mut self.runs);
         let header = &self.header;
         if header.strategy.is_none() {
             self.warnings.push(Warning {
@@ -433,5 +434,41 @@ impl Reader<'_> {
             runs: self.runs,
             warnings: self.warnings,
         })
+    }
+}
+
+/// Takes a last decimal that is 0 in every value of a model's table as padding: the report
+/// prints latencies with two decimals (`6.20s`) of values GuideLLM's console printed with one,
+/// and their rounding, which decides "within rounding", is that of the console. Each
+/// observation's `decimals` then says one digit fewer.
+fn drop_padding_digits(runs: &mut [Run]) {
+    let padded = |value: f64, decimals: u8| {
+        let scaled = value * 10f64.powi(i32::from(decimals) - 1);
+        decimals > 0 && (scaled - scaled.round()).abs() < 1e-6
+    };
+    let mut models: Vec<Option<String>> = runs.iter().map(|r| r.model.clone()).collect();
+    models.sort();
+    models.dedup();
+    for model in models {
+        for table in &TABLES {
+            let of_table = |o: &Observation| o.metric.as_ref() == table.metric;
+            let observations = || {
+                runs.iter()
+                    .filter(|r| r.model == model)
+                    .flat_map(|r| &r.load_points)
+                    .flat_map(|p| &p.observations)
+                    .filter(|o| of_table(o))
+            };
+            let all_padded = observations().all(|o| o.decimals.is_some_and(|d| padded(o.value, d)));
+            if !all_padded || observations().next().is_none() {
+                continue;
+            }
+            let of_model = runs.iter_mut().filter(|r| r.model == model);
+            for point in of_model.flat_map(|r| &mut r.load_points) {
+                for o in point.observations.iter_mut().filter(|o| of_table(o)) {
+                    o.decimals = o.decimals.map(|d| d - 1);
+                }
+            }
+        }
     }
 }

@@ -89,9 +89,10 @@ fn each_model_and_configuration_is_one_run_with_values_as_printed() {
         value(first, "requests_per_second", "total", "mean"),
         (0.5, Some(1))
     );
+    // Printed `6.20s`: every latency of the model ends in 0, so its rounding is one decimal.
     assert_eq!(
         value(first, "request_latency", "successful", "median"),
-        (6.2, Some(2))
+        (6.2, Some(1))
     );
     assert_eq!(
         value(first, "ttft", "successful", "median"),
@@ -281,4 +282,57 @@ fn a_workload_count_too_large_warns_and_the_rest_is_read() {
         ),
         (Some(128), None, None, Some(5))
     );
+}
+
+#[test]
+fn the_report_read_back_gives_the_verdicts_of_the_log_it_was_printed_from() {
+    let dir = tempfile::tempdir().unwrap();
+    let report = |input: &str| {
+        let out = tidybench(dir.path(), &["report", input, "--format", "text"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        let lines = text.lines().filter(|l| !l.starts_with("Sources: "));
+        lines.map(|l| format!("{l}\n")).collect::<String>()
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let from_log = report(&format!("{root}/data/benchmark-run-larger-models.log"));
+    let from_report = report(&format!("{root}/{REPORT}"));
+    // `9.00s` and `9.10s` were 9.0 and 9.1 in the console: a difference within rounding.
+    assert!(from_log
+        .contains("    50         9.0             9.1        +0.1   +1.1%  within rounding~"));
+    assert_eq!(from_report, from_log);
+}
+
+#[test]
+fn a_last_decimal_that_is_not_always_zero_is_a_digit() {
+    let rows = [
+        "5                 0.5 req/s           0.7 req/s          +0.2 req/s       +40.0%",
+        "25                2.0 req/s           2.0 req/s          +0.0 req/s        +0.0%",
+    ];
+    let parsed = parse_bytes(
+        "padded.txt",
+        report_with_rows(&rows.join("\n")).into_bytes(),
+    );
+    let parsed = parsed.unwrap();
+    let decimals = |parsed: &Parsed| -> Vec<Option<u8>> {
+        let points = parsed.runs.iter().flat_map(|r| &r.load_points);
+        points
+            .map(|p| value(p, "requests_per_second", "total", "mean").1)
+            .collect()
+    };
+    assert_eq!(decimals(&parsed), [Some(1), Some(1), Some(1), Some(1)]);
+    let padded = rows
+        .join("\n")
+        .replace(".5 req", ".50 req")
+        .replace(".7 req", ".70 req");
+    let padded = padded
+        .replace(".0 req", ".00 req")
+        .replace(".2 req", ".20 req");
+    let parsed = parse_bytes("padded.txt", report_with_rows(&padded).into_bytes()).unwrap();
+    assert_eq!(decimals(&parsed), [Some(1), Some(1), Some(1), Some(1)]);
+    let one_digit = padded.replacen("0.70 req/s", "0.71 req/s", 1);
+    let one_digit = one_digit.replacen("+0.20 req/s", "+0.21 req/s", 1);
+    let parsed = parse_bytes("digit.txt", report_with_rows(&one_digit).into_bytes()).unwrap();
+    assert_eq!(warnings(&parsed), []);
+    assert_eq!(decimals(&parsed), [Some(2), Some(2), Some(2), Some(2)]);
 }
