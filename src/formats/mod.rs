@@ -344,7 +344,7 @@ static VOCABULARY: LazyLock<Vec<String>> = LazyLock::new(|| {
         "mean", "median", "mode", "variance", "std", "min", "max", "count", "sum", "value",
     ];
     let percentiles = [
-        "p001", "p01", "p05", "p1", "p5", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p999",
+        "p001", "p01", "p05", "p10", "p25", "p50", "p75", "p90", "p95", "p99", "p999",
     ];
     let mut words: Vec<String> = base
         .iter()
@@ -552,6 +552,14 @@ pub(crate) fn finite_number(text: &str) -> Option<f64> {
 pub(crate) fn printed_decimals(text: &str) -> u8 {
     let digits = text.split_once('.').map_or(0, |(_, d)| d.len());
     digits.min(usize::from(u8::MAX)) as u8
+}
+
+/// The statistic of the percentile printed as `percent` (`99`, `99.9`, `0.1`) in GuideLLM's
+/// naming, which vLLM's must share to compare: two digits of whole percent, then the decimals
+/// without their point (`p99`, `p999`, `p001`, `p05`).
+pub(crate) fn percentile_stat(percent: &str) -> String {
+    let (whole, decimals) = percent.split_once('.').unwrap_or((percent, ""));
+    format!("p{whole:0>2}{decimals}")
 }
 
 /// The first `(number, text)` pair of `lines` whose text starts with `prefix`, and the rest

@@ -12,8 +12,8 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use super::{
-    finite_number, name, printed_decimals, Format, LoadPoint, Observation, Origin, Parsed, Run,
-    RunLabels, Warning,
+    finite_number, name, percentile_stat, printed_decimals, Format, LoadPoint, Observation, Origin,
+    Parsed, Run, RunLabels, Warning,
 };
 use crate::error::Result;
 use crate::ingest::{Blob, TextLine};
@@ -180,7 +180,7 @@ fn block(
                 ("Mean", _) => "mean".to_string(),
                 ("Median", _) => "median".to_string(),
                 ("Std", _) => "std".to_string(),
-                (_, Some(p)) => format!("p{}", p.as_str().replace('.', "")),
+                (_, Some(p)) => percentile_stat(p.as_str()),
                 _ => continue,
             };
             let digits = Some(printed_decimals(&c[4]));

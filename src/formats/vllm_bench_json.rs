@@ -17,8 +17,8 @@ use sha2::{Digest, Sha256};
 use super::guidellm_json::BARE_NON_FINITE;
 use super::vllm_bench::HARNESS;
 use super::{
-    name, Format, LoadPoint, Observation, Origin, ParseOptions, Parsed, RequestRecord, Run,
-    RunLabels, Warning,
+    name, percentile_stat, Format, LoadPoint, Observation, Origin, ParseOptions, Parsed,
+    RequestRecord, Run, RunLabels, Warning,
 };
 use crate::error::{Error, Result};
 use crate::ingest::blob::hex;
@@ -222,8 +222,11 @@ fn metric_of(key: &str) -> Option<(String, &'static str, String, &'static str, f
     let stat = match stat {
         "mean" | "median" => stat.to_string(),
         "std" => "std".to_string(),
-        p if p.starts_with('p') => p.replace('.', ""),
-        _ => return None,
+        p => {
+            let percent = p.strip_prefix('p')?;
+            percent.parse::<f64>().ok()?;
+            percentile_stat(percent)
+        }
     };
     Some((metric.to_string(), "successful", stat, unit, divisor))
 }

@@ -223,3 +223,48 @@ fn a_nan_in_a_result_is_left_out_and_said() {
         "warning: nan.json: 1 bare NaN or Infinity value(s) (Python's, not JSON) read as missing\n"
     );
 }
+
+#[test]
+fn percentiles_are_named_as_guidellm_names_them() {
+    // `--metric-percentiles 0.1,1,5,99,99.9`: GuideLLM's p001 is the 0.1th percentile, p01 the
+    // 1st and p05 the 5th, so vLLM's must be named alike to compare.
+    let log = format!("{DIR}/vllm-docs_v0.8.5_benchmarks-README_example.log");
+    let text = std::fs::read_to_string(repo(&log)).unwrap().replace(
+        "P99 TTFT (ms):",
+        "P0.1 TTFT (ms):                          60.01\n\
+         P1 TTFT (ms):                            61.00\n\
+         P5 TTFT (ms):                            65.00\n\
+         P99.9 TTFT (ms):                         80.00\n\
+         P99 TTFT (ms):",
+    );
+    let parsed = common::parse_bytes("percentiles.log", text.into_bytes()).unwrap();
+    let observations = &parsed.runs[0].load_points[0].observations;
+    let ttft: Vec<(&str, f64)> = observations
+        .iter()
+        .filter(|o| o.metric == "ttft" && o.stat.starts_with('p'))
+        .map(|o| (&*o.stat, o.value))
+        .collect();
+    assert_eq!(
+        ttft,
+        [
+            ("p001", 60.01),
+            ("p01", 61.0),
+            ("p05", 65.0),
+            ("p999", 80.0),
+            ("p99", 79.49)
+        ]
+    );
+
+    let json = format!("{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json");
+    let json = std::fs::read_to_string(repo(&json)).unwrap().replacen(
+        "\"p50_ttft_ms\"",
+        "\"p0.1_ttft_ms\": 1.5, \"p1_ttft_ms\": 2.5, \"p5_ttft_ms\": 3.5, \"p99.9_ttft_ms\": 4.5, \
+         \"p50_ttft_ms\"",
+        1,
+    );
+    let parsed = common::parse_bytes("percentiles.json", json.into_bytes()).unwrap();
+    let observations = &parsed.runs[0].load_points[0].observations;
+    for (stat, value) in [("p001", 1.5), ("p01", 2.5), ("p05", 3.5), ("p999", 4.5)] {
+        assert_eq!(get(observations, "ttft", "successful", stat).value, value);
+    }
+}
