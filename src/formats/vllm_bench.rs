@@ -65,26 +65,38 @@ impl Format for VllmBench {
     fn parse(&self, blob: &Blob) -> Result<Parsed> {
         let (lines, _) = blob.text_lines();
         let mut warnings = Vec::new();
-        let mut run = Run {
+        let new_run = |position: usize| Run {
             source_path: blob.path.clone(),
             source_format: NAME.into(),
             source_sha256: blob.source_sha256(),
+            position,
             harness: HARNESS.into(),
             ..Run::default()
         };
+        let mut runs = Vec::new();
+        let mut run = new_run(0);
         let mut args: Vec<(String, String)> = Vec::new();
+        let mut args_line = None;
         let mut before = Context::default();
         let mut i = 0;
         while i < lines.len() {
             let text = lines[i].text.trim();
             if let Some(start) = text.find("Namespace(") {
-                args = NAMESPACE_FIELD
+                let next: Vec<(String, String)> = NAMESPACE_FIELD
                     .captures_iter(&text[start..])
                     .map(|c| {
                         let value = c.get(3).or(c.get(2)).map_or("", |m| m.as_str());
                         (c[1].to_string(), value.to_string())
                     })
                     .collect();
+                // Each invocation prints its arguments: one of another model or workload
+                // starts another run; one at another load adds a load point.
+                if !run.load_points.is_empty() && run_arguments(&args) != run_arguments(&next) {
+                    describe(&mut run, &args);
+                    runs.push(std::mem::replace(&mut run, new_run(runs.len() + 1)));
+                }
+                args_line = Some(lines[i].number);
+                args = next;
             } else if let Some(rate) = text.strip_prefix("Traffic request rate:") {
                 before.rate = finite_number(rate.trim());
             } else if let Some(cap) = text.strip_prefix("Maximum request concurrency:") {
@@ -112,16 +124,20 @@ impl Format for VllmBench {
         }
         describe(&mut run, &args);
         if run.load_points.is_empty() {
+            let message = match runs.is_empty() {
+                true => format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
+                false => format!("no `{BLOCK_TITLE}` block after these arguments (the benchmark did not finish?)"),
+            };
             warnings.push(Warning {
                 path: blob.path.clone(),
-                line: None,
-                message: format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
+                line: args_line.filter(|_| !runs.is_empty()),
+                message,
             });
         }
-        Ok(Parsed {
-            runs: vec![run],
-            warnings,
-        })
+        if !run.load_points.is_empty() || runs.is_empty() {
+            runs.push(run);
+        }
+        Ok(Parsed { runs, warnings })
     }
 }
 
@@ -273,6 +289,13 @@ fn block(
         i,
         unknown,
     )
+}
+
+/// The arguments that describe a run rather than one of its loads.
+fn run_arguments(args: &[(String, String)]) -> Vec<&(String, String)> {
+    const LOAD: [&str; 4] = ["request_rate", "max_concurrency", "num_prompts", "seed"];
+    let run = args.iter().filter(|(key, _)| !LOAD.contains(&key.as_str()));
+    run.collect()
 }
 
 /// Run labels from the benchmark's arguments.

@@ -101,12 +101,33 @@ impl Format for VllmBenchJson {
             n => (0..n).map(|i| format!("$[{i}]")).collect(),
         };
         let results: Vec<(String, &Map<String, Value>)> = paths.into_iter().zip(&results).collect();
-        let runs = run_of(blob, NAME, 0, &results, options, &mut warnings)
-            .into_iter()
+        // An `--append-result` file may hold the runs of several models, `--label`s or
+        // workloads: each stretch of one is a run, its objects at other loads its load points.
+        let same_run = |a: &Map<String, Value>, b: &Map<String, Value>| {
+            RUN_KEYS.iter().all(|key| a.get(*key) == b.get(*key))
+        };
+        let runs = results
+            .chunk_by(|(_, a), (_, b)| same_run(a, b))
+            .enumerate()
+            .filter_map(|(position, results)| {
+                run_of(blob, NAME, position, results, options, &mut warnings)
+            })
             .collect();
         Ok(Parsed { runs, warnings })
     }
 }
+
+/// The keys of a result that describe its run rather than its load.
+const RUN_KEYS: [&str; 8] = [
+    "model_id",
+    "tokenizer_id",
+    "label",
+    "backend",
+    "endpoint_type",
+    "burstiness",
+    "input_len",
+    "output_len",
+];
 
 /// True when a JSON text's first KBs look like vLLM's result (also when `--save-detailed`
 /// arrays push the summary keys past them).

@@ -268,3 +268,92 @@ fn percentiles_are_named_as_guidellm_names_them() {
         assert_eq!(get(observations, "ttft", "successful", stat).value, value);
     }
 }
+
+#[test]
+fn invocations_of_other_models_in_one_file_are_other_runs() {
+    // Two invocations of `vllm bench serve` logged to one file: two runs, each with its model
+    // and its result; the six invocations of one model at six rates stay one run.
+    let first = std::fs::read(repo(&format!(
+        "{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.log"
+    )))
+    .unwrap();
+    let second = std::fs::read(repo(&format!(
+        "{DIR}/dgxspark_v0.26.0_gemma-4-26b_11-rate-sweep_multiblock.log"
+    )))
+    .unwrap();
+    let parsed = common::parse_bytes("both.log", [first, second].concat()).unwrap();
+    assert_eq!(
+        parsed
+            .warnings
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>(),
+        Vec::<String>::new()
+    );
+    let runs: Vec<_> = parsed
+        .runs
+        .iter()
+        .map(|r| (r.position, r.model.as_deref().unwrap(), r.load_points.len()))
+        .collect();
+    assert_eq!(
+        runs,
+        [
+            (0, "mistralai/Mistral-Small-4-119B-2603-NVFP4", 1),
+            (1, "google/gemma-4-26B-A4B-it", 6)
+        ]
+    );
+    let ttft = |run: usize| {
+        get(
+            &parsed.runs[run].load_points[0].observations,
+            "ttft",
+            "successful",
+            "p95",
+        )
+        .value
+    };
+    assert_eq!(ttft(0), 624.36);
+
+    // An invocation whose result never came is said, with the line of its arguments.
+    let log = std::fs::read_to_string(repo(&format!(
+        "{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.log"
+    )))
+    .unwrap();
+    let arguments = log.lines().find(|l| l.starts_with("Namespace(")).unwrap();
+    let other = arguments.replace("Mistral-Small-4-119B-2603-NVFP4", "Other");
+    let unfinished = format!("{log}{other}\n");
+    let parsed = common::parse_bytes("unfinished.log", unfinished.into_bytes()).unwrap();
+    assert_eq!(parsed.runs.len(), 1);
+    assert_eq!(
+        parsed
+            .warnings
+            .iter()
+            .map(|w| w.to_string())
+            .collect::<Vec<_>>(),
+        [
+            "unfinished.log:56: no `Serving Benchmark Result` block after these arguments (the \
+          benchmark did not finish?)"
+        ]
+    );
+
+    // `--append-result` objects of two models: a run each.
+    let json = |name: &str| {
+        let path = repo(&format!("{DIR}/{name}.result.json"));
+        let text = std::fs::read_to_string(path).unwrap();
+        format!("{}\n", text.trim_end())
+    };
+    let appended = [
+        json("dgxspark_v0.26.0_mistral-small-4_08-sharegpt"),
+        json("dgxspark_v0.26.0_gemma-4-26b_10-monday-peak"),
+    ]
+    .concat();
+    let parsed = common::parse_bytes("appended.json", appended.into_bytes()).unwrap();
+    let runs: Vec<_> = parsed
+        .runs
+        .iter()
+        .map(|r| (r.position, r.model.clone().unwrap(), r.load_points.len()))
+        .collect();
+    assert_eq!(runs.len(), 2, "{runs:?}");
+    assert_eq!(runs[0].0, 0);
+    assert_eq!(runs[1].0, 1);
+    assert_ne!(runs[0].1, runs[1].1);
+}
