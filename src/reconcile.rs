@@ -215,6 +215,31 @@ fn drop_copies(runs: &mut Vec<Run>) {
         if let Some(j) = holder {
             keep[i] = false;
             absorb(runs, j, i);
+            continue;
+        }
+        // A console log of several invocations, each saved to its own result file: every
+        // result the log printed is a load point of one of those runs.
+        if runs[i].source_format != vllm_bench::NAME {
+            continue;
+        }
+        let results =
+            (0..runs.len()).filter(|&j| keep[j] && runs[j].source_format == vllm_bench_json::NAME);
+        let results: Vec<usize> = results.collect();
+        let holders: Option<Vec<usize>> = runs[i]
+            .load_points
+            .iter()
+            .map(|point| {
+                results.iter().copied().find(|&j| {
+                    let points = &runs[j].load_points;
+                    points.iter().any(|r| point_holds(r, point))
+                })
+            })
+            .collect();
+        if let Some(holders) = holders.filter(|h| !h.is_empty()) {
+            keep[i] = false;
+            for j in holders {
+                absorb(runs, j, i);
+            }
         }
     }
     let mut flags = keep.into_iter();
@@ -231,19 +256,22 @@ fn holds(report: &Run, summary: &Run) -> bool {
             .load_points
             .iter()
             .zip(&summary.load_points)
-            .all(|(r, s)| {
-                !s.observations.is_empty()
-                    && s.observations.iter().all(|o| {
-                        r.observations.iter().any(|x| {
-                            x.metric == o.metric
-                                && x.status == o.status
-                                && x.stat == o.stat
-                                && (x.value == o.value
-                                    || ((x.value - o.value) / x.value).abs() < 1e-15
-                                    || (o.decimals.is_some() && agrees(o, x)))
-                        })
-                    })
+            .all(|(r, s)| point_holds(r, s))
+}
+
+/// True when the load point `report` has every number of `summary`'s (see [`holds`]).
+fn point_holds(report: &LoadPoint, summary: &LoadPoint) -> bool {
+    !summary.observations.is_empty()
+        && summary.observations.iter().all(|o| {
+            report.observations.iter().any(|x| {
+                x.metric == o.metric
+                    && x.status == o.status
+                    && x.stat == o.stat
+                    && (x.value == o.value
+                        || ((x.value - o.value) / x.value).abs() < 1e-15
+                        || (o.decimals.is_some() && agrees(o, x)))
             })
+        })
 }
 
 /// [`merge_copies`], then [`attach_server_logs`].

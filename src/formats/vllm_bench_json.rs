@@ -221,6 +221,10 @@ fn metric_of(key: &str) -> Option<(String, &'static str, String, &'static str, f
         "output_throughput" => {
             return fixed("output_tokens_per_second", "successful", "mean", "tok/s")
         }
+        // vLLM 0.5's results.
+        "input_throughput" => {
+            return fixed("input_tokens_per_second", "successful", "mean", "tok/s")
+        }
         "total_token_throughput" => {
             return fixed("total_tokens_per_second", "successful", "mean", "tok/s")
         }

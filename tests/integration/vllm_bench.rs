@@ -357,3 +357,72 @@ fn invocations_of_other_models_in_one_file_are_other_runs() {
     assert_eq!(runs[1].0, 1);
     assert_ne!(runs[0].1, runs[1].1);
 }
+
+#[test]
+fn a_log_of_several_invocations_beside_their_result_files_is_read_once() {
+    // One model's two invocations logged to one file (one run of two load points), each saved
+    // to its own result file (two runs): the log's results are those files' and it is dropped.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    let read = |name: &str| std::fs::read_to_string(repo(&format!("{DIR}/{name}"))).unwrap();
+    let first = read("dgxspark_v0.26.0_mistral-small-4_08-sharegpt.log");
+    let arguments = first.lines().find(|l| l.starts_with("Namespace(")).unwrap();
+    let second = read("dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.log");
+    let theirs = second
+        .lines()
+        .find(|l| l.starts_with("Namespace("))
+        .unwrap();
+    let second = second.replace(
+        theirs,
+        &arguments.replace("request_rate=0.3", "request_rate=1.5"),
+    );
+    common::write(dir.path(), "runs/bench.log", format!("{first}{second}"));
+    for name in [
+        "dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json",
+        "dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.result.json",
+    ] {
+        common::write(dir.path(), &format!("runs/{name}"), read(name));
+    }
+    let log = common::parse_bytes("bench.log", format!("{first}{second}").into_bytes()).unwrap();
+    assert_eq!(log.runs.len(), 1);
+    assert_eq!(log.runs[0].load_points.len(), 2);
+    let out = tidybench(dir.path(), &["convert", "runs", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let runs = tidybench(
+        dir.path(),
+        &[
+            "query",
+            "out",
+            "select source_format, labels from runs order by all",
+            "--format",
+            "csv",
+        ],
+    );
+    let runs = stdout(&runs);
+    assert_eq!(runs.lines().count(), 3, "{runs}");
+    for run in runs.lines().skip(1) {
+        assert!(run.starts_with("vllm-bench-json,"), "{run}");
+        assert!(run.contains(r#""also_in"":""runs/bench.log"""#), "{run}");
+    }
+}
+
+#[test]
+fn vllm_0_5s_input_throughput_is_a_metric() {
+    let json = format!("{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json");
+    let json = std::fs::read_to_string(repo(&json)).unwrap().replacen(
+        "\"output_throughput\"",
+        "\"input_throughput\": 5433.8812, \"output_throughput\"",
+        1,
+    );
+    let parsed = common::parse_bytes("old.json", json.into_bytes()).unwrap();
+    let run = &parsed.runs[0];
+    let observations = &run.load_points[0].observations;
+    let input = get(
+        observations,
+        "input_tokens_per_second",
+        "successful",
+        "mean",
+    );
+    assert_eq!((input.value, &*input.unit), (5433.8812, "tok/s"));
+    assert!(!run.extra_labels.contains_key("input_throughput"));
+}
