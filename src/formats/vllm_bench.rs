@@ -102,7 +102,27 @@ impl Format for VllmBench {
             } else if let Some(cap) = text.strip_prefix("Maximum request concurrency:") {
                 before.concurrency = finite_number(cap.trim());
             } else if text.contains(BLOCK_TITLE) && text.starts_with('=') {
-                let (point, end, unknown) = block(&lines, i + 1, &before, &args);
+                let (mut point, end, unknown) = block(&lines, i + 1, &before, &args);
+                if end == lines.len() && !closed(&lines) {
+                    let last = lines.last().map_or(0, |l| l.number);
+                    // A last line without its end may be a number cut short (`15` of `156.29`).
+                    let unended = !blob.bytes.ends_with(b"\n");
+                    let cut = |o: &Observation| unended && o.origin == Origin::Line(last);
+                    let before = point.observations.len();
+                    point.observations.retain(|o| !cut(o));
+                    let dropped = match before - point.observations.len() {
+                        0 => String::new(),
+                        _ => format!("; its last line ({last}), cut short, is not read"),
+                    };
+                    warnings.push(Warning {
+                        path: blob.path.clone(),
+                        line: Some(lines[i].number),
+                        message: format!(
+                            "this result block ends with the input, without its closing rule \
+                             (the log is cut short?){dropped}"
+                        ),
+                    });
+                }
                 if !unknown.is_empty() {
                     warnings.push(Warning {
                         path: blob.path.clone(),
@@ -139,6 +159,16 @@ impl Format for VllmBench {
         }
         Ok(Parsed { runs, warnings })
     }
+}
+
+/// True when the last non-empty line of `lines` is a block's closing rule.
+fn closed(lines: &[TextLine]) -> bool {
+    let last = lines
+        .iter()
+        .rev()
+        .map(|l| l.text.trim())
+        .find(|t| !t.is_empty());
+    last.is_some_and(|t| t.len() >= 20 && t.chars().all(|c| c == '='))
 }
 
 /// The load the lines before a block announce.

@@ -175,6 +175,8 @@ fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
     assert_eq!(
         warnings,
         [
+            "future.log:1: this result block ends with the input, without its closing rule (the \
+             log is cut short?)",
             "future.log:1: 1 line(s) of this result block not read (not a known vLLM label): \
           Speculative acceptance (%):              71.20"
         ]
@@ -191,6 +193,28 @@ fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
         1.73
     );
     assert_eq!(point.observations.len(), 9);
+
+    // Cut inside a number (`73.` of `73.88`): that line is not read, and the warning says so.
+    let at = text.find("Median TTFT (ms):").unwrap();
+    let cut = &text[..text[at..].find('.').unwrap() + at + 1];
+    assert!(cut.ends_with(" 73."), "{cut}");
+    let parsed = common::parse_bytes("cut.log", cut.as_bytes().to_vec()).unwrap();
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "cut.log:1: this result block ends with the input, without its closing rule (the log \
+          is cut short?); its last line (11), cut short, is not read"
+        ]
+    );
+    let point = &parsed.runs[0].load_points[0];
+    let stats: Vec<&str> = point
+        .observations
+        .iter()
+        .filter(|o| o.metric == "ttft")
+        .map(|o| &*o.stat)
+        .collect();
+    assert_eq!(stats, ["mean"]);
 }
 
 #[test]
