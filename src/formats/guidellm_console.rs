@@ -1258,18 +1258,26 @@ fn push_cell_ends(bytes: &[u8], ends: &mut Vec<usize>) {
 /// GuideLLM's line naming the model, searched for in every line: the searcher is built once.
 static BACKEND_VALIDATED: LazyLock<memmem::Finder<'static>> =
     LazyLock::new(|| memmem::Finder::new("backend validated with model "));
-static STREAMS: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"streams=\[([0-9.,\s]*)\]").expect("valid regex"));
+/// 0.4 – 0.6 print the profile as `streams=[5, 25]`, 0.7+ as a dict, `'streams': [5, 25]`.
+static STREAMS: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?:\bstreams=|'streams':\s*)\[([0-9.,\s]*)\]").expect("valid regex")
+});
 static RATES: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\brate=\[([0-9.,\s]*)\]").expect("valid regex"));
-static PROFILE_TYPE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"type_='(\w+)'").expect("valid regex"));
+    LazyLock::new(|| Regex::new(r"(?:\brate=|'rate':\s*)\[([0-9.,\s]*)\]").expect("valid regex"));
+/// `type_='sweep'` (0.4 – 0.6), a dict's first key `{'kind': 'sweep'` (0.7+), `Profile:type=sweep`
+/// (0.3).
+static PROFILE_TYPE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"type_='(\w+)'|^\{'kind':\s*'(\w+)'|Profile:type=(\w+)").expect("valid regex")
+});
+/// 0.3's `Args:max_number=40, max_duration=6.0, …` in its `Benchmarks Metadata`.
+static MAX_DURATION: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\bmax_duration=([0-9.]+)").expect("valid regex"));
 static MAX_SECONDS: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"'max_seconds':\s*([0-9.]+)").expect("valid regex"));
 static RANDOM_SEED: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"'random_seed':\s*(-?\d+)").expect("valid regex"));
 static DATA_KEY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"\b(prompt_tokens|output_tokens|prefix_tokens|turns)"?\s*[:=]\s*(\d+)"#)
+    Regex::new(r#"\b(prompt_tokens|output_tokens|prefix_tokens|turns)["']?\s*[:=]\s*(\d+)"#)
         .expect("valid regex")
 });
 
@@ -1334,7 +1342,49 @@ fn parse_profile(lines: &[TextLine]) -> Profile {
         (profile.random_seed, profile.data) =
             super::remembered(&REQUEST_DETAILS, &detail, request_facts);
     }
+    if profile.data.is_empty() {
+        // 0.7+: the workload is the `N datasets resolved` step's.
+        if let Some((_, detail)) = step_detail(lines, "datasets resolved") {
+            profile.data = super::remembered(&REQUEST_DETAILS, &detail, request_facts).1;
+        }
+    }
+    if profile.kind.is_none() && profile.data.is_empty() {
+        read_metadata(lines, &mut profile);
+    }
     profile
+}
+
+/// 0.3's setup facts: the workload of `Created loader with N unique requests from` (the line
+/// after it), and the profile type and duration of the `Benchmarks Metadata` block.
+fn read_metadata(lines: &[TextLine], profile: &mut Profile) {
+    let loader = lines
+        .iter()
+        .position(|l| l.text.starts_with("Created loader with "));
+    if let Some(at) = loader {
+        let text = lines[at..(at + 2).min(lines.len())]
+            .iter()
+            .map(|l| l.text.trim())
+            .collect::<Vec<_>>()
+            .join(" ");
+        profile.data = request_facts(&text).1;
+    }
+    let Some(at) = lines
+        .iter()
+        .position(|l| l.text.trim_end() == "Benchmarks Metadata:")
+    else {
+        return;
+    };
+    let block = lines[at + 1..]
+        .iter()
+        .take_while(|l| l.text.starts_with("    "))
+        .map(|l| l.text.trim())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let facts = profile_facts(&block);
+    profile.kind = facts.kind;
+    profile.max_seconds = MAX_DURATION
+        .captures(&block)
+        .and_then(|c| c[1].parse().ok());
 }
 
 /// What a `profile resolved` detail says.
@@ -1352,7 +1402,10 @@ fn profile_facts(detail: &str) -> ProfileFacts {
     ProfileFacts {
         streams: list(&STREAMS),
         rates: list(&RATES),
-        kind: PROFILE_TYPE.captures(detail).map(|c| c[1].to_string()),
+        kind: PROFILE_TYPE.captures(detail).and_then(|c| {
+            let kind = c.iter().skip(1).flatten().next()?;
+            Some(kind.as_str().to_string())
+        }),
         max_seconds: MAX_SECONDS.captures(detail).and_then(|c| c[1].parse().ok()),
     }
 }

@@ -762,6 +762,8 @@ fn labels<T>(report: &Report<T>) -> RunLabels {
         .and_then(|b| b.config.as_ref())
         .and_then(|c| c.pointer("/requests/random_seed"))
         .or_else(|| report.args.as_ref().and_then(|a| a.get("random_seed")))
+        // 0.7+: `config.spec.seed`, `{"kind": "static", "value": 889}`.
+        .or_else(|| report.config.as_ref()?.pointer("/spec/seed/value"))
         .and_then(Value::as_i64);
     let max_seconds = first.and_then(|b| {
         let constraints = b.config.as_ref().and_then(|c| c.get("constraints"));

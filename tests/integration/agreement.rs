@@ -597,29 +597,31 @@ fn every_html_number_equals_the_json_value() {
 }
 
 #[test]
-fn every_report_gives_its_time_per_level() {
+fn every_report_gives_its_time_per_level_and_seed() {
     // 0.3 `args.max_duration`, 0.4 – 0.6 `constraints.max_seconds`, 0.7+
     // `constraints.max_duration.args.seconds` (0.8.1: a list, one value per `--override`).
+    // The seed: 0.4 – 0.6 `args.random_seed`, 0.7+ `config.spec.seed.value` (CSVs of 0.7+ and
+    // 0.3's reports have none).
     let dir = tempfile::tempdir().unwrap();
     for (path, seconds) in [
-        ("0.3.1/concurrent/benchmarks-no-requests.json.gz", "8.0"),
-        ("0.3.1/sweep/benchmarks.csv", "6.0"),
-        ("0.4.0/sweep/benchmarks-no-requests.json.gz", "6.0"),
-        ("0.6.1/concurrent/benchmarks.csv", "8.0"),
-        ("0.7.4/sweep/benchmarks-no-requests.json.gz", "6.0"),
-        ("0.7.4/sweep/benchmarks.csv", "6.0"),
-        ("0.8.1/concurrent/benchmarks-no-requests.json.gz", "8.0"),
-        ("0.8.1/concurrent/benchmarks-no-requests.yaml.gz", "8.0"),
-        ("0.8.1/concurrent/benchmarks.csv", "8.0"),
+        ("0.3.1/concurrent/benchmarks-no-requests.json.gz", "8.0,"),
+        ("0.3.1/sweep/benchmarks.csv", "6.0,"),
+        ("0.4.0/sweep/benchmarks-no-requests.json.gz", "6.0,889"),
+        ("0.6.1/concurrent/benchmarks.csv", "8.0,889"),
+        ("0.7.4/sweep/benchmarks-no-requests.json.gz", "6.0,889"),
+        ("0.7.4/sweep/benchmarks.csv", "6.0,"),
+        ("0.8.1/concurrent/benchmarks-no-requests.json.gz", "8.0,889"),
+        ("0.8.1/concurrent/benchmarks-no-requests.yaml.gz", "8.0,889"),
+        ("0.8.1/concurrent/benchmarks.csv", "8.0,"),
     ] {
         let file = common::repo(&format!("tests/fixtures/guidellm/{path}"));
         assert_eq!(
             common::query(
                 dir.path(),
                 file.to_str().unwrap(),
-                "select max_seconds from runs"
+                "select max_seconds, random_seed from runs"
             ),
-            format!("max_seconds\n{seconds}\n"),
+            format!("max_seconds,random_seed\n{seconds}\n"),
             "{path}"
         );
     }

@@ -435,3 +435,108 @@ fn a_markdown_document_quoting_a_table_is_not_a_log() {
         "{err}"
     );
 }
+
+#[test]
+fn every_version_s_log_gives_the_workload_and_profile_it_prints() {
+    // (log, rate type, prompt/output/prefix tokens, turns, seconds per level, seed, loads).
+    type Facts<'a> = (
+        Option<&'a str>,
+        [Option<i64>; 4],
+        Option<f64>,
+        Option<i64>,
+        Vec<Option<f64>>,
+    );
+    let workload = |turns| [Some(128), Some(128), Some(10_000), turns];
+    let cases: [(&str, Facts<'static>); 8] = [
+        // 0.3: `Created loader … from` and the line after it, `Benchmarks Metadata`.
+        (
+            "0.3.1/sweep",
+            (
+                Some("sweep"),
+                workload(None),
+                Some(6.0),
+                None,
+                vec![None, None, Some(9.4), Some(18.1)],
+            ),
+        ),
+        (
+            "0.3.0/concurrent",
+            (
+                Some("concurrent"),
+                workload(None),
+                Some(8.0),
+                None,
+                vec![Some(5.0), Some(25.0)],
+            ),
+        ),
+        (
+            "0.5.4/poisson",
+            (
+                Some("poisson"),
+                workload(None),
+                Some(8.0),
+                Some(889),
+                vec![Some(4.0)],
+            ),
+        ),
+        (
+            "0.6.1/concurrent",
+            (
+                Some("concurrent"),
+                workload(Some(5)),
+                Some(8.0),
+                Some(889),
+                vec![Some(5.0), Some(25.0)],
+            ),
+        ),
+        // 0.7+: `'rate': [4.0]`, `N datasets resolved`, a sweep's `{'kind': 'sweep'`.
+        (
+            "0.7.4/poisson",
+            (
+                Some("poisson"),
+                workload(Some(5)),
+                None,
+                None,
+                vec![Some(4.0)],
+            ),
+        ),
+        (
+            "0.7.4/sweep",
+            (Some("sweep"), workload(Some(5)), None, None, vec![None; 4]),
+        ),
+        (
+            "0.8.0/concurrent",
+            (
+                Some("concurrent"),
+                workload(Some(5)),
+                None,
+                None,
+                vec![Some(5.0), Some(25.0)],
+            ),
+        ),
+        (
+            "0.8.1/poisson",
+            (
+                Some("poisson"),
+                workload(Some(5)),
+                None,
+                None,
+                vec![Some(4.0)],
+            ),
+        ),
+    ];
+    for (dir, expected) in cases {
+        let parsed = parse_file(&format!("tests/fixtures/guidellm/{dir}/console.log"));
+        let run = &parsed.runs[0];
+        let l = &run.labels;
+        let loads: Vec<Option<f64>> = run.load_points.iter().map(|p| p.load).collect();
+        let found: Facts = (
+            l.rate_type.as_deref(),
+            [l.prompt_tokens, l.output_tokens, l.prefix_tokens, l.turns],
+            l.max_seconds,
+            l.random_seed,
+            loads,
+        );
+        assert_eq!(found, expected, "{dir}");
+    }
+}

@@ -116,6 +116,7 @@ fn without_any_load_source_loads_are_null_and_order_is_kept() {
         .filter(|l| !l.starts_with("Rate:"))
         .map(|l| {
             l.replace("streams=", "s=")
+                .replace("'streams'", "'s'")
                 .replace("| Requests ", "| Reqs     ")
         })
         .collect::<Vec<_>>()
