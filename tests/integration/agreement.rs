@@ -626,3 +626,41 @@ fn every_report_gives_its_time_per_level_and_seed() {
         );
     }
 }
+
+#[test]
+fn every_metric_of_every_report_has_its_unit() {
+    // GuideLLM 0.5+ text totals, token concurrencies, tokens per iteration and 0.8's
+    // `root_dispatch_delay` had an empty unit.
+    let dir = tempfile::tempdir().unwrap();
+    let fixtures = common::repo("tests/fixtures/guidellm");
+    let out = common::tidybench(
+        dir.path(),
+        &[
+            "convert",
+            fixtures.to_str().unwrap(),
+            "-o",
+            "out",
+            "--quiet",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", common::stderr(&out));
+    assert_eq!(
+        common::query(
+            dir.path(),
+            "out",
+            "select metric, unit from metrics where metric in ('root_dispatch_delay', \
+             'text_total_words_per_second', 'text_input_tokens_concurrency', \
+             'iter_tokens_per_iteration') group by all order by all"
+        ),
+        "metric,unit\niter_tokens_per_iteration,tok\nroot_dispatch_delay,s\n\
+         text_input_tokens_concurrency,tok\ntext_total_words_per_second,word/s\n"
+    );
+    assert_eq!(
+        common::query(
+            dir.path(),
+            "out",
+            "select count(*) as without_unit from metrics where unit = ''"
+        ),
+        "without_unit\n0\n"
+    );
+}
