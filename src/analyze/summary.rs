@@ -1,7 +1,7 @@
 //! Summaries of a comparison (mean % change per model and across models) and the facts about
 //! the compared runs that reports print in their headers, plus typed rows for renderers.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use polars::prelude::*;
 
@@ -508,6 +508,11 @@ pub struct Context {
     pub prefix_tokens: Vec<i64>,
     /// Distinct workload turns.
     pub turns: Vec<i64>,
+    /// Number of runs compared.
+    pub runs: usize,
+    /// Of the facts above that some runs state, how many runs do not state each (by runs-table
+    /// column name): those values describe the other runs only.
+    pub unstated: BTreeMap<String, usize>,
 }
 
 fn distinct<T: PartialEq>(values: impl IntoIterator<Item = Option<T>>) -> Vec<T> {
@@ -609,7 +614,24 @@ pub fn context(runs: LazyFrame, comparison: &Comparison) -> Result<Context> {
     let sources = short_names(&paths);
     let mut loads = distinct(Columns(&comparison.levels).float(c::LOAD)?);
     loads.sort_by(f64::total_cmp);
+    let mut unstated = BTreeMap::new();
+    for name in [
+        r::MAX_SECONDS,
+        r::RATE_TYPE,
+        r::PROMPT_TOKENS,
+        r::OUTPUT_TOKENS,
+        r::PREFIX_TOKENS,
+        r::TURNS,
+    ] {
+        let column = runs.column(name).map_err(polars_err("reading runs"))?;
+        let nulls = column.null_count();
+        if nulls > 0 && nulls < runs.height() {
+            unstated.insert(name.to_string(), nulls);
+        }
+    }
     Ok(Context {
+        runs: runs.height(),
+        unstated,
         sources,
         max_seconds: distinct(cols.float(r::MAX_SECONDS)?),
         loads,

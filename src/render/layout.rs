@@ -7,6 +7,7 @@ use super::{
     pick_label, section,
 };
 use crate::analyze::{DeltaRow, Report, ValueRow};
+use crate::schema::runs as r;
 
 /// Most sources the header names; more are counted.
 const SOURCES_LISTED: usize = 6;
@@ -83,13 +84,23 @@ pub fn header_lines(report: &Report) -> Vec<String> {
         _ => ctx.sources.join(", "),
     };
     let mut lines = vec![first, format!("Sources: {sources}")];
+    // A fact that some runs do not state describes the others only, and says so.
+    let unstated = |name: &str| match ctx.unstated.get(name) {
+        Some(n) => format!(" (not stated by {n} of {} runs)", ctx.runs),
+        None => String::new(),
+    };
     let mut run = Vec::new();
     if !ctx.rate_types.is_empty() {
-        run.push(ctx.rate_types.join("/"));
+        run.push(format!(
+            "{}{}",
+            ctx.rate_types.join("/"),
+            unstated(r::RATE_TYPE)
+        ));
     }
     if !ctx.max_seconds.is_empty() {
         let secs: Vec<String> = ctx.max_seconds.iter().map(|s| display_load(*s)).collect();
-        run.push(format!("{} s per level", secs.join("/")));
+        let unstated = unstated(r::MAX_SECONDS);
+        run.push(format!("{} s per level{unstated}", secs.join("/")));
     }
     if !ctx.loads.is_empty() {
         let loads: Vec<String> = ctx.loads.iter().map(|l| display_load(*l)).collect();
@@ -100,14 +111,14 @@ pub fn header_lines(report: &Report) -> Vec<String> {
     }
     let list = |v: &[i64]| v.iter().map(i64::to_string).collect::<Vec<_>>().join("/");
     let workload: Vec<String> = [
-        (&ctx.prompt_tokens, "prompt tokens"),
-        (&ctx.output_tokens, "output tokens"),
-        (&ctx.prefix_tokens, "prefix tokens"),
-        (&ctx.turns, "turns"),
+        (&ctx.prompt_tokens, "prompt tokens", r::PROMPT_TOKENS),
+        (&ctx.output_tokens, "output tokens", r::OUTPUT_TOKENS),
+        (&ctx.prefix_tokens, "prefix tokens", r::PREFIX_TOKENS),
+        (&ctx.turns, "turns", r::TURNS),
     ]
     .into_iter()
-    .filter(|(v, _)| !v.is_empty())
-    .map(|(v, what)| format!("{} {what}", list(v)))
+    .filter(|(v, _, _)| !v.is_empty())
+    .map(|(v, what, name)| format!("{} {what}{}", list(v), unstated(name)))
     .collect();
     if !workload.is_empty() {
         lines.push(format!("Workload: {}", workload.join(", ")));

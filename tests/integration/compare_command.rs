@@ -908,3 +908,29 @@ fn a_label_given_to_a_dataset_report_is_said_to_do_nothing() {
          dataset keep those they were converted with\n"
     );
 }
+
+#[test]
+fn a_header_fact_some_runs_do_not_state_says_so() {
+    // 0.5.4's runs (`a`) were made without `turns`; 0.6.1 – 0.8.1's (`b`) with 5.
+    let dir = datasets();
+    let args = [
+        "a",
+        "b",
+        "--by",
+        "config",
+        "--baseline",
+        "a",
+        "--metrics",
+        "ttft",
+    ];
+    let text = compare(dir.path(), &args);
+    let workload = text.lines().find(|l| l.starts_with("Workload: ")).unwrap();
+    assert_eq!(
+        workload,
+        "Workload: 128 prompt tokens, 128 output tokens, 10000 prefix tokens, 5 turns (not \
+         stated by 2 of 5 runs)"
+    );
+    let doc = json(dir.path(), &args);
+    assert_eq!(doc["context"]["runs"], 5);
+    assert_eq!(doc["context"]["unstated"], serde_json::json!({"turns": 2}));
+}
