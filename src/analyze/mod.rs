@@ -81,6 +81,7 @@ pub fn report(tables: &Tables, spec: &CompareSpec, with_peaks: bool) -> Result<R
                 [
                     repeats::mixed_sweep_combinations(&tables.runs, &comparison),
                     repeats::mixed_configurations(&tables.runs, &comparison),
+                    repeats::mixed_workloads(&tables.runs, &comparison),
                     repeats::loads_repeated_in_a_run(&tables.runs, &comparison),
                 ]
                 .concat(),

@@ -270,6 +270,108 @@ fn mixed_configs(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warnin
         .collect())
 }
 
+/// The run parameters that change what a load level measures: runs that differ in one are not
+/// repeats of each other.
+const WORKLOAD: [&str; 9] = [
+    r::PROMPT_TOKENS,
+    r::OUTPUT_TOKENS,
+    r::PREFIX_TOKENS,
+    r::TURNS,
+    r::MAX_SECONDS,
+    "burstiness",
+    "request_rate",
+    "dataset_name",
+    "num_prompts",
+];
+
+/// One warning per model, compared value of `by` and set of workload parameters (prompt,
+/// output and prefix tokens, turns, time per level, vLLM's burstiness, request rate under a
+/// concurrency limit, dataset, number of prompts) in which runs averaged as repeats at one
+/// strategy and load differ. The runs of a `vllm bench sweep` are left to
+/// [`mixed_sweep_combinations`]. None when the runs cannot be read (the comparison has said
+/// why).
+pub fn mixed_workloads(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning> {
+    workloads(runs, comparison).unwrap_or_default()
+}
+
+fn workloads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
+    let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let table = runs.clone().collect().map_err(polars)?;
+    let parameters = Parameters::of(&table)?;
+    let cols = Columns(&table);
+    let swept: BTreeSet<String> = (cols.text(r::RUN_ID)?.into_iter())
+        .zip(cols.text(r::SOURCE_PATH)?)
+        .zip(cols.text(r::SOURCE_FORMAT)?)
+        .filter(|((_, path), format)| {
+            format.as_deref() == Some(VLLM_BENCH_JSON)
+                && path.as_deref().and_then(sweep_combination).is_some()
+        })
+        .filter_map(|((id, _), _)| id)
+        .collect();
+    let rows = comparison.compared_values().collect().map_err(polars)?;
+    let mut pooled: BTreeMap<Level, BTreeSet<String>> = BTreeMap::new();
+    for (level, run) in levels_of(&rows)? {
+        if let Some(run) = run.filter(|id| !swept.contains(id)) {
+            pooled.entry(level).or_default().insert(run);
+        }
+    }
+    // Per compared value, model and parameters differing: the levels, and each parameter's
+    // values met.
+    type Section = (Option<String>, Option<String>, Vec<String>);
+    let mut mixed: BTreeMap<Section, (usize, BTreeMap<String, BTreeSet<String>>)> = BTreeMap::new();
+    for ((by, model, _, _), ids) in pooled {
+        let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
+        let differ: Vec<String> = parameters
+            .differing(&ids)
+            .into_iter()
+            .filter(|p| WORKLOAD.contains(&p.as_str()))
+            .collect();
+        if differ.is_empty() {
+            continue;
+        }
+        let (levels, values) = mixed.entry((by, model, differ.clone())).or_default();
+        *levels += 1;
+        for parameter in differ {
+            let met: Vec<String> = ids
+                .iter()
+                .map(|id| {
+                    parameters
+                        .value(id, &parameter)
+                        .unwrap_or(NO_LABEL)
+                        .to_string()
+                })
+                .collect();
+            values.entry(parameter).or_default().extend(met);
+        }
+    }
+    let spec = &comparison.spec;
+    Ok(mixed
+        .into_iter()
+        .map(|((by, model, differ), (levels, values))| {
+            let values: Vec<String> = values
+                .iter()
+                .map(|(parameter, met)| {
+                    let met: BTreeSet<&str> = met.iter().map(String::as_str).collect();
+                    format!("{parameter} ({})", listed(&met))
+                })
+                .collect();
+            Warning {
+                path: PathBuf::new(),
+                line: None,
+                message: format!(
+                    "model {}, {}={}: runs averaged as repeats at {levels} load level(s) differ \
+                     in {}; compare them with --by {}",
+                    model.as_deref().unwrap_or("not named"),
+                    spec.by,
+                    by.as_deref().unwrap_or(NO_LABEL),
+                    values.join(", "),
+                    differ[0],
+                ),
+            }
+        })
+        .collect())
+}
+
 /// One warning per run with two or more load points at one strategy and load among the
 /// compared values (a profile of `--rate 5,5`): the comparison uses their mean as the run's
 /// value there. None when the runs cannot be read (the comparison has said why).
@@ -390,6 +492,11 @@ impl Parameters {
                 .filter_map(|(id, parameters)| Some((id?, parameters)))
                 .collect(),
         ))
+    }
+
+    /// The value of `parameter` of the run `id`, when it has one.
+    fn value(&self, id: &str, parameter: &str) -> Option<&str> {
+        self.0.get(id)?.get(parameter).map(String::as_str)
     }
 
     /// The parameters whose values (or presence) differ among the runs `ids`, sorted.

@@ -450,3 +450,31 @@ fn vllm_0_5s_input_throughput_is_a_metric() {
     assert_eq!((input.value, &*input.unit), (5433.8812, "tok/s"));
     assert!(!run.extra_labels.contains_key("input_throughput"));
 }
+
+#[test]
+fn runs_of_other_workloads_averaged_as_repeats_are_named() {
+    // The same result saved twice, once as if run with another burstiness: at one load, the
+    // comparison averages them as repeats, and says they are not.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    let name = "dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json";
+    let json = std::fs::read_to_string(repo(&format!("{DIR}/{name}"))).unwrap();
+    common::write(dir.path(), "runs/a.json", &json);
+    let other = json.replacen("\"burstiness\": 0.7", "\"burstiness\": 2.0", 1);
+    common::write(dir.path(), "runs/b.json", other);
+    let out = tidybench(dir.path(), &["report", "runs", "--format", "csv"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out),
+        "warning: model mistralai/Mistral-Small-4-119B-2603-NVFP4, config=—: runs averaged as \
+         repeats at 1 load level(s) differ in burstiness (0.7, 2.0); compare them with --by \
+         burstiness\n"
+    );
+    let out = tidybench(
+        dir.path(),
+        &["report", "runs", "--by", "burstiness", "--baseline", "0.7"],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert!(stdout(&out).starts_with("Baseline burstiness=0.7; candidates: 2.0\n"));
+}
