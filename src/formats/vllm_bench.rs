@@ -80,7 +80,7 @@ impl Format for VllmBench {
         let mut before = Context::default();
         let mut i = 0;
         while i < lines.len() {
-            let text = lines[i].text.trim();
+            let text = content(&lines[i].text);
             if let Some(start) = text.find("Namespace(") {
                 let next: Vec<(String, String)> = NAMESPACE_FIELD
                     .captures_iter(&text[start..])
@@ -161,12 +161,29 @@ impl Format for VllmBench {
     }
 }
 
+/// A line's text, trimmed, without the `2025-06-01T12:00:01.123456789Z ` that `docker logs
+/// --timestamps` puts before each line.
+fn content(line: &str) -> &str {
+    let bytes = line.as_bytes();
+    let docker = bytes.len() > 20
+        && bytes[..4].iter().all(u8::is_ascii_digit)
+        && (bytes[4], bytes[7], bytes[10]) == (b'-', b'-', b'T');
+    let rest = match docker {
+        true => line
+            .find("Z ")
+            .filter(|&at| at < 40)
+            .map_or(line, |at| &line[at + 2..]),
+        false => line,
+    };
+    rest.trim()
+}
+
 /// True when the last non-empty line of `lines` is a block's closing rule.
 fn closed(lines: &[TextLine]) -> bool {
     let last = lines
         .iter()
         .rev()
-        .map(|l| l.text.trim())
+        .map(|l| content(&l.text))
         .find(|t| !t.is_empty());
     last.is_some_and(|t| t.len() >= 20 && t.chars().all(|c| c == '='))
 }
@@ -192,7 +209,7 @@ fn block(
     let mut i = start;
     while i < lines.len() {
         let line = &lines[i];
-        let text = line.text.trim();
+        let text = content(&line.text);
         i += 1;
         if text.chars().all(|c| c == '=') && text.len() >= 20 {
             break;

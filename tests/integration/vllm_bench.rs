@@ -478,3 +478,20 @@ fn runs_of_other_workloads_averaged_as_repeats_are_named() {
     assert_eq!(stderr(&out), "");
     assert!(stdout(&out).starts_with("Baseline burstiness=0.7; candidates: 2.0\n"));
 }
+
+#[test]
+fn a_log_with_docker_timestamps_reads_as_without() {
+    let log = format!("{DIR}/dgxspark_v0.26.0_gemma-4-26b_11-rate-sweep_multiblock.log");
+    let text = std::fs::read_to_string(repo(&log)).unwrap();
+    let stamped: String = text
+        .lines()
+        .map(|l| format!("2026-05-12T08:01:39.331095044Z {l}\n"))
+        .collect();
+    let plain = common::parse_bytes("plain.log", text.into_bytes()).unwrap();
+    let stamped = common::parse_bytes("stamped.log", stamped.into_bytes()).unwrap();
+    assert_eq!(stamped.warnings.len(), plain.warnings.len());
+    let (a, b) = (&plain.runs[0], &stamped.runs[0]);
+    assert_eq!(b.model, a.model);
+    assert_eq!(format!("{:?}", b.load_points), format!("{:?}", a.load_points));
+    assert_eq!(b.load_points.len(), 6);
+}
