@@ -356,17 +356,12 @@ fn describe(run: &mut Run, args: &[(String, String)]) {
     run.model = get("model");
     let int = |key: &str| get(key).and_then(|v| v.parse().ok());
     let random = get("dataset_name").as_deref() == Some("random");
+    // `--input-len` and `--output-len`, when given, replace the dataset's own lengths after the
+    // arguments are printed.
+    let random_len = |key: &str| if random { int(key) } else { None };
     run.labels = RunLabels {
-        prompt_tokens: if random {
-            int("random_input_len")
-        } else {
-            int("input_len")
-        },
-        output_tokens: if random {
-            int("random_output_len")
-        } else {
-            int("output_len")
-        },
+        prompt_tokens: int("input_len").or_else(|| random_len("random_input_len")),
+        output_tokens: int("output_len").or_else(|| random_len("random_output_len")),
         prefix_tokens: if random {
             int("random_prefix_len")
         } else {

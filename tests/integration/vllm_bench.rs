@@ -492,6 +492,40 @@ fn a_log_with_docker_timestamps_reads_as_without() {
     assert_eq!(stamped.warnings.len(), plain.warnings.len());
     let (a, b) = (&plain.runs[0], &stamped.runs[0]);
     assert_eq!(b.model, a.model);
-    assert_eq!(format!("{:?}", b.load_points), format!("{:?}", a.load_points));
+    assert_eq!(
+        format!("{:?}", b.load_points),
+        format!("{:?}", a.load_points)
+    );
     assert_eq!(b.load_points.len(), 6);
+}
+
+#[test]
+fn input_and_output_lengths_replace_the_random_dataset_s() {
+    // vLLM copies `--input-len`/`--output-len` over `random_input_len`/`random_output_len`
+    // after printing the arguments, which still show the defaults.
+    let log = format!("{DIR}/dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.log");
+    let text = std::fs::read_to_string(repo(&log)).unwrap();
+    let arguments = text.lines().find(|l| l.starts_with("Namespace(")).unwrap();
+    let lengths = |args: &str| {
+        let edited = text.replace(arguments, args);
+        let parsed = common::parse_bytes("lengths.log", edited.into_bytes()).unwrap();
+        let labels = &parsed.runs[0].labels;
+        (labels.prompt_tokens, labels.output_tokens)
+    };
+    let random = |key: &str| {
+        let at = arguments.find(&format!(" {key}=")).unwrap() + key.len() + 2;
+        let value = &arguments[at..];
+        value[..value.find(',').unwrap()].parse::<i64>().unwrap()
+    };
+    let own = (
+        Some(random("random_input_len")),
+        Some(random("random_output_len")),
+    );
+    assert_eq!(own, (Some(4000), Some(500)));
+    assert_eq!(lengths(arguments), own);
+    let given = arguments
+        .replace(" input_len=None", " input_len=1024")
+        .replace(" output_len=None", " output_len=256");
+    assert_ne!(given, arguments);
+    assert_eq!(lengths(&given), (Some(1024), Some(256)));
 }
