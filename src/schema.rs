@@ -309,6 +309,18 @@ pub const CATALOG: &[MetricInfo] = &[
         Up,
         "Requests per second meeting the goodput targets",
     ),
+    m(
+        "client_queue_time",
+        "ms",
+        Down,
+        "Wait in the client's queue (under a concurrency limit)",
+    ),
+    m(
+        "request_latency_including_client_queue",
+        "s",
+        Down,
+        "Request latency including the client's queue",
+    ),
     m("ttft", "ms", Down, "Time to first token"),
     m("ttfot", "ms", Down, "Time to first output token"),
     m("itl", "ms", Down, "Inter-token latency"),

@@ -117,6 +117,9 @@ impl Format for VllmBenchJson {
     }
 }
 
+/// vLLM's acceptance rate of each speculative draft position, a list of fractions.
+const PER_POSITION: &str = "spec_decode_per_position_acceptance_rates";
+
 /// The keys of a result that describe its run rather than its load.
 const RUN_KEYS: [&str; 8] = [
     "model_id",
@@ -232,16 +235,30 @@ fn metric_of(key: &str) -> Option<(String, &'static str, String, &'static str, f
             return fixed("output_tokens_per_second", "successful", "max", "tok/s")
         }
         "max_concurrent_requests" => return fixed("concurrency", "successful", "max", "1"),
+        // Speculative decoding, named as the server log's.
+        "spec_decode_acceptance_rate" => {
+            return fixed("spec_draft_acceptance_rate", "total", "value", "%")
+        }
+        "spec_decode_acceptance_length" => {
+            return fixed("spec_mean_acceptance_length", "total", "value", "")
+        }
+        "spec_decode_num_drafts" => return fixed("spec_drafts", "total", "count", "1"),
+        "spec_decode_draft_tokens" => return fixed("spec_drafted_tokens", "total", "sum", "tok"),
+        "spec_decode_accepted_tokens" => {
+            return fixed("spec_accepted_tokens", "total", "sum", "tok")
+        }
         _ => {}
     }
-    // `mean_ttft_ms`, `p99_e2el_ms`, `p99.9_itl_ms`.
+    // `mean_ttft_ms`, `p99_e2el_ms`, `p99.9_itl_ms`, `p99_client_queue_time_ms`.
     let rest = key.strip_suffix("_ms")?;
-    let (stat, name) = rest.rsplit_once('_')?;
+    let (stat, name) = rest.split_once('_')?;
     let (metric, unit, divisor) = match name {
         "ttft" => ("ttft", "ms", 1.0),
         "tpot" => ("tpot", "ms", 1.0),
         "itl" => ("itl", "ms", 1.0),
         "e2el" => ("request_latency", "s", 1000.0),
+        "client_queue_time" => ("client_queue_time", "ms", 1.0),
+        "e2el_including_client_queue" => ("request_latency_including_client_queue", "s", 1000.0),
         _ => return None,
     };
     let stat = match stat {
@@ -275,8 +292,35 @@ fn load_point(
         (None, None) => ("throughput", None),
     };
     let mut observations = Vec::new();
+    let mut not_read = Vec::new();
     let base: Arc<str> = Arc::from(path);
     for (key, value) in result {
+        if key == PER_POSITION {
+            // Fractions per draft position, as the server log's percentages.
+            let rates = value.as_array().map(Vec::as_slice).unwrap_or_default();
+            for (i, rate) in rates.iter().enumerate() {
+                let Some(rate) = rate.as_f64().filter(|r| r.is_finite()) else {
+                    not_read.push(format!("{key}[{i}]"));
+                    continue;
+                };
+                observations.push(Observation {
+                    metric: name(&format!("spec_acceptance_rate_position_{}", i + 1)),
+                    status: name("total"),
+                    stat: name("value"),
+                    value: rate * 100.0,
+                    unit: name("%"),
+                    decimals: None,
+                    origin: Origin::Path(base.clone(), name(&format!("{key}[{i}]"))),
+                });
+            }
+            continue;
+        }
+        // vLLM 0.30's per-request `queue_times` have no `requests` column (their summary,
+        // `client_queue_time`, is read).
+        let known_list = key == "queue_times" || ARRAYS.iter().any(|(array, _)| array == key);
+        if (key.ends_with("_ms") && metric_of(key).is_none()) || (value.is_array() && !known_list) {
+            not_read.push(key.clone());
+        }
         let (Some((metric, status, stat, unit, divisor)), Some(v)) =
             (metric_of(key), value.as_f64())
         else {
@@ -291,6 +335,16 @@ fn load_point(
             decimals: None,
             origin: Origin::Path(base.clone(), name(key)),
         });
+    }
+    if !not_read.is_empty() {
+        warnings.push(warning(
+            blob,
+            format!(
+                "{path}: {} key(s) not read (not known to tidybench): {}",
+                not_read.len(),
+                not_read.join(", ")
+            ),
+        ));
     }
     let mut point = LoadPoint {
         strategy: strategy.into(),
@@ -328,7 +382,11 @@ fn describe(
         ..RunLabels::default()
     };
     for (key, value) in result {
-        if metric_of(key).is_some() || key == "model_id" || key.ends_with("_ms") {
+        if metric_of(key).is_some()
+            || key == "model_id"
+            || key.ends_with("_ms")
+            || key == PER_POSITION
+        {
             continue;
         }
         let scalar = match value {

@@ -529,3 +529,72 @@ fn input_and_output_lengths_replace_the_random_dataset_s() {
     assert_ne!(given, arguments);
     assert_eq!(lengths(&given), (Some(1024), Some(256)));
 }
+
+#[test]
+fn client_queue_and_speculative_decoding_results_are_metrics_and_the_unknown_is_said() {
+    // Keys of newer vLLM results: the client queue's summary (0.30, with --max-concurrency),
+    // speculative decoding's, and one no release writes.
+    let json = format!("{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json");
+    let json = std::fs::read_to_string(repo(&json)).unwrap().replacen(
+        "\"mean_ttft_ms\"",
+        "\"mean_client_queue_time_ms\": 5.5, \"p99_client_queue_time_ms\": 9.5, \
+         \"p99_e2el_including_client_queue_ms\": 2500.0, \
+         \"spec_decode_acceptance_rate\": 56.9, \"spec_decode_acceptance_length\": 2.7, \
+         \"spec_decode_num_drafts\": 600, \"spec_decode_draft_tokens\": 3000, \
+         \"spec_decode_accepted_tokens\": 1710, \
+         \"spec_decode_per_position_acceptance_rates\": [0.7, 0.5], \
+         \"p99_future_ms\": 1.0, \"mean_ttft_ms\"",
+        1,
+    );
+    let parsed = common::parse_bytes("newer.json", json.into_bytes()).unwrap();
+    let observations = &parsed.runs[0].load_points[0].observations;
+    let found = |metric: &str, status: &str, stat: &str| {
+        let o = get(observations, metric, status, stat);
+        (o.value, o.unit.to_string(), o.origin.to_string())
+    };
+    assert_eq!(
+        found("client_queue_time", "successful", "mean"),
+        (5.5, "ms".into(), "$.mean_client_queue_time_ms".into())
+    );
+    assert_eq!(found("client_queue_time", "successful", "p99").0, 9.5);
+    assert_eq!(
+        found(
+            "request_latency_including_client_queue",
+            "successful",
+            "p99"
+        ),
+        (
+            2.5,
+            "s".into(),
+            "$.p99_e2el_including_client_queue_ms".into()
+        )
+    );
+    assert_eq!(
+        found("spec_draft_acceptance_rate", "total", "value").0,
+        56.9
+    );
+    assert_eq!(
+        found("spec_mean_acceptance_length", "total", "value").0,
+        2.7
+    );
+    assert_eq!(found("spec_drafts", "total", "count").0, 600.0);
+    assert_eq!(found("spec_drafted_tokens", "total", "sum").0, 3000.0);
+    assert_eq!(found("spec_accepted_tokens", "total", "sum").0, 1710.0);
+    assert_eq!(
+        found("spec_acceptance_rate_position_2", "total", "value"),
+        (
+            50.0,
+            "%".into(),
+            "$.spec_decode_per_position_acceptance_rates[1]".into()
+        )
+    );
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        ["newer.json: $: 1 key(s) not read (not known to tidybench): p99_future_ms"]
+    );
+    assert!(!parsed.runs[0]
+        .extra_labels
+        .keys()
+        .any(|k| k.starts_with("spec_")));
+}
