@@ -26,6 +26,9 @@ pub struct ServerRow {
     pub runs: usize,
     /// Samples.
     pub samples: usize,
+    /// Of those, samples not known to fall inside a benchmark (neither the run's times nor
+    /// the log's year are known): all the log's samples may be included.
+    pub unplaced: usize,
     /// Mean over the samples.
     pub mean: f64,
     /// Largest sample.
@@ -75,6 +78,7 @@ pub fn server_rows(
             col(v::UNIT).first(),
             col(v::RUN_ID).n_unique().alias("runs"),
             len().alias("samples"),
+            col(v::DURING_RUN).null_count().alias("unplaced"),
             col(v::VALUE).mean().alias("mean"),
             col(v::VALUE).max().alias("max"),
         ]);
@@ -108,9 +112,10 @@ pub fn server_rows(
         cols.text(v::METRIC)?,
         cols.text(v::UNIT)?,
     );
-    let (runs, samples, means, maxes, pcts) = (
+    let (runs, samples, unplaced, means, maxes, pcts) = (
         cols.float("runs")?,
         cols.float("samples")?,
+        cols.float("unplaced")?,
         cols.float("mean")?,
         cols.float("max")?,
         cols.float("pct")?,
@@ -125,6 +130,7 @@ pub fn server_rows(
                 unit: text(&units[i]),
                 runs: runs[i]? as usize,
                 samples: samples[i]? as usize,
+                unplaced: unplaced[i]? as usize,
                 mean: means[i]?,
                 max: maxes[i]?,
                 pct_vs_baseline: if configs[i].as_deref() == Some(spec.baseline.as_str()) {

@@ -582,11 +582,22 @@ fn server_chapter(report: &Report, model: &str) -> Option<Chapter> {
     if rows.is_empty() {
         return None;
     }
+    let of_model = report.server.iter().filter(|r| r.model == model);
+    let (samples, unplaced) = of_model.fold((0, 0), |(s, u), r| (s + r.samples, u + r.unplaced));
+    let heading = match unplaced {
+        0 => "The server's periodic stats while the benchmarks ran (from its log)".to_string(),
+        n if n == samples => "The server's periodic stats over its whole log (when the \
+                              benchmarks ran is not known)"
+            .to_string(),
+        _ => "The server's periodic stats while the benchmarks ran, and over the whole log of \
+              runs whose benchmarks' times are not known"
+            .to_string(),
+    };
     Some(Chapter {
         model: Some(model.to_string()),
         title: format!("{}: vLLM server", shown_model(model)),
         tables: vec![Table {
-            heading: "The server's periodic stats while the benchmarks ran (from its log)".into(),
+            heading,
             head: [
                 "metric",
                 "configuration",

@@ -471,9 +471,37 @@ fn reports_put_the_server_beside_the_client() {
         serde_json::json!({
             "model": "Qwen/Qwen3-14B", "config": "native-offload",
             "metric": "gpu_kv_cache_usage", "unit": "%", "runs": 1, "samples": 4,
-            "mean": 93.75, "max": 95.9, "pct_vs_baseline": 3025.0
+            "unplaced": 0, "mean": 93.75, "max": 95.9, "pct_vs_baseline": 3025.0
         })
     );
+}
+
+#[test]
+fn samples_of_runs_whose_times_are_not_known_are_said_to_be_the_whole_log_s() {
+    // vLLM's result JSON gives no start time: a sample cannot be placed inside or outside the
+    // benchmark, so all are summarised, and the heading says so.
+    let dir = tempfile::tempdir().unwrap();
+    let result =
+        "tests/fixtures/vllm/bench-serve/dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.result.json";
+    let native = log_at(STATS, &["17:00:06", "17:00:11", "17:00:16", "17:00:21"]);
+    run_dir(dir.path(), NATIVE, result, &native);
+    run_dir(dir.path(), NO_OFFLOAD, result, &native);
+    let out = tidybench(dir.path(), &["report", "results"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let chapter = text
+        .split(": vLLM server ==\n\n")
+        .nth(1)
+        .unwrap_or_else(|| panic!("{text}"));
+    assert_eq!(
+        chapter.lines().next(),
+        Some(
+            "The server's periodic stats over its whole log (when the benchmarks ran is not known)"
+        )
+    );
+    let out = tidybench(dir.path(), &["report", "results", "--format", "json"]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(json["server"][0]["unplaced"], json["server"][0]["samples"]);
 }
 
 /// The released `KV Transfer metrics: k=v, …` shapes, which no posted log shows: lines built
