@@ -27,7 +27,8 @@ pub const NAME: &str = "vllm-bench-serve";
 /// Harness name of vLLM's benchmark client.
 pub const HARNESS: &str = "vllm-bench";
 
-const BLOCK_TITLE: &str = "Serving Benchmark Result";
+/// The title of each result block.
+pub(crate) const BLOCK_TITLE: &str = "Serving Benchmark Result";
 
 static LATENCY: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(Mean|Median|Std|P(\d+(?:\.\d+)?)) (TTFT|TPOT|ITL|E2EL) \(ms\):\s*(\S+)\s*$")
@@ -156,6 +157,21 @@ impl Format for VllmBench {
         }
         if !run.load_points.is_empty() || runs.is_empty() {
             runs.push(run);
+        }
+        // A log of the client and the server together is read as the client's.
+        let mut stats = lines
+            .iter()
+            .filter(|l| l.text.contains("Avg prompt throughput:"));
+        if let Some(first) = stats.next() {
+            warnings.push(Warning {
+                path: blob.path.clone(),
+                line: Some(first.number),
+                message: format!(
+                    "{} vLLM server stats line(s) in this benchmark log not read (save the \
+                     server's log apart to convert it)",
+                    1 + stats.count()
+                ),
+            });
         }
         Ok(Parsed { runs, warnings })
     }

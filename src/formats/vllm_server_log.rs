@@ -24,7 +24,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use super::{Format, Parsed, Run, ServerLog, ServerSample, Warning};
+use super::{vllm_bench, Format, Parsed, Run, ServerLog, ServerSample, Warning};
 use crate::error::Result;
 use crate::ingest::Blob;
 
@@ -189,6 +189,20 @@ impl Format for VllmServerLog {
             parsed.warnings.push(warn(
                 None,
                 "no periodic stats lines (the server logged none, or only at DEBUG level)".into(),
+            ));
+        }
+        // A log of the server and the benchmark client together is read as the server's.
+        let mut results = lines
+            .iter()
+            .filter(|l| l.text.contains(vllm_bench::BLOCK_TITLE));
+        if let Some(first) = results.next() {
+            parsed.warnings.push(warn(
+                Some(first.number),
+                format!(
+                    "{} `vllm bench serve` result block(s) in this server log not read (save \
+                     the client's output apart, or with --save-result)",
+                    1 + results.count()
+                ),
             ));
         }
         run.server_logs.push(ServerLog {

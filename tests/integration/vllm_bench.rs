@@ -598,3 +598,45 @@ fn client_queue_and_speculative_decoding_results_are_metrics_and_the_unknown_is_
         .keys()
         .any(|k| k.starts_with("spec_")));
 }
+
+#[test]
+fn a_log_of_client_and_server_together_says_which_half_is_not_read() {
+    let client = std::fs::read_to_string(repo(&format!(
+        "{DIR}/vllm-docs_v0.8.5_benchmarks-README_example.log"
+    )))
+    .unwrap();
+    let server = std::fs::read_to_string(repo(
+        "tests/fixtures/vllm/server-logs/v1_issue43295_apiserver-pid-prefix.log",
+    ))
+    .unwrap();
+    let stats = server
+        .lines()
+        .filter(|l| l.contains("Avg prompt throughput:"))
+        .count();
+    assert!(stats > 0);
+    let warnings = |text: String| {
+        let parsed = common::parse_bytes("both.log", text.into_bytes()).unwrap();
+        let format = parsed.runs[0].source_format.clone();
+        let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+        (format, warnings)
+    };
+    // Read as the client's log: the server's stats lines are counted.
+    let (format, found) = warnings(format!("{client}{server}"));
+    assert_eq!(format, "vllm-bench-serve");
+    let said = format!(
+        "both.log:{}: {stats} vLLM server stats line(s) in this benchmark log not read (save \
+         the server's log apart to convert it)",
+        client.lines().count() + 1
+    );
+    assert!(found.contains(&said), "{found:?}");
+    // Read as the server's log (its lines fill the first KiBs): the client's block is named.
+    let long_server = server.repeat(64 * 1024 / server.len() + 1);
+    let (format, found) = warnings(format!("{long_server}{client}"));
+    assert_eq!(format, "vllm-server-log");
+    let said = format!(
+        "both.log:{}: 1 `vllm bench serve` result block(s) in this server log not read (save \
+         the client's output apart, or with --save-result)",
+        long_server.lines().count() + 1
+    );
+    assert!(found.contains(&said), "{found:?}");
+}
