@@ -78,6 +78,8 @@ impl Format for VllmBench {
         let mut run = new_run(0);
         let mut args: Vec<(String, String)> = Vec::new();
         let mut args_line = None;
+        // The model asked of the server when the arguments name none.
+        let mut fetched = None;
         let mut before = Context::default();
         let mut i = 0;
         while i < lines.len() {
@@ -93,11 +95,13 @@ impl Format for VllmBench {
                 // Each invocation prints its arguments: one of another model or workload
                 // starts another run; one at another load adds a load point.
                 if !run.load_points.is_empty() && run_arguments(&args) != run_arguments(&next) {
-                    describe(&mut run, &args);
+                    describe(&mut run, &args, fetched.take());
                     runs.push(std::mem::replace(&mut run, new_run(runs.len() + 1)));
                 }
                 args_line = Some(lines[i].number);
                 args = next;
+            } else if let Some(names) = fetched_model(text) {
+                fetched = Some(names);
             } else if let Some(rate) = text.strip_prefix("Traffic request rate:") {
                 before.rate = finite_number(rate.trim());
             } else if let Some(cap) = text.strip_prefix("Maximum request concurrency:") {
@@ -143,7 +147,7 @@ impl Format for VllmBench {
             }
             i += 1;
         }
-        describe(&mut run, &args);
+        describe(&mut run, &args, fetched);
         if run.load_points.is_empty() {
             let message = match runs.is_empty() {
                 true => format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
@@ -361,8 +365,33 @@ fn run_arguments(args: &[(String, String)]) -> Vec<&(String, String)> {
     run.collect()
 }
 
+/// The model `vllm bench serve` asked the server for when given none: its id, and the name it
+/// is served under.
+struct FetchedModel {
+    id: String,
+    name: Option<String>,
+}
+
+/// The model of `First model name: llama-8b, first model id: meta-llama/Llama-3.1-8B-Instruct`
+/// (or of older releases' `Using model: …`).
+fn fetched_model(text: &str) -> Option<FetchedModel> {
+    if let Some(id) = text.strip_prefix("Using model: ") {
+        return Some(FetchedModel {
+            id: id.trim().to_string(),
+            name: None,
+        });
+    }
+    let (name, id) = text
+        .strip_prefix("First model name: ")?
+        .split_once(", first model id: ")?;
+    Some(FetchedModel {
+        id: id.trim().to_string(),
+        name: Some(name.trim().to_string()),
+    })
+}
+
 /// Run labels from the benchmark's arguments.
-fn describe(run: &mut Run, args: &[(String, String)]) {
+fn describe(run: &mut Run, args: &[(String, String)], fetched: Option<FetchedModel>) {
     let get = |key: &str| {
         args.iter()
             .find(|(k, _)| k == key)
@@ -396,6 +425,13 @@ fn describe(run: &mut Run, args: &[(String, String)]) {
     ] {
         if let Some(value) = get(key) {
             run.extra_labels.insert(key.into(), value);
+        }
+    }
+    // Without `--model`, vLLM uses the server's model and name (not `--served-model-name`).
+    if let (None, Some(fetched)) = (&run.model, fetched) {
+        run.model = Some(fetched.id);
+        if let Some(name) = fetched.name {
+            run.extra_labels.insert("served_model_name".into(), name);
         }
     }
 }

@@ -640,3 +640,39 @@ fn a_log_of_client_and_server_together_says_which_half_is_not_read() {
     );
     assert!(found.contains(&said), "{found:?}");
 }
+
+#[test]
+fn a_model_asked_of_the_server_is_the_run_s_model() {
+    // Without --model, vLLM asks the server and prints what it got.
+    let log = format!("{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.log");
+    let text = std::fs::read_to_string(repo(&log)).unwrap();
+    let arguments = text.lines().find(|l| l.starts_with("Namespace(")).unwrap();
+    let model = "model='mistralai/Mistral-Small-4-119B-2603-NVFP4'";
+    assert!(arguments.contains(model));
+    for (printed, name) in [
+        (
+            "First model name: mistral-small, first model id: mistralai/Mistral-Small-4",
+            Some("mistral-small"),
+        ),
+        // Older releases keep `--served-model-name`.
+        (
+            "Using model: mistralai/Mistral-Small-4",
+            Some("mistral-small-4-119b-nvfp4"),
+        ),
+    ] {
+        let asked = format!(
+            "{}\nModel not specified, fetching first model from server...\n{printed}",
+            arguments.replace(model, "model=None")
+        );
+        let edited = text.replace(arguments, &asked);
+        let parsed = common::parse_bytes("asked.log", edited.into_bytes()).unwrap();
+        let run = &parsed.runs[0];
+        assert_eq!(run.model.as_deref(), Some("mistralai/Mistral-Small-4"));
+        assert_eq!(
+            run.extra_labels
+                .get("served_model_name")
+                .map(String::as_str),
+            name
+        );
+    }
+}
