@@ -5,7 +5,7 @@
 //! reports (JSON, YAML, CSV): the most precise one is kept. And a vLLM server log beside a
 //! benchmark's results: its samples and startup facts join the run of its directory.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::path::Path;
 
 use crate::formats::guidellm_json::{self, RUN_ID_LABEL};
@@ -225,14 +225,30 @@ fn drop_copies(runs: &mut Vec<Run>) {
         let results =
             (0..runs.len()).filter(|&j| keep[j] && runs[j].source_format == vllm_bench_json::NAME);
         let results: Vec<usize> = results.collect();
-        let holders: Option<Vec<usize>> = runs[i]
+        // Of the same model (when both name one), at the same strategy and load.
+        let console = &runs[i];
+        let same_model = |j: usize| match (&runs[j].model, &console.model) {
+            (Some(a), Some(b)) => a == b,
+            _ => true,
+        };
+        // Each result's load point holds one of the log's at most.
+        let mut used: HashSet<(usize, usize)> = HashSet::new();
+        let holders: Option<Vec<usize>> = console
             .load_points
             .iter()
             .map(|point| {
-                results.iter().copied().find(|&j| {
-                    let points = &runs[j].load_points;
-                    points.iter().any(|r| point_holds(r, point))
-                })
+                let (j, k) = results.iter().filter(|&&j| same_model(j)).find_map(|&j| {
+                    let points = runs[j].load_points.iter().enumerate();
+                    let mut fitting = points.filter(|(k, r)| {
+                        !used.contains(&(j, *k))
+                            && r.strategy == point.strategy
+                            && r.load == point.load
+                            && point_holds(r, point)
+                    });
+                    fitting.next().map(|(k, _)| (j, k))
+                })?;
+                used.insert((j, k));
+                Some(j)
             })
             .collect();
         if let Some(holders) = holders.filter(|h| !h.is_empty()) {

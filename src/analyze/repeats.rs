@@ -321,26 +321,29 @@ fn workloads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> 
     let mut mixed: BTreeMap<Section, (usize, BTreeMap<String, BTreeSet<String>>)> = BTreeMap::new();
     for ((by, model, _, _), ids) in pooled {
         let ids: BTreeSet<&str> = ids.iter().map(String::as_str).collect();
-        let differ: Vec<String> = parameters
+        // A run that does not state a parameter (a result file without the dataset's name)
+        // differs from none: two stated values must differ.
+        let stated = |parameter: &str| -> BTreeSet<String> {
+            let values = ids.iter().filter_map(|id| parameters.value(id, parameter));
+            values.map(String::from).collect()
+        };
+        let differ: Vec<(String, BTreeSet<String>)> = parameters
             .differing(&ids)
             .into_iter()
             .filter(|p| WORKLOAD.contains(&p.as_str()))
+            .map(|p| {
+                let values = stated(&p);
+                (p, values)
+            })
+            .filter(|(_, values)| values.len() > 1)
             .collect();
         if differ.is_empty() {
             continue;
         }
-        let (levels, values) = mixed.entry((by, model, differ.clone())).or_default();
+        let names = differ.iter().map(|(p, _)| p.clone()).collect();
+        let (levels, values) = mixed.entry((by, model, names)).or_default();
         *levels += 1;
-        for parameter in differ {
-            let met: Vec<String> = ids
-                .iter()
-                .map(|id| {
-                    parameters
-                        .value(id, &parameter)
-                        .unwrap_or(NO_LABEL)
-                        .to_string()
-                })
-                .collect();
+        for (parameter, met) in differ {
             values.entry(parameter).or_default().extend(met);
         }
     }

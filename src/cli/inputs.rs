@@ -12,7 +12,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use tidybench::detect::detect;
 use tidybench::formats::run_config::{self, RunConfig};
-use tidybench::formats::vllm_server_log;
+use tidybench::formats::{vllm_bench, vllm_server_log};
 use tidybench::formats::{ParseOptions, Run, Warning, NO_MODEL};
 use tidybench::frames::{self, Tables};
 use tidybench::ingest::archive::{self, Entry};
@@ -335,7 +335,8 @@ pub fn read_sources(
 /// Drops the warnings of one file (whose benchmark runs came from `sources`; `modelled`: the
 /// sources that still have runs, and whether all of them name a model) that merging settled:
 /// all of them when another source holds every run of the file (a copy of a report, or console
-/// text a report holds at full precision), and a missing model once every run of the file has
+/// text a report holds at full precision) but those about what the file holds beside its runs,
+/// and a missing model once every run of the file has
 /// one (from a run directory, or from the console text of the same run).
 fn settle_warnings(
     sources: &[PathBuf],
@@ -347,7 +348,7 @@ fn settle_warnings(
         .filter_map(|path| modelled.get(path.as_path()).copied())
         .collect();
     if !sources.is_empty() && kept.is_empty() {
-        warnings.clear();
+        warnings.retain(|w| vllm_bench::beyond_its_runs(&w.message));
     } else if kept.iter().all(|&modelled| modelled) {
         warnings.retain(|w| w.message != NO_MODEL);
     }

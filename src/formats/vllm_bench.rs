@@ -27,6 +27,18 @@ pub const NAME: &str = "vllm-bench-serve";
 /// Harness name of vLLM's benchmark client.
 pub const HARNESS: &str = "vllm-bench";
 
+/// What a warning about an invocation without a result says.
+const UNANSWERED: &str = "block after these arguments (the benchmark did not finish?)";
+
+/// What a warning about server stats lines in a client's log says.
+const STATS_NOT_READ: &str = "vLLM server stats line(s) in this benchmark log not read";
+
+/// True for a warning about what a log holds beside its runs (an invocation without a result,
+/// server stats lines), which a copy of its runs in a result file does not settle.
+pub fn beyond_its_runs(message: &str) -> bool {
+    message.ends_with(UNANSWERED) || message.contains(STATS_NOT_READ)
+}
+
 /// The title of each result block.
 pub(crate) const BLOCK_TITLE: &str = "Serving Benchmark Result";
 
@@ -76,30 +88,38 @@ impl Format for VllmBench {
         };
         let mut runs = Vec::new();
         let mut run = new_run(0);
+        // The current invocation's arguments, the line they were printed on, and the model it
+        // asked of the server when they name none.
         let mut args: Vec<(String, String)> = Vec::new();
         let mut args_line = None;
-        // The model asked of the server when the arguments name none.
-        let mut fetched = None;
+        let mut fetched: Option<FetchedModel> = None;
+        // Whether the current invocation printed a result, and what describes `run`: the
+        // arguments and fetched model of its last invocation with a result.
+        let mut answered = false;
+        let mut described: Option<Invocation> = None;
+        let unanswered = |line: Option<usize>| Warning {
+            path: blob.path.clone(),
+            line,
+            message: format!("no `{BLOCK_TITLE}` {UNANSWERED}"),
+        };
         let mut before = Context::default();
         let mut i = 0;
         while i < lines.len() {
             let text = content(&lines[i].text);
             if let Some(start) = text.find("Namespace(") {
-                let next: Vec<(String, String)> = NAMESPACE_FIELD
+                if args_line.is_some() && !answered {
+                    warnings.push(unanswered(args_line));
+                }
+                args = NAMESPACE_FIELD
                     .captures_iter(&text[start..])
                     .map(|c| {
                         let value = c.get(3).or(c.get(2)).map_or("", |m| m.as_str());
                         (c[1].to_string(), value.to_string())
                     })
                     .collect();
-                // Each invocation prints its arguments: one of another model or workload
-                // starts another run; one at another load adds a load point.
-                if !run.load_points.is_empty() && run_arguments(&args) != run_arguments(&next) {
-                    describe(&mut run, &args, fetched.take());
-                    runs.push(std::mem::replace(&mut run, new_run(runs.len() + 1)));
-                }
                 args_line = Some(lines[i].number);
-                args = next;
+                fetched = None;
+                answered = false;
             } else if let Some(names) = fetched_model(text) {
                 fetched = Some(names);
             } else if let Some(rate) = text.strip_prefix("Traffic request rate:") {
@@ -113,9 +133,9 @@ impl Format for VllmBench {
                     // A last line without its end may be a number cut short (`15` of `156.29`).
                     let unended = !blob.bytes.ends_with(b"\n");
                     let cut = |o: &Observation| unended && o.origin == Origin::Line(last);
-                    let before = point.observations.len();
+                    let read = point.observations.len();
                     point.observations.retain(|o| !cut(o));
-                    let dropped = match before - point.observations.len() {
+                    let dropped = match read - point.observations.len() {
                         0 => String::new(),
                         _ => format!("; its last line ({last}), cut short, is not read"),
                     };
@@ -140,28 +160,40 @@ impl Format for VllmBench {
                         ),
                     });
                 }
+                // Each invocation prints its arguments: one of another model (asked or
+                // fetched) or workload starts another run; one at another load adds a load
+                // point.
+                let same_run = described.as_ref().is_some_and(|(run_args, run_fetched)| {
+                    run_arguments(run_args) == run_arguments(&args)
+                        && run_fetched.as_ref().map(|f| &f.id) == fetched.as_ref().map(|f| &f.id)
+                });
+                if !run.load_points.is_empty() && !same_run {
+                    if let Some((run_args, run_fetched)) = described.take() {
+                        describe(&mut run, &run_args, run_fetched);
+                    }
+                    runs.push(std::mem::replace(&mut run, new_run(runs.len() + 1)));
+                }
                 run.load_points.push(point);
+                described = Some((args.clone(), fetched.clone()));
+                answered = true;
                 before = Context::default();
                 i = end;
                 continue;
             }
             i += 1;
         }
-        describe(&mut run, &args, fetched);
         if run.load_points.is_empty() {
-            let message = match runs.is_empty() {
-                true => format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
-                false => format!("no `{BLOCK_TITLE}` block after these arguments (the benchmark did not finish?)"),
-            };
             warnings.push(Warning {
-                path: blob.path.clone(),
-                line: args_line.filter(|_| !runs.is_empty()),
-                message,
+                line: None,
+                message: format!("no `{BLOCK_TITLE}` block (the benchmark did not finish?)"),
+                ..unanswered(None)
             });
+        } else if args_line.is_some() && !answered {
+            warnings.push(unanswered(args_line));
         }
-        if !run.load_points.is_empty() || runs.is_empty() {
-            runs.push(run);
-        }
+        let (run_args, run_fetched) = described.unwrap_or((args, fetched));
+        describe(&mut run, &run_args, run_fetched);
+        runs.push(run);
         // A log of the client and the server together is read as the client's.
         let mut stats = lines
             .iter()
@@ -171,8 +203,7 @@ impl Format for VllmBench {
                 path: blob.path.clone(),
                 line: Some(first.number),
                 message: format!(
-                    "{} vLLM server stats line(s) in this benchmark log not read (save the \
-                     server's log apart to convert it)",
+                    "{} {STATS_NOT_READ} (save the server's log apart to convert it)",
                     1 + stats.count()
                 ),
             });
@@ -365,8 +396,12 @@ fn run_arguments(args: &[(String, String)]) -> Vec<&(String, String)> {
     run.collect()
 }
 
+/// An invocation's arguments and the model it fetched from the server.
+type Invocation = (Vec<(String, String)>, Option<FetchedModel>);
+
 /// The model `vllm bench serve` asked the server for when given none: its id, and the name it
 /// is served under.
+#[derive(Clone)]
 struct FetchedModel {
     id: String,
     name: Option<String>,

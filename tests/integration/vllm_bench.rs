@@ -401,11 +401,16 @@ fn a_log_of_several_invocations_beside_their_result_files_is_read_once() {
         &arguments.replace("request_rate=0.3", "request_rate=1.5"),
     );
     common::write(dir.path(), "runs/bench.log", format!("{first}{second}"));
+    // The second result as the same model's (the log says so).
     for name in [
         "dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json",
         "dgxspark_v0.26.0_gemma-4-26b_10-monday-peak.result.json",
     ] {
-        common::write(dir.path(), &format!("runs/{name}"), read(name));
+        let result = read(name).replace(
+            "\"model_id\": \"google/gemma-4-26B-A4B-it\"",
+            "\"model_id\": \"mistralai/Mistral-Small-4-119B-2603-NVFP4\"",
+        );
+        common::write(dir.path(), &format!("runs/{name}"), result);
     }
     let log = common::parse_bytes("bench.log", format!("{first}{second}").into_bytes()).unwrap();
     assert_eq!(log.runs.len(), 1);
@@ -675,4 +680,81 @@ fn a_model_asked_of_the_server_is_the_run_s_model() {
             name
         );
     }
+}
+
+#[test]
+fn a_log_beside_its_result_keeps_what_the_result_does_not_hold() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    let name = "dgxspark_v0.26.0_mistral-small-4_08-sharegpt";
+    let read = |file: &str| std::fs::read_to_string(repo(&format!("{DIR}/{file}"))).unwrap();
+    let (log, json) = (
+        read(&format!("{name}.log")),
+        read(&format!("{name}.result.json")),
+    );
+    common::write(dir.path(), "runs/a.result.json", &json);
+    let arguments = log.lines().find(|l| l.starts_with("Namespace(")).unwrap();
+    let again = arguments.replace("request_rate=0.3", "request_rate=0.6");
+    let lines = log.lines().count();
+    // A second invocation whose block is cut after counts equal to the result's: that result
+    // holds the first block only, so the log stays.
+    let cut: String = log.lines().take(17).map(|l| format!("{l}\n")).collect();
+    let cut = cut.replace(arguments, &again);
+    common::write(dir.path(), "runs/bench.log", format!("{log}{cut}"));
+    let out = tidybench(dir.path(), &["convert", "runs", "-o", "out"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stderr(&out).contains(": 2 run(s),"), "{}", stderr(&out));
+    // An invocation without a result beside a log the result holds: the result stands for the
+    // log, and the lost invocation is still said.
+    let unanswered = format!("{log}{again}\n");
+    common::write(dir.path(), "runs/bench.log", unanswered);
+    let out = tidybench(dir.path(), &["convert", "runs", "-o", "out2"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(
+        stderr(&out).lines().next(),
+        Some(
+            format!(
+                "warning: runs/bench.log:{}: no `Serving Benchmark Result` block after these \
+                 arguments (the benchmark did not finish?)",
+                lines + 1
+            )
+            .as_str()
+        )
+    );
+    assert!(stderr(&out).contains(": 1 run(s),"), "{}", stderr(&out));
+    // An invocation without a result before another's: said too.
+    let other = arguments.replace("Mistral-Small-4-119B-2603-NVFP4", "Other");
+    let parsed = common::parse_bytes("first.log", format!("{other}\n{log}").into_bytes()).unwrap();
+    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    assert_eq!(
+        warnings,
+        [
+            "first.log:1: no `Serving Benchmark Result` block after these arguments (the \
+          benchmark did not finish?)"
+        ]
+    );
+}
+
+#[test]
+fn a_parameter_one_repeat_does_not_state_is_not_a_difference() {
+    // The console log states the dataset and its lengths; the result file of another run of
+    // the same workload does not. Averaged as repeats without a warning.
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("runs")).unwrap();
+    let name = "dgxspark_v0.26.0_mistral-small-4_08-sharegpt";
+    let read = |file: &str| std::fs::read_to_string(repo(&format!("{DIR}/{file}"))).unwrap();
+    common::write(
+        dir.path(),
+        "runs/a.result.json",
+        read(&format!("{name}.result.json")),
+    );
+    let log = read(&format!("{name}.log")).replace(
+        "Request throughput (req/s):              0.29",
+        "Request throughput (req/s):              0.31",
+    );
+    common::write(dir.path(), "runs/b.log", log);
+    let out = tidybench(dir.path(), &["report", "runs"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(stderr(&out), "");
+    assert!(stdout(&out).contains("(2 runs)"), "{}", stdout(&out));
 }
