@@ -440,7 +440,8 @@ impl Reader<'_> {
 /// Takes a last decimal that is 0 in every value of a model's table as padding: the report
 /// prints latencies with two decimals (`6.20s`) of values GuideLLM's console printed with one,
 /// and their rounding, which decides "within rounding", is that of the console. Each
-/// observation's `decimals` then says one digit fewer.
+/// observation's `decimals` then says one digit fewer. A guess: a table of few values whose
+/// last digits are genuinely 0 is taken for padding too (1 in 10 per value).
 fn drop_padding_digits(runs: &mut [Run]) {
     let padded = |value: f64, decimals: u8| {
         let scaled = value * 10f64.powi(i32::from(decimals) - 1);

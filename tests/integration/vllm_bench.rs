@@ -6,7 +6,7 @@
 use crate::common;
 
 use common::{parse_file, repo, stderr, stdout, tidybench};
-use tidybench::formats::Observation;
+use tidybench::formats::{Observation, Parsed};
 
 const DIR: &str = "tests/fixtures/vllm/bench-serve";
 
@@ -14,6 +14,11 @@ fn get<'a>(obs: &'a [Observation], metric: &str, status: &str, stat: &str) -> &'
     obs.iter()
         .find(|o| o.metric == metric && o.status == status && o.stat == stat)
         .unwrap_or_else(|| panic!("{metric}/{status}/{stat}"))
+}
+
+/// Each warning of a parse as printed.
+fn warning_texts(parsed: &Parsed) -> Vec<String> {
+    parsed.warnings.iter().map(|w| w.to_string()).collect()
 }
 
 #[test]
@@ -171,7 +176,7 @@ fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
     );
     let cut: String = edited.lines().take(12).map(|l| format!("{l}\n")).collect();
     let parsed = common::parse_bytes("future.log", cut.into_bytes()).unwrap();
-    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    let warnings = warning_texts(&parsed);
     assert_eq!(
         warnings,
         [
@@ -199,7 +204,7 @@ fn unknown_lines_are_counted_and_a_cut_block_keeps_its_lines() {
     let cut = &text[..text[at..].find('.').unwrap() + at + 1];
     assert!(cut.ends_with(" 73."), "{cut}");
     let parsed = common::parse_bytes("cut.log", cut.as_bytes().to_vec()).unwrap();
-    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    let warnings = warning_texts(&parsed);
     assert_eq!(
         warnings,
         [
@@ -306,14 +311,7 @@ fn invocations_of_other_models_in_one_file_are_other_runs() {
     )))
     .unwrap();
     let parsed = common::parse_bytes("both.log", [first, second].concat()).unwrap();
-    assert_eq!(
-        parsed
-            .warnings
-            .iter()
-            .map(|w| w.to_string())
-            .collect::<Vec<_>>(),
-        Vec::<String>::new()
-    );
+    assert_eq!(warning_texts(&parsed), Vec::<String>::new());
     let runs: Vec<_> = parsed
         .runs
         .iter()
@@ -348,11 +346,7 @@ fn invocations_of_other_models_in_one_file_are_other_runs() {
     let parsed = common::parse_bytes("unfinished.log", unfinished.into_bytes()).unwrap();
     assert_eq!(parsed.runs.len(), 1);
     assert_eq!(
-        parsed
-            .warnings
-            .iter()
-            .map(|w| w.to_string())
-            .collect::<Vec<_>>(),
+        warning_texts(&parsed),
         [
             "unfinished.log:56: no `Serving Benchmark Result` block after these arguments (the \
           benchmark did not finish?)"
@@ -593,7 +587,7 @@ fn client_queue_and_speculative_decoding_results_are_metrics_and_the_unknown_is_
             "$.spec_decode_per_position_acceptance_rates[1]".into()
         )
     );
-    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    let warnings = warning_texts(&parsed);
     assert_eq!(
         warnings,
         ["newer.json: $: 1 key(s) not read (not known to tidybench): p99_future_ms"]
@@ -622,7 +616,7 @@ fn a_log_of_client_and_server_together_says_which_half_is_not_read() {
     let warnings = |text: String| {
         let parsed = common::parse_bytes("both.log", text.into_bytes()).unwrap();
         let format = parsed.runs[0].source_format.clone();
-        let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+        let warnings = warning_texts(&parsed);
         (format, warnings)
     };
     // Read as the client's log: the server's stats lines are counted.
@@ -725,7 +719,7 @@ fn a_log_beside_its_result_keeps_what_the_result_does_not_hold() {
     // An invocation without a result before another's: said too.
     let other = arguments.replace("Mistral-Small-4-119B-2603-NVFP4", "Other");
     let parsed = common::parse_bytes("first.log", format!("{other}\n{log}").into_bytes()).unwrap();
-    let warnings: Vec<String> = parsed.warnings.iter().map(|w| w.to_string()).collect();
+    let warnings = warning_texts(&parsed);
     assert_eq!(
         warnings,
         [
