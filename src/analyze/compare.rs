@@ -832,10 +832,18 @@ fn compare_labelled(labelled: LazyFrame, spec: &CompareSpec) -> Result<Compariso
         .collect();
     if missing.len() == spec.picks.len() {
         let names: Vec<String> = missing.iter().map(Pick::to_string).collect();
+        // `p1` or `p99.9` for the percentile tidybench names `p01` or `p999`.
+        let renamed = missing.iter().find_map(|pick| {
+            let percent = pick.stat.strip_prefix('p')?;
+            percent.parse::<f64>().ok()?;
+            let stat = crate::formats::percentile_stat(percent);
+            (stat != pick.stat).then(|| format!("; percentiles are named `{stat}` for {percent}%"))
+        });
         return Err(Error::Invalid(format!(
             "no rows to compare: {} (see `tidybench query <dataset> \"select distinct metric, \
-             stat, status from metrics\"`)",
-            names.join("; ")
+             stat, status from metrics\"`{})",
+            names.join("; "),
+            renamed.unwrap_or_default()
         )));
     }
     // One configuration (or none named): nothing to compare, the values are the report.

@@ -752,3 +752,31 @@ fn a_parameter_one_repeat_does_not_state_is_not_a_difference() {
     assert_eq!(stderr(&out), "");
     assert!(stdout(&out).contains("(2 runs)"), "{}", stdout(&out));
 }
+
+#[test]
+fn a_percentile_asked_by_another_name_says_its_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let json = repo(&format!(
+        "{DIR}/dgxspark_v0.26.0_mistral-small-4_08-sharegpt.result.json"
+    ));
+    let json = json.to_str().unwrap();
+    let base = ["compare", json, "--metrics", "ttft", "--baseline", "—"];
+    for (stat, hint) in [
+        ("p1", "; percentiles are named `p01` for 1%"),
+        ("p99.9", "; percentiles are named `p999` for 99.9%"),
+        ("p98", ""),
+    ] {
+        let mut args = base.to_vec();
+        args.extend(["--stat", stat]);
+        let out = tidybench(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(
+            stderr(&out),
+            format!(
+                "error: no rows to compare: metric ttft with stat {stat} over successful \
+                 requests (see `tidybench query <dataset> \"select distinct metric, stat, \
+                 status from metrics\"`{hint})\n"
+            )
+        );
+    }
+}
