@@ -296,6 +296,27 @@ pub fn mixed_workloads(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning
 
 fn workloads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let rows = comparison
+        .compared_values()
+        .select([
+            col("by"),
+            col(m::MODEL),
+            col(m::STRATEGY),
+            col(LOAD_KEY),
+            col(m::RUN_ID),
+        ])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars)?;
+    let levels = levels_of(&rows)?;
+    let mut runs_at: HashMap<&Level, usize> = HashMap::new();
+    for (level, _) in &levels {
+        *runs_at.entry(level).or_default() += 1;
+    }
+    if runs_at.values().all(|&n| n < 2) {
+        // No level averages runs: the runs table is not read.
+        return Ok(Vec::new());
+    }
     let table = runs.clone().collect().map_err(polars)?;
     let parameters = Parameters::of(&table)?;
     let cols = Columns(&table);
@@ -308,9 +329,8 @@ fn workloads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> 
         })
         .filter_map(|((id, _), _)| id)
         .collect();
-    let rows = comparison.compared_values().collect().map_err(polars)?;
     let mut pooled: BTreeMap<Level, BTreeSet<String>> = BTreeMap::new();
-    for (level, run) in levels_of(&rows)? {
+    for (level, run) in levels {
         if let Some(run) = run.filter(|id| !swept.contains(id)) {
             pooled.entry(level).or_default().insert(run);
         }
