@@ -96,21 +96,9 @@ fn mixed(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
         return Ok(Vec::new());
     }
     let spec = &comparison.spec;
-    let levels = comparison
-        .compared_values()
-        .select([
-            col("by"),
-            col(m::MODEL),
-            col(m::STRATEGY),
-            col(LOAD_KEY),
-            col(m::RUN_ID),
-        ])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()
-        .map_err(polars)?;
     // The swept runs of each configuration, model and level.
     let mut pooled: BTreeMap<Level, BTreeSet<&str>> = BTreeMap::new();
-    for (level, run) in levels_of(&levels)? {
+    for (level, run) in compared_levels(comparison)? {
         let Some((&id, _)) = run.as_deref().and_then(|id| swept.get_key_value(id)) else {
             continue;
         };
@@ -198,6 +186,24 @@ fn levels_of(rows: &DataFrame) -> Result<Vec<(Level, Option<String>)>> {
             ((by, model, strategy, load.map(f64::to_bits)), run)
         })
         .collect())
+}
+
+/// Each level of the values `comparison` compared, with each run compared there (once).
+fn compared_levels(comparison: &Comparison) -> Result<Vec<(Level, Option<String>)>> {
+    let polars = |e| crate::Error::polars("checking repeated runs", e);
+    let rows = comparison
+        .compared_values()
+        .select([
+            col("by"),
+            col(m::MODEL),
+            col(m::STRATEGY),
+            col(LOAD_KEY),
+            col(m::RUN_ID),
+        ])
+        .unique(None, UniqueKeepStrategy::Any)
+        .collect()
+        .map_err(polars)?;
+    levels_of(&rows)
 }
 
 /// The text of the runs-table column `name` by run id (runs where it is null left out).
@@ -296,19 +302,7 @@ pub fn mixed_workloads(runs: &LazyFrame, comparison: &Comparison) -> Vec<Warning
 
 fn workloads(runs: &LazyFrame, comparison: &Comparison) -> Result<Vec<Warning>> {
     let polars = |e| crate::Error::polars("checking repeated runs", e);
-    let rows = comparison
-        .compared_values()
-        .select([
-            col("by"),
-            col(m::MODEL),
-            col(m::STRATEGY),
-            col(LOAD_KEY),
-            col(m::RUN_ID),
-        ])
-        .unique(None, UniqueKeepStrategy::Any)
-        .collect()
-        .map_err(polars)?;
-    let levels = levels_of(&rows)?;
+    let levels = compared_levels(comparison)?;
     let mut runs_at: HashMap<&Level, usize> = HashMap::new();
     for (level, _) in &levels {
         *runs_at.entry(level).or_default() += 1;
